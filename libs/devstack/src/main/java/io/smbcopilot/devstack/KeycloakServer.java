@@ -1,0 +1,229 @@
+package io.smbcopilot.devstack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Keycloak from the keycloak-quarkus-dist zip, in development mode, with its own database in the
+ * devstack's PostgreSQL. Realms under {@code deploy/keycloak/*-realm.json} are imported through the
+ * Admin REST API when they are not there yet (the same call a cluster's config job makes).
+ */
+final class KeycloakServer implements Component {
+  static final String VERSION = "26.7.3";
+  static final String ADMIN_USER = "admin";
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+  private static final Pattern REALM_NAME = Pattern.compile("\"realm\"\\s*:\\s*\"([^\"]+)\"");
+  private static final Pattern ACCESS_TOKEN =
+      Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
+
+  private final StackHome home;
+  private final Path jdk;
+  private final PostgresServer postgres;
+  private final Secrets secrets;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private int port;
+  private int managementPort;
+  private Process process;
+
+  KeycloakServer(
+      StackHome home, Path jdk, PostgresServer postgres, Secrets secrets, int preferredPort) {
+    this.home = home;
+    this.jdk = jdk;
+    this.postgres = postgres;
+    this.secrets = secrets;
+    this.port = preferredPort;
+  }
+
+  @Override
+  public String name() {
+    return Names.KEYCLOAK;
+  }
+
+  Path distribution() {
+    return home.dist().resolve("keycloak-" + VERSION);
+  }
+
+  Path log() {
+    return home.logs().resolve("keycloak.log");
+  }
+
+  String url() {
+    return "http://" + Net.LOOPBACK + ":" + port;
+  }
+
+  @Override
+  public synchronized void start() throws Exception {
+    if (running()) {
+      return;
+    }
+    if (!Files.exists(distribution().resolve("bin").resolve("kc.sh"))) {
+      throw new IOException(
+          "Keycloak is missing at " + distribution() + ": build libs/devstack-dist once");
+    }
+    postgres.start();
+    Map<String, String> db = postgres.provisionDatabase("keycloak");
+    port = Net.reuseOrFree(port);
+    managementPort = Net.freePort();
+    Files.createDirectories(log().getParent());
+    Files.writeString(log(), "");
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("JAVA_HOME", jdk.toString());
+    env.put("JAVA", jdk.resolve("bin").resolve("java").toString());
+    env.put("JAVA_OPTS_KC_HEAP", "-Xms128m -Xmx768m");
+    env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
+    env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword());
+    env.put("KC_DB_PASSWORD", db.get("password"));
+    process =
+        Processes.spawn(
+            List.of(
+                "bash",
+                distribution().resolve("bin").resolve("kc.sh").toString(),
+                "start-dev",
+                "--http-host=" + Net.LOOPBACK,
+                "--http-port=" + port,
+                "--http-management-port=" + managementPort,
+                "--health-enabled=true",
+                "--db=postgres",
+                "--db-url=" + db.get("jdbc-url"),
+                "--db-username=" + db.get("username"),
+                "--cache=local",
+                "--log-level=info"),
+            env,
+            distribution(),
+            log());
+    Processes.await(
+        "keycloak",
+        START_TIMEOUT,
+        log(),
+        () -> !process.isAlive() || httpOk(managementUrl() + "/health/ready"));
+    if (!process.isAlive()) {
+      throw new IOException("keycloak exited with " + process.exitValue() + Processes.tail(log()));
+    }
+    importRealms();
+  }
+
+  String adminPassword() throws IOException {
+    return secrets.get("keycloak.admin.password");
+  }
+
+  private String managementUrl() {
+    return "http://" + Net.LOOPBACK + ":" + managementPort;
+  }
+
+  private boolean httpOk(String url) {
+    try {
+      return http.send(
+                  HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Imports each realm file of deploy/keycloak that Keycloak does not know yet. */
+  void importRealms() throws Exception {
+    Path dir = home.project().resolve("deploy").resolve("keycloak");
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    List<Path> files;
+    try (Stream<Path> list = Files.list(dir)) {
+      files = list.filter(p -> p.getFileName().toString().endsWith("-realm.json")).sorted().toList();
+    }
+    if (files.isEmpty()) {
+      return;
+    }
+    String token = adminToken();
+    for (Path file : files) {
+      String json = Files.readString(file, StandardCharsets.UTF_8);
+      Matcher name = REALM_NAME.matcher(json);
+      if (!name.find()) {
+        throw new IOException("no \"realm\" name in " + file);
+      }
+      if (httpOk(url() + "/realms/" + name.group(1) + "/.well-known/openid-configuration")) {
+        continue;
+      }
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url() + "/admin/realms"))
+                  .header("Authorization", "Bearer " + token)
+                  .header("Content-Type", "application/json")
+                  .timeout(Duration.ofSeconds(60))
+                  .POST(HttpRequest.BodyPublishers.ofString(json))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 201 && response.statusCode() != 409) {
+        throw new IOException(
+            "importing realm " + file + " failed: " + response.statusCode() + " " + response.body());
+      }
+    }
+  }
+
+  private String adminToken() throws Exception {
+    String form =
+        "grant_type=password&client_id=admin-cli&username="
+            + ADMIN_USER
+            + "&password="
+            + URLEncoder.encode(adminPassword(), StandardCharsets.UTF_8);
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(url() + "/realms/master/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    Matcher token = ACCESS_TOKEN.matcher(response.body());
+    if (response.statusCode() != 200 || !token.find()) {
+      throw new IOException(
+          "Keycloak admin login failed: " + response.statusCode() + " " + response.body());
+    }
+    return token.group(1);
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (process != null) {
+      Processes.stopTree(process.toHandle(), Duration.ofSeconds(30));
+      process = null;
+    }
+  }
+
+  @Override
+  public boolean running() {
+    return process != null && process.isAlive() && Net.accepts(port);
+  }
+
+  @Override
+  public Map<String, String> describe() {
+    Map<String, String> info = new LinkedHashMap<>();
+    info.put("port", String.valueOf(port));
+    info.put("url", url());
+    info.put("management-url", managementUrl());
+    info.put("admin-user", ADMIN_USER);
+    info.put("pid", String.valueOf(process == null ? -1 : process.pid()));
+    info.put("log", log().toString());
+    return info;
+  }
+}

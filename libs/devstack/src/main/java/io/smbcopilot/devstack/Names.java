@@ -1,0 +1,16 @@
+package io.smbcopilot.devstack;
+
+import java.util.List;
+
+/** Names of the components the devstack knows. */
+public final class Names {
+  public static final String POSTGRES = "postgres";
+  public static final String KAFKA = "kafka";
+  public static final String KEYCLOAK = "keycloak";
+  public static final String SMTP = "smtp";
+
+  /** In start order: Keycloak needs Postgres. */
+  public static final List<String> ALL = List.of(POSTGRES, KAFKA, SMTP, KEYCLOAK);
+
+  private Names() {}
+}
