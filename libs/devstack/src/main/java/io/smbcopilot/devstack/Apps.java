@@ -78,8 +78,7 @@ final class Apps {
     all.put("QUARKUS_HTTP_HOST", Net.LOOPBACK);
     all.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(service)));
     for (String other : SERVICES) {
-      all.put(
-          "COPILOT_SERVICES_" + other.toUpperCase().replace('-', '_') + "_URL", url(other));
+      all.put("COPILOT_SERVICES_" + other.toUpperCase().replace('-', '_') + "_URL", url(other));
     }
     Files.createDirectories(home.logs());
     Files.writeString(log(service), "");

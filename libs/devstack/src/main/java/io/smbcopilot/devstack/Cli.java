@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The launcher's engine ({@code ./copilot} calls it after building): {@code up [-d]}, {@code
- * down}, {@code status}, {@code start|stop <component>}, {@code log <name>}. The dev stack lives in
- * {@code .copilot/dev} and keeps its data between runs.
+ * The launcher's engine ({@code ./copilot} calls it after building): {@code up [-d]}, {@code down},
+ * {@code status}, {@code start|stop <component>}, {@code log <name>}. The dev stack lives in {@code
+ * .copilot/dev} and keeps its data between runs.
  */
 public final class Cli {
   private Cli() {}
@@ -27,7 +27,8 @@ public final class Cli {
           case "start", "stop" -> component(home, command, args.length > 1 ? args[1] : "");
           case "log" -> log(home, args.length > 1 ? args[1] : "");
           default -> {
-            System.err.println("usage: copilot up [-d] | down | status | logs <name> | start|stop <component>");
+            System.err.println(
+                "usage: copilot up [-d] | down | status | logs <name> | start|stop <component>");
             yield 2;
           }
         };
@@ -93,8 +94,7 @@ public final class Cli {
         }
       }
     }
-    PostgresServer postgres =
-        new PostgresServer(home, new Secrets(home.secretsFile()), 0);
+    PostgresServer postgres = new PostgresServer(home, new Secrets(home.secretsFile()), 0);
     if (Files.exists(postgres.dataDir().resolve("postmaster.pid"))) {
       postgres.stop();
     }
@@ -153,7 +153,11 @@ public final class Cli {
           };
       out.append(
           String.format(
-              row, c, state.getOrDefault(c + ".status", "-"), address, state.getOrDefault(c + ".log", "")));
+              row,
+              c,
+              state.getOrDefault(c + ".status", "-"),
+              address,
+              state.getOrDefault(c + ".log", "")));
     }
     for (String s : Apps.SERVICES) {
       String url = state.get("app." + s + ".url");

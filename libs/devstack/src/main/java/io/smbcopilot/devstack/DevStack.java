@@ -23,8 +23,8 @@ import java.util.stream.Stream;
 
 /**
  * Client of a stack's supervisor: finds the running one (or starts it) and asks it to start, stop
- * or describe servers. Every test module and the launcher go through here, so each server starts
- * at most once per build and modules reuse the running stack.
+ * or describe servers. Every test module and the launcher go through here, so each server starts at
+ * most once per build and modules reuse the running stack.
  */
 public final class DevStack {
   private static final Duration SUPERVISOR_START = Duration.ofSeconds(30);
@@ -45,8 +45,8 @@ public final class DevStack {
   }
 
   /**
-   * The stack for tests ({@code .copilot/test}), owned by the running Maven build: started fresh
-   * by the first module that needs it, reused by the others, stopped when the build ends.
+   * The stack for tests ({@code .copilot/test}), owned by the running Maven build: started fresh by
+   * the first module that needs it, reused by the others, stopped when the build ends.
    */
   public static DevStack forTests(Collection<String> components) throws Exception {
     StackHome home = StackHome.of(Path.of(""), "test");
@@ -140,7 +140,8 @@ public final class DevStack {
    * runs cannot pull its code away.
    */
   private static Path copySupervisorClasses(StackHome home) throws Exception {
-    Path source = Path.of(DevStack.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path source =
+        Path.of(DevStack.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path target = home.dir().resolve("supervisor-classes");
     Supervisor.deleteTree(target);
     Files.createDirectories(target);

@@ -173,31 +173,37 @@ final class KafkaServer implements Component {
   private Path writeConfig() throws IOException {
     String config =
         String.join(
-            "\n",
-            "process.roles=broker,controller",
-            "node.id=1",
-            "controller.quorum.voters=1@" + Net.LOOPBACK + ":" + controllerPort,
-            "listeners=PLAINTEXT://" + Net.LOOPBACK + ":" + port + ",CONTROLLER://" + Net.LOOPBACK
-                + ":" + controllerPort,
-            "advertised.listeners=PLAINTEXT://" + Net.LOOPBACK + ":" + port,
-            "controller.listener.names=CONTROLLER",
-            "inter.broker.listener.name=PLAINTEXT",
-            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-            "log.dirs=" + dataDir().resolve("logs"),
-            "num.partitions=3",
-            "auto.create.topics.enable=true",
-            "offsets.topic.replication.factor=1",
-            "offsets.topic.num.partitions=10",
-            "transaction.state.log.replication.factor=1",
-            "transaction.state.log.min.isr=1",
-            "transaction.state.log.num.partitions=4",
-            "share.coordinator.state.topic.replication.factor=1",
-            "share.coordinator.state.topic.min.isr=1",
-            "min.insync.replicas=1",
-            "group.initial.rebalance.delay.ms=0",
-            "log.segment.bytes=67108864",
-            "log.retention.hours=168",
-            "")
+                "\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@" + Net.LOOPBACK + ":" + controllerPort,
+                "listeners=PLAINTEXT://"
+                    + Net.LOOPBACK
+                    + ":"
+                    + port
+                    + ",CONTROLLER://"
+                    + Net.LOOPBACK
+                    + ":"
+                    + controllerPort,
+                "advertised.listeners=PLAINTEXT://" + Net.LOOPBACK + ":" + port,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "log.dirs=" + dataDir().resolve("logs"),
+                "num.partitions=3",
+                "auto.create.topics.enable=true",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=10",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "transaction.state.log.num.partitions=4",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "min.insync.replicas=1",
+                "group.initial.rebalance.delay.ms=0",
+                "log.segment.bytes=67108864",
+                "log.retention.hours=168",
+                "")
             .replace("\n\n", "\n");
     Path file = dataDir().resolve("server.properties");
     Files.writeString(file, config, StandardCharsets.UTF_8);

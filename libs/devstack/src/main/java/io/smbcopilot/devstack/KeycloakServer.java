@@ -148,7 +148,8 @@ final class KeycloakServer implements Component {
     }
     List<Path> files;
     try (Stream<Path> list = Files.list(dir)) {
-      files = list.filter(p -> p.getFileName().toString().endsWith("-realm.json")).sorted().toList();
+      files =
+          list.filter(p -> p.getFileName().toString().endsWith("-realm.json")).sorted().toList();
     }
     if (files.isEmpty()) {
       return;
@@ -174,7 +175,12 @@ final class KeycloakServer implements Component {
               HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 201 && response.statusCode() != 409) {
         throw new IOException(
-            "importing realm " + file + " failed: " + response.statusCode() + " " + response.body());
+            "importing realm "
+                + file
+                + " failed: "
+                + response.statusCode()
+                + " "
+                + response.body());
       }
     }
   }

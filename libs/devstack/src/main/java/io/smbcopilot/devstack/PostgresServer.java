@@ -300,8 +300,8 @@ final class PostgresServer implements Component {
   }
 
   /**
-   * Where the cluster lives. Under the stack home when the postgres user can reach it; otherwise
-   * (a checkout under a root-only folder) under /var/tmp, keyed by the stack home's path.
+   * Where the cluster lives. Under the stack home when the postgres user can reach it; otherwise (a
+   * checkout under a root-only folder) under /var/tmp, keyed by the stack home's path.
    */
   private static Path baseDirectory(StackHome home) throws Exception {
     Path preferred = home.dir().resolve("postgres");

@@ -102,7 +102,12 @@ final class Processes {
       Thread.sleep(200);
     }
     throw new IOException(
-        what + " did not become ready within " + timeout.toSeconds() + "s; log: " + log + tail(log));
+        what
+            + " did not become ready within "
+            + timeout.toSeconds()
+            + "s; log: "
+            + log
+            + tail(log));
   }
 
   static String tail(Path log) {

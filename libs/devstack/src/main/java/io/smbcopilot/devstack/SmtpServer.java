@@ -82,7 +82,11 @@ final class SmtpServer implements Component {
             return http.send(
                         HttpRequest.newBuilder(
                                 URI.create(
-                                    "http://" + Net.LOOPBACK + ":" + apiPort + "/api/service/readiness"))
+                                    "http://"
+                                        + Net.LOOPBACK
+                                        + ":"
+                                        + apiPort
+                                        + "/api/service/readiness"))
                             .timeout(Duration.ofSeconds(2))
                             .build(),
                         HttpResponse.BodyHandlers.discarding())

@@ -53,7 +53,8 @@ public final class Supervisor {
     this.postgres = new PostgresServer(home, secrets, port(previous, "postgres.port"));
     this.kafka = new KafkaServer(home, jdk, port(previous, "kafka.port"));
     this.smtp = new SmtpServer(home, jdk, port(previous, "smtp.port"));
-    this.keycloak = new KeycloakServer(home, jdk, postgres, secrets, port(previous, "keycloak.port"));
+    this.keycloak =
+        new KeycloakServer(home, jdk, postgres, secrets, port(previous, "keycloak.port"));
     Map<String, Integer> appPorts = new HashMap<>();
     for (String service : Apps.SERVICES) {
       int p = port(previous, "app." + service + ".port");

@@ -1,0 +1,55 @@
+package io.smbcopilot.events;
+
+import io.smbcopilot.events.documents.DocumentFailed;
+import io.smbcopilot.events.documents.DocumentIndexed;
+import io.smbcopilot.events.documents.DocumentUploaded;
+import io.smbcopilot.events.identity.ApiKeyChanged;
+import io.smbcopilot.events.identity.MemberChanged;
+import io.smbcopilot.events.identity.TenantCreated;
+import io.smbcopilot.events.notifications.NotificationRequested;
+import io.smbcopilot.events.workflows.RunFinished;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The event catalog: every type name, its topic and its payload record. Within a version only
+ * additive changes are allowed; a breaking change is a new type name ({@code .v2}).
+ */
+public enum EventType {
+  TENANT_CREATED("io.smbcopilot.identity.tenant-created.v1", Topics.IDENTITY, TenantCreated.class),
+  MEMBER_CHANGED("io.smbcopilot.identity.member-changed.v1", Topics.IDENTITY, MemberChanged.class),
+  API_KEY_CHANGED(
+      "io.smbcopilot.identity.api-key-changed.v1", Topics.IDENTITY, ApiKeyChanged.class),
+  DOCUMENT_UPLOADED("io.smbcopilot.document.uploaded.v1", Topics.DOCUMENTS, DocumentUploaded.class),
+  DOCUMENT_INDEXED("io.smbcopilot.document.indexed.v1", Topics.DOCUMENTS, DocumentIndexed.class),
+  DOCUMENT_FAILED("io.smbcopilot.document.failed.v1", Topics.DOCUMENTS, DocumentFailed.class),
+  RUN_FINISHED("io.smbcopilot.workflow.run-finished.v1", Topics.WORKFLOWS, RunFinished.class),
+  NOTIFICATION_REQUESTED(
+      "io.smbcopilot.notification.requested.v1", Topics.NOTIFICATIONS, NotificationRequested.class);
+
+  private final String typeName;
+  private final String topic;
+  private final Class<? extends Record> payload;
+
+  EventType(String typeName, String topic, Class<? extends Record> payload) {
+    this.typeName = typeName;
+    this.topic = topic;
+    this.payload = payload;
+  }
+
+  public String typeName() {
+    return typeName;
+  }
+
+  public String topic() {
+    return topic;
+  }
+
+  public Class<? extends Record> payload() {
+    return payload;
+  }
+
+  public static Optional<EventType> byName(String typeName) {
+    return Arrays.stream(values()).filter(t -> t.typeName.equals(typeName)).findFirst();
+  }
+}

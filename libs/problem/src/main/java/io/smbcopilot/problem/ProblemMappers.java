@@ -1,0 +1,184 @@
+package io.smbcopilot.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.quarkus.logging.Log;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one place where exceptions become RFC 9457 responses, for every service. Nothing of an
+ * exception's internals (class names, stack traces, SQL) reaches a client.
+ */
+public class ProblemMappers {
+
+  @ServerExceptionMapper
+  public Response problem(ProblemException e, ContainerRequestContext request, UriInfo uri) {
+    return respond(e.type(), e.getMessage(), e.errors(), request, uri);
+  }
+
+  @ServerExceptionMapper
+  public Response validation(
+      ConstraintViolationException e, ContainerRequestContext request, UriInfo uri) {
+    List<Problem.FieldError> errors = new ArrayList<>();
+    for (ConstraintViolation<?> v : e.getConstraintViolations()) {
+      errors.add(new Problem.FieldError(fieldName(v.getPropertyPath()), v.getMessage()));
+    }
+    errors.sort(Comparator.comparing(Problem.FieldError::field));
+    String detail =
+        errors.stream().map(Problem.FieldError::field).distinct().collect(Collectors.joining(", "));
+    return respond(ProblemType.VALIDATION, "Invalid fields: " + detail, errors, request, uri);
+  }
+
+  @ServerExceptionMapper(priority = 1)
+  public Response unknownField(
+      UnrecognizedPropertyException e, ContainerRequestContext request, UriInfo uri) {
+    return respond(
+        ProblemType.VALIDATION,
+        "Unknown field '" + e.getPropertyName() + "'",
+        List.of(new Problem.FieldError(jsonPath(e), "unknown field")),
+        request,
+        uri);
+  }
+
+  @ServerExceptionMapper(priority = 1)
+  public Response invalidFormat(
+      InvalidFormatException e, ContainerRequestContext request, UriInfo uri) {
+    return respond(
+        ProblemType.VALIDATION,
+        "A field has a value of the wrong type",
+        List.of(
+            new Problem.FieldError(
+                jsonPath(e), "expected " + e.getTargetType().getSimpleName().toLowerCase())),
+        request,
+        uri);
+  }
+
+  @ServerExceptionMapper(priority = 1)
+  public Response mismatchedInput(
+      MismatchedInputException e, ContainerRequestContext request, UriInfo uri) {
+    String path = jsonPath(e);
+    List<Problem.FieldError> errors =
+        path.equals("body") ? List.of() : List.of(new Problem.FieldError(path, "wrong type"));
+    return respond(
+        ProblemType.MALFORMED_BODY,
+        "The JSON body does not fit the expected shape",
+        errors,
+        request,
+        uri);
+  }
+
+  @ServerExceptionMapper(priority = 1)
+  public Response malformedJson(
+      JsonProcessingException e, ContainerRequestContext request, UriInfo uri) {
+    return respond(
+        ProblemType.MALFORMED_BODY, "The request body is not valid JSON", List.of(), request, uri);
+  }
+
+  @ServerExceptionMapper
+  public Response web(WebApplicationException e, ContainerRequestContext request, UriInfo uri) {
+    int status = e.getResponse().getStatus();
+    ProblemType type = ProblemType.forStatus(status);
+    String detail =
+        switch (status) {
+          case 404 -> "No resource at " + uri.getPath();
+          case 405 -> request.getMethod() + " is not allowed on " + uri.getPath();
+          case 415 -> "Content-Type " + request.getMediaType() + " is not accepted here";
+          case 406 -> "None of the accepted media types can be produced";
+          default -> type.title();
+        };
+    Response response = respond(type, detail, List.of(), request, uri, status);
+    if (status == 405 && e.getResponse().getHeaderString("Allow") != null) {
+      return Response.fromResponse(response)
+          .header("Allow", e.getResponse().getHeaderString("Allow"))
+          .build();
+    }
+    return response;
+  }
+
+  @ServerExceptionMapper
+  public Response unexpected(Throwable e, ContainerRequestContext request, UriInfo uri) {
+    String requestId = RequestIdFilter.of(request);
+    Log.errorf(
+        e, "unhandled error on %s %s (request %s)", request.getMethod(), uri.getPath(), requestId);
+    return respond(
+        ProblemType.INTERNAL,
+        "An unexpected error occurred; quote request id " + requestId + " to support",
+        List.of(),
+        request,
+        uri);
+  }
+
+  private static Response respond(
+      ProblemType type,
+      String detail,
+      List<Problem.FieldError> errors,
+      ContainerRequestContext request,
+      UriInfo uri) {
+    return respond(type, detail, errors, request, uri, type.status());
+  }
+
+  private static Response respond(
+      ProblemType type,
+      String detail,
+      List<Problem.FieldError> errors,
+      ContainerRequestContext request,
+      UriInfo uri,
+      int status) {
+    String requestId = RequestIdFilter.of(request);
+    Problem problem =
+        new Problem(
+            type.uri(),
+            type.title(),
+            status,
+            detail,
+            URI.create(uri.getPath()),
+            requestId,
+            errors.isEmpty() ? null : errors);
+    return Response.status(status)
+        .type(Problem.MEDIA_TYPE)
+        .header(RequestId.HEADER, requestId)
+        .entity(problem)
+        .build();
+  }
+
+  /** "create.arg0.email" style paths become "body.email"; query and path params keep their name. */
+  static String fieldName(Path path) {
+    List<String> names = new ArrayList<>();
+    for (Path.Node node : path) {
+      switch (node.getKind()) {
+        case METHOD, CONSTRUCTOR, RETURN_VALUE -> {}
+        case PARAMETER -> names.add("body");
+        default ->
+            names.add(
+                node.getName() + (node.getIndex() != null ? "[" + node.getIndex() + "]" : ""));
+      }
+    }
+    if (names.size() > 1 && names.get(0).equals("body")) {
+      names.remove(0);
+    }
+    return names.isEmpty() ? "body" : String.join(".", names);
+  }
+
+  private static String jsonPath(com.fasterxml.jackson.databind.JsonMappingException e) {
+    String path =
+        e.getPath().stream()
+            .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+            .collect(Collectors.joining("."))
+            .replace(".[", "[");
+    return path.isEmpty() ? "body" : path;
+  }
+}
