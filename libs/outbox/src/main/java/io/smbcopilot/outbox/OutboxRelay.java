@@ -151,12 +151,24 @@ public final class OutboxRelay implements AutoCloseable {
         return 0;
       }
       Producer<String, byte[]> kafka = producer();
+      // A broker that is away makes each send() wait max.block.ms and then hand back a failed
+      // future; asking for each topic's partitions first fails the whole batch once, quickly.
+      java.util.Set<String> topics = new java.util.HashSet<>();
+      rows.forEach(row -> topics.add(row.getString("topic")));
+      for (String topic : topics) {
+        kafka.partitionsFor(topic);
+      }
       List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
       List<String> ids = new ArrayList<>(rows.size());
       for (Row row : rows) {
         CloudEvent event = toEvent(row);
         ids.add(event.id());
-        acks.add(kafka.send(KafkaCloudEvents.toRecord(row.getString("topic"), event)));
+        Future<RecordMetadata> ack =
+            kafka.send(KafkaCloudEvents.toRecord(row.getString("topic"), event));
+        if (ack.isDone()) {
+          ack.get(); // throws at once when the send already failed
+        }
+        acks.add(ack);
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
       for (Future<RecordMetadata> ack : acks) {

@@ -1,0 +1,79 @@
+{{/* Chart name. */}}
+{{- define "smb-copilot.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Release-qualified prefix of every resource name. */}}
+{{- define "smb-copilot.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Name of one service's resources. Call with (dict "root" $ "service" "auth-service"). */}}
+{{- define "smb-copilot.serviceName" -}}
+{{- printf "%s-%s" (include "smb-copilot.fullname" .root) .service | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Labels common to every object. */}}
+{{- define "smb-copilot.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/part-of: {{ include "smb-copilot.name" . }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end -}}
+
+{{/* Selector labels of one service. Call with (dict "root" $ "service" name). */}}
+{{- define "smb-copilot.selectorLabels" -}}
+app.kubernetes.io/name: {{ .service }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+{{- end -}}
+
+{{/* Image reference of one service. */}}
+{{- define "smb-copilot.image" -}}
+{{- $registry := .root.Values.global.imageRegistry -}}
+{{- $tag := default .root.Chart.AppVersion .config.image.tag -}}
+{{- if $registry -}}
+{{- printf "%s/%s:%s" $registry .config.image.repository $tag -}}
+{{- else -}}
+{{- printf "%s:%s" .config.image.repository $tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Fails early on values that cannot work together. */}}
+{{- define "smb-copilot.validateValues" -}}
+{{- $errors := list -}}
+{{- if not .Values.postgresql.host -}}
+{{- $errors = append $errors "postgresql.host is required: the services keep their state in PostgreSQL" -}}
+{{- end -}}
+{{- if not .Values.postgresql.existingSecret -}}
+{{- $errors = append $errors "postgresql.existingSecret is required: name a Secret with a <service>-password key per service" -}}
+{{- end -}}
+{{- if not .Values.kafka.bootstrapServers -}}
+{{- $errors = append $errors "kafka.bootstrapServers is required: the services exchange events over Kafka" -}}
+{{- end -}}
+{{- if not .Values.keycloak.url -}}
+{{- $errors = append $errors "keycloak.url is required: users sign in with Keycloak" -}}
+{{- end -}}
+{{- if and .Values.qdrant.enabled (not .Values.qdrant.host) -}}
+{{- $errors = append $errors "qdrant.host is required when qdrant.enabled is true" -}}
+{{- end -}}
+{{- if not (index .Values.services "api-gateway").enabled -}}
+{{- $errors = append $errors "services.api-gateway.enabled must be true: it is the only public entry" -}}
+{{- end -}}
+{{- range $name, $svc := .Values.services -}}
+{{- if and $svc.autoscaling.enabled (gt (int $svc.autoscaling.minReplicas) (int $svc.autoscaling.maxReplicas)) -}}
+{{- $errors = append $errors (printf "services.%s.autoscaling.minReplicas must not exceed maxReplicas" $name) -}}
+{{- end -}}
+{{- end -}}
+{{- if $errors -}}
+{{- fail (printf "\nINVALID VALUES:\n- %s" (join "\n- " $errors)) -}}
+{{- end -}}
+{{- end -}}

@@ -1,0 +1,243 @@
+package io.smbcopilot.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The chart, linted and rendered by Helm itself (helm-java), every object parsed strictly. */
+class HelmChartTest {
+  private static final Path CHART = Path.of("smb-copilot");
+  private static final List<String> SERVICES =
+      List.of(
+          "api-gateway",
+          "auth-service",
+          "ingestion-service",
+          "workflow-worker",
+          "notifications-service");
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  @Test
+  void lintsCleanInStrictMode() {
+    LintResult result = new Helm(CHART).lint().strict().call();
+    assertThat(result.getMessages())
+        .as("lint messages")
+        .noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+    assertThat(result.isFailed()).as("lint failed: %s", result.getMessages()).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ci/minimal-values.yaml", "ci/production-values.yaml"})
+  void rendersEveryScenarioIntoValidHardenedObjects(String values) {
+    List<HasMetadata> objects = render(values);
+
+    for (String service : SERVICES) {
+      String name = "copilot-smb-copilot-" + service;
+      Deployment deployment = find(objects, Deployment.class, name);
+      find(objects, Service.class, name);
+      find(objects, ServiceAccount.class, name);
+      ConfigMap config = find(objects, ConfigMap.class, name);
+
+      assertThat(deployment.getMetadata().getLabels())
+          .containsEntry("app.kubernetes.io/name", service)
+          .containsEntry("app.kubernetes.io/instance", "copilot")
+          .containsKey("app.kubernetes.io/version")
+          .containsKey("helm.sh/chart");
+      var pod = deployment.getSpec().getTemplate().getSpec();
+      assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+      assertThat(pod.getSecurityContext().getSeccompProfile().getType())
+          .isEqualTo("RuntimeDefault");
+      Container container = pod.getContainers().get(0);
+      assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+      assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+      assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+      assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+      assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+      assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+      assertThat(container.getImage()).contains("smb-copilot/" + service + ":");
+      assertThat(container.getEnv())
+          .anySatisfy(
+              e -> {
+                assertThat(e.getName()).isEqualTo("QUARKUS_DATASOURCE_PASSWORD");
+                assertThat(e.getValueFrom().getSecretKeyRef().getKey())
+                    .isEqualTo(service + "-password");
+              });
+      assertThat(config.getData())
+          .containsEntry("QUARKUS_DATASOURCE_USERNAME", service.replace('-', '_'))
+          .containsKey("QUARKUS_DATASOURCE_JDBC_URL");
+    }
+  }
+
+  @Test
+  void productionScenarioUsesTheRegistryQdrantTracingAndAutoscaling() {
+    List<HasMetadata> objects = render("ci/production-values.yaml");
+    Deployment gateway = find(objects, Deployment.class, "copilot-smb-copilot-api-gateway");
+    assertThat(gateway.getSpec().getReplicas()).as("autoscaled: no fixed replicas").isNull();
+    assertThat(gateway.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("registry.example.com/smb-copilot/api-gateway:0.1.0");
+    HorizontalPodAutoscaler hpa =
+        find(objects, HorizontalPodAutoscaler.class, "copilot-smb-copilot-api-gateway");
+    assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(8);
+    ConfigMap ingestion = find(objects, ConfigMap.class, "copilot-smb-copilot-ingestion-service");
+    assertThat(ingestion.getData())
+        .containsEntry("COPILOT_QDRANT_HOST", "qdrant.vectors.svc.cluster.local")
+        .containsEntry("QUARKUS_OTEL_SDK_DISABLED", "false");
+    Deployment auth = find(objects, Deployment.class, "copilot-smb-copilot-auth-service");
+    assertThat(auth.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .extracting(e -> e.getName())
+        .contains("KAFKA_SASL_JAAS_CONFIG", "COPILOT_KEYCLOAK_CLIENT_SECRET");
+  }
+
+  @Test
+  void minimalScenarioHasNoTracingAndNoAutoscaler() {
+    List<HasMetadata> objects = render("ci/minimal-values.yaml");
+    assertThat(objects).noneMatch(o -> o instanceof HorizontalPodAutoscaler);
+    ConfigMap gateway = find(objects, ConfigMap.class, "copilot-smb-copilot-api-gateway");
+    assertThat(gateway.getData())
+        .doesNotContainKey("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT")
+        .doesNotContainKey("KAFKA_BOOTSTRAP_SERVERS");
+  }
+
+  @Test
+  void aBrokenValueSetFailsWithAClearMessage() throws Exception {
+    Path broken = Files.createTempFile("broken-values", ".yaml");
+    Files.writeString(broken, "postgresql:\n  host: \"\"\nqdrant:\n  enabled: true\n");
+    assertThatThrownBy(
+            () -> new Helm(CHART).template().withName("copilot").withValuesFile(broken).call())
+        .hasMessageContaining("postgresql.host is required")
+        .hasMessageContaining("qdrant.host is required");
+  }
+
+  @Test
+  void theSchemaRejectsAValueOfTheWrongType() throws Exception {
+    Path wrong = Files.createTempFile("wrong-values", ".yaml");
+    Files.writeString(wrong, "services:\n  auth-service:\n    replicaCount: many\n");
+    assertThatThrownBy(
+            () -> new Helm(CHART).template().withName("copilot").withValuesFile(wrong).call())
+        .hasMessageContaining("replicaCount");
+  }
+
+  @Test
+  void theStrictParserCatchesAnUnknownField() {
+    String yaml =
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  replicas: 1\n  replicaz: 2\n";
+    assertThatThrownBy(() -> strictParse(yaml)).hasMessageContaining("replicaz");
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  private static List<HasMetadata> render(String values) {
+    String manifest =
+        new Helm(CHART)
+            .template()
+            .withName("copilot")
+            .withNamespace("copilot")
+            .withValuesFile(CHART.resolve(values))
+            .call();
+    List<HasMetadata> objects = new ArrayList<>();
+    for (String doc : manifest.split("(?m)^---\\s*$")) {
+      if (doc.lines().anyMatch(l -> l.startsWith("kind:"))) {
+        objects.add(strictParse(doc));
+      }
+    }
+    assertThat(objects).hasSizeGreaterThanOrEqualTo(SERVICES.size() * 4);
+    return objects;
+  }
+
+  /** Parses with the fabric8 model and fails on any field the model does not know. */
+  static HasMetadata strictParse(String yaml) {
+    Object parsed = SERIALIZATION.unmarshal(yaml);
+    if (!(parsed instanceof HasMetadata object)) {
+      throw new AssertionError("not a Kubernetes object:\n" + yaml);
+    }
+    List<String> unknown = new ArrayList<>();
+    collectUnknown(
+        object,
+        object.getKind(),
+        unknown,
+        java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
+    if (!unknown.isEmpty()) {
+      throw new AssertionError(
+          "unknown fields "
+              + unknown
+              + " in "
+              + object.getKind()
+              + " "
+              + object.getMetadata().getName());
+    }
+    return object;
+  }
+
+  private static void collectUnknown(
+      Object node, String path, List<String> unknown, Set<Object> seen) {
+    if (node == null || !seen.add(node)) {
+      return;
+    }
+    if (node instanceof Collection<?> list) {
+      int i = 0;
+      for (Object item : list) {
+        collectUnknown(item, path + "[" + i++ + "]", unknown, seen);
+      }
+      return;
+    }
+    if (node instanceof Map<?, ?> map) {
+      map.forEach((k, v) -> collectUnknown(v, path + "." + k, unknown, seen));
+      return;
+    }
+    if (!node.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+      return;
+    }
+    for (Method m : node.getClass().getMethods()) {
+      if (m.getParameterCount() != 0
+          || !m.getName().startsWith("get")
+          || m.getDeclaringClass() == Object.class) {
+        continue;
+      }
+      try {
+        Object value = m.invoke(node);
+        if (m.getName().equals("getAdditionalProperties")) {
+          if (value instanceof Map<?, ?> extra && !extra.isEmpty()) {
+            unknown.addAll(
+                extra.keySet().stream().map(k -> path + "." + k).collect(Collectors.toList()));
+          }
+        } else {
+          collectUnknown(value, path + "." + m.getName().substring(3), unknown, seen);
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private static <T extends HasMetadata> T find(
+      List<HasMetadata> objects, Class<T> type, String name) {
+    return objects.stream()
+        .filter(type::isInstance)
+        .map(type::cast)
+        .filter(o -> o.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " named " + name));
+  }
+}
