@@ -1,10 +1,6 @@
 package io.smbcopilot.devstack;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,10 +23,8 @@ final class Apps {
 
   private final StackHome home;
   private final Path jdk;
-  private final Map<String, Process> processes = new ConcurrentHashMap<>();
+  private final Map<String, ChildProcess> processes = new ConcurrentHashMap<>();
   private final Map<String, Integer> ports = new ConcurrentHashMap<>();
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   Apps(StackHome home, Path jdk, Map<String, Integer> preferredPorts) {
     this.home = home;
@@ -58,16 +52,14 @@ final class Apps {
   /** Assigns every service its port first, so each can be told where the others are. */
   void assignPorts() {
     for (String service : SERVICES) {
-      Process running = processes.get(service);
-      if (running == null || !running.isAlive()) {
+      if (!alive(service)) {
         ports.put(service, Net.reuseOrFree(ports.getOrDefault(service, 0)));
       }
     }
   }
 
   void start(String service, Map<String, String> env) throws IOException {
-    Process running = processes.get(service);
-    if (running != null && running.isAlive()) {
+    if (alive(service)) {
       return;
     }
     Path jar = jar(service);
@@ -86,49 +78,27 @@ final class Apps {
     command.add(jdk.resolve("bin").resolve("java").toString());
     command.addAll(List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     command.addAll(List.of("-jar", jar.toString()));
-    processes.put(service, Processes.spawn(command, all, home.project(), log(service)));
+    ChildProcess process = new ChildProcess(service, log(service), Duration.ofSeconds(35));
+    process.spawn(command, all, home.project());
+    processes.put(service, process);
+  }
+
+  private boolean alive(String service) {
+    ChildProcess process = processes.get(service);
+    return process != null && process.alive();
   }
 
   void awaitReady(String service) throws IOException, InterruptedException {
-    Process process = processes.get(service);
-    Processes.await(
-        service,
-        READY_TIMEOUT,
-        log(service),
-        () -> process == null || !process.isAlive() || ready(service));
-    if (process == null || !process.isAlive()) {
-      throw new IOException(
-          service
-              + " exited during start"
-              + (process == null ? "" : " with " + process.exitValue())
-              + Processes.tail(log(service)));
+    ChildProcess process = processes.get(service);
+    if (process == null) {
+      throw new IOException(service + " was not started");
     }
-  }
-
-  boolean ready(String service) {
-    try {
-      return http.send(
-                  HttpRequest.newBuilder(URI.create(url(service) + "/q/health/ready"))
-                      .timeout(Duration.ofSeconds(3))
-                      .build(),
-                  HttpResponse.BodyHandlers.discarding())
-              .statusCode()
-          == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    process.awaitReady(READY_TIMEOUT, () -> Net.httpOk(url(service) + "/q/health/ready"));
   }
 
   void stopAll() {
     List<Thread> stoppers = new ArrayList<>();
-    processes.forEach(
-        (name, process) ->
-            stoppers.add(
-                Thread.ofPlatform()
-                    .start(() -> Processes.stopTree(process.toHandle(), Duration.ofSeconds(35)))));
+    processes.forEach((name, process) -> stoppers.add(Thread.ofPlatform().start(process::stop)));
     for (Thread t : stoppers) {
       try {
         t.join();
@@ -142,14 +112,14 @@ final class Apps {
   Map<String, String> describe() {
     Map<String, String> info = new LinkedHashMap<>();
     for (String service : SERVICES) {
-      Process process = processes.get(service);
+      ChildProcess process = processes.get(service);
       if (process == null) {
         continue;
       }
       info.put("app." + service + ".port", String.valueOf(ports.get(service)));
       info.put("app." + service + ".url", url(service));
       info.put("app." + service + ".pid", String.valueOf(process.pid()));
-      info.put("app." + service + ".status", process.isAlive() ? "running" : "exited");
+      info.put("app." + service + ".status", process.alive() ? "running" : "exited");
       info.put("app." + service + ".log", log(service).toString());
     }
     return info;

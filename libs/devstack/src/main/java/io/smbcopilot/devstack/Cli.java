@@ -126,10 +126,7 @@ public final class Cli {
   }
 
   private static int log(StackHome home, String name) {
-    Path file =
-        Apps.SERVICES.contains(name)
-            ? home.logs().resolve(name + ".log")
-            : home.logs().resolve(name + ".log");
+    Path file = home.logs().resolve(name + ".log");
     if (!Files.exists(file)) {
       System.err.println("no log for '" + name + "' at " + file);
       return 1;

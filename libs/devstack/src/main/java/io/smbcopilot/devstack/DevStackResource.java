@@ -35,7 +35,6 @@ public class DevStackResource implements QuarkusTestResourceLifecycleManager {
       DevStack stack = DevStack.forTests(components);
       Map<String, String> state = stack.status();
       Map<String, String> config = new HashMap<>();
-      config.put("copilot.devstack.home", stack.home().dir().toString());
       if (components.contains(Names.POSTGRES)) {
         Map<String, String> db = stack.provision(service);
         config.put("quarkus.datasource.username", db.get("username"));

@@ -24,12 +24,13 @@ final class KafkaServer implements Component {
   private final Path jdk;
   private int port;
   private int controllerPort;
-  private Process process;
+  private final ChildProcess process;
 
   KafkaServer(StackHome home, Path jdk, int preferredPort) {
     this.home = home;
     this.jdk = jdk;
     this.port = preferredPort;
+    this.process = new ChildProcess(Names.KAFKA, log(), Duration.ofSeconds(30));
   }
 
   @Override
@@ -86,36 +87,23 @@ final class KafkaServer implements Component {
           Duration.ofMinutes(2));
     }
     Files.writeString(log(), "", StandardCharsets.UTF_8);
-    process =
-        Processes.spawn(
-            List.of(
-                java(),
-                "-Xms128m",
-                "-Xmx512m",
-                "-XX:+UseG1GC",
-                "-Djava.awt.headless=true",
-                "-Dlog4j2.configurationFile=" + writeLog4j(),
-                "-Dkafka.logs.dir=" + dataDir().resolve("server-logs"),
-                "-cp",
-                libs() + "/*",
-                "kafka.Kafka",
-                config.toString()),
-            Map.of(),
-            dataDir(),
-            log());
-    Processes.await(
-        "kafka",
-        START_TIMEOUT,
-        log(),
-        () -> {
-          if (!process.isAlive()) {
-            return true;
-          }
-          return Net.accepts(port) && logContains("Kafka Server started");
-        });
-    if (!process.isAlive()) {
-      throw new IOException("kafka exited with " + process.exitValue() + Processes.tail(log()));
-    }
+    process.spawn(
+        List.of(
+            java(),
+            "-Xms128m",
+            "-Xmx512m",
+            "-XX:+UseG1GC",
+            "-Djava.awt.headless=true",
+            "-Dlog4j2.configurationFile=" + writeLog4j(),
+            "-Dkafka.logs.dir=" + dataDir().resolve("server-logs"),
+            "-cp",
+            libs() + "/*",
+            "kafka.Kafka",
+            config.toString()),
+        Map.of(),
+        dataDir());
+    process.awaitReady(
+        START_TIMEOUT, () -> Net.accepts(port) && logContains("Kafka Server started"));
   }
 
   private boolean logContains(String text) {
@@ -128,19 +116,16 @@ final class KafkaServer implements Component {
 
   @Override
   public synchronized void stop() {
-    if (process != null) {
-      Processes.stopTree(process.toHandle(), Duration.ofSeconds(30));
-      process = null;
-    }
+    process.stop();
   }
 
   @Override
   public boolean running() {
-    return process != null && process.isAlive() && Net.accepts(port);
+    return process.alive() && Net.accepts(port);
   }
 
   long pid() {
-    return process == null ? -1 : process.pid();
+    return process.pid();
   }
 
   @Override

@@ -38,7 +38,7 @@ final class KeycloakServer implements Component {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private int port;
   private int managementPort;
-  private Process process;
+  private final ChildProcess process;
 
   KeycloakServer(
       StackHome home, Path jdk, PostgresServer postgres, Secrets secrets, int preferredPort) {
@@ -47,6 +47,7 @@ final class KeycloakServer implements Component {
     this.postgres = postgres;
     this.secrets = secrets;
     this.port = preferredPort;
+    this.process = new ChildProcess(Names.KEYCLOAK, log(), Duration.ofSeconds(30));
   }
 
   @Override
@@ -88,32 +89,23 @@ final class KeycloakServer implements Component {
     env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
     env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword());
     env.put("KC_DB_PASSWORD", db.get("password"));
-    process =
-        Processes.spawn(
-            List.of(
-                "bash",
-                distribution().resolve("bin").resolve("kc.sh").toString(),
-                "start-dev",
-                "--http-host=" + Net.LOOPBACK,
-                "--http-port=" + port,
-                "--http-management-port=" + managementPort,
-                "--health-enabled=true",
-                "--db=postgres",
-                "--db-url=" + db.get("jdbc-url"),
-                "--db-username=" + db.get("username"),
-                "--cache=local",
-                "--log-level=info"),
-            env,
-            distribution(),
-            log());
-    Processes.await(
-        "keycloak",
-        START_TIMEOUT,
-        log(),
-        () -> !process.isAlive() || httpOk(managementUrl() + "/health/ready"));
-    if (!process.isAlive()) {
-      throw new IOException("keycloak exited with " + process.exitValue() + Processes.tail(log()));
-    }
+    process.spawn(
+        List.of(
+            "bash",
+            distribution().resolve("bin").resolve("kc.sh").toString(),
+            "start-dev",
+            "--http-host=" + Net.LOOPBACK,
+            "--http-port=" + port,
+            "--http-management-port=" + managementPort,
+            "--health-enabled=true",
+            "--db=postgres",
+            "--db-url=" + db.get("jdbc-url"),
+            "--db-username=" + db.get("username"),
+            "--cache=local",
+            "--log-level=info"),
+        env,
+        distribution());
+    process.awaitReady(START_TIMEOUT, () -> Net.httpOk(managementUrl() + "/health/ready"));
     importRealms();
   }
 
@@ -123,21 +115,6 @@ final class KeycloakServer implements Component {
 
   private String managementUrl() {
     return "http://" + Net.LOOPBACK + ":" + managementPort;
-  }
-
-  private boolean httpOk(String url) {
-    try {
-      return http.send(
-                  HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
-                  HttpResponse.BodyHandlers.discarding())
-              .statusCode()
-          == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   /** Imports each realm file of deploy/keycloak that Keycloak does not know yet. */
@@ -161,7 +138,7 @@ final class KeycloakServer implements Component {
       if (!name.find()) {
         throw new IOException("no \"realm\" name in " + file);
       }
-      if (httpOk(url() + "/realms/" + name.group(1) + "/.well-known/openid-configuration")) {
+      if (Net.httpOk(url() + "/realms/" + name.group(1) + "/.well-known/openid-configuration")) {
         continue;
       }
       HttpResponse<String> response =
@@ -210,15 +187,12 @@ final class KeycloakServer implements Component {
 
   @Override
   public synchronized void stop() {
-    if (process != null) {
-      Processes.stopTree(process.toHandle(), Duration.ofSeconds(30));
-      process = null;
-    }
+    process.stop();
   }
 
   @Override
   public boolean running() {
-    return process != null && process.isAlive() && Net.accepts(port);
+    return process.alive() && Net.accepts(port);
   }
 
   @Override
@@ -228,7 +202,7 @@ final class KeycloakServer implements Component {
     info.put("url", url());
     info.put("management-url", managementUrl());
     info.put("admin-user", ADMIN_USER);
-    info.put("pid", String.valueOf(process == null ? -1 : process.pid()));
+    info.put("pid", String.valueOf(process.pid()));
     info.put("log", log().toString());
     return info;
   }

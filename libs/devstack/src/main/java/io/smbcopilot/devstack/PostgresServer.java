@@ -66,7 +66,6 @@ final class PostgresServer implements Component {
     if (!Files.exists(dataDir().resolve("PG_VERSION"))) {
       initdb();
     }
-    Files.deleteIfExists(dataDir().resolve("postmaster.pid.stale"));
     port = Net.reuseOrFree(port);
     Files.createDirectories(log().getParent());
     Path serverLog = base.resolve("server.log");
@@ -158,19 +157,7 @@ final class PostgresServer implements Component {
   synchronized Map<String, String> provision(String service) throws Exception {
     String role = roleName(service);
     String password = secrets.get("postgres.role." + role + ".password");
-    psql(
-        "postgres",
-        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '"
-            + role
-            + "') THEN CREATE ROLE "
-            + role
-            + " LOGIN PASSWORD '"
-            + password
-            + "'; ELSE ALTER ROLE "
-            + role
-            + " LOGIN PASSWORD '"
-            + password
-            + "'; END IF; END $$;");
+    ensureRole(role, password);
     psql(
         DATABASE,
         "REVOKE CREATE ON SCHEMA public FROM PUBLIC; CREATE SCHEMA IF NOT EXISTS "
@@ -194,17 +181,24 @@ final class PostgresServer implements Component {
   /** A database owned by a role of the same name (Keycloak keeps its own database). */
   synchronized Map<String, String> provisionDatabase(String name) throws Exception {
     String password = secrets.get("postgres.role." + name + ".password");
+    ensureRole(name, password);
+    ensureDatabase(name, name);
+    return Map.of("username", name, "password", password, "jdbc-url", jdbcUrl(name));
+  }
+
+  /** Creates the login role, or sets its password to the stack's when it exists. */
+  private void ensureRole(String role, String password) throws Exception {
+    String create = "CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'";
+    String alter = "ALTER ROLE " + role + " LOGIN PASSWORD '" + password + "'";
     psql(
         "postgres",
         "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '"
-            + name
-            + "') THEN CREATE ROLE "
-            + name
-            + " LOGIN PASSWORD '"
-            + password
-            + "'; END IF; END $$;");
-    ensureDatabase(name, name);
-    return Map.of("username", name, "password", password, "jdbc-url", jdbcUrl(name));
+            + role
+            + "') THEN "
+            + create
+            + "; ELSE "
+            + alter
+            + "; END IF; END $$;");
   }
 
   static String roleName(String service) {

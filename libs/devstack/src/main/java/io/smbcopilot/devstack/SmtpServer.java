@@ -1,10 +1,6 @@
 package io.smbcopilot.devstack;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,12 +19,13 @@ final class SmtpServer implements Component {
   private int port;
   private int imapPort;
   private int apiPort;
-  private Process process;
+  private final ChildProcess process;
 
   SmtpServer(StackHome home, Path jdk, int preferredPort) {
     this.home = home;
     this.jdk = jdk;
     this.port = preferredPort;
+    this.process = new ChildProcess(Names.SMTP, log(), Duration.ofSeconds(10));
   }
 
   @Override
@@ -52,69 +49,33 @@ final class SmtpServer implements Component {
     port = Net.reuseOrFree(port);
     imapPort = Net.freePort();
     apiPort = Net.freePort();
-    process =
-        Processes.spawn(
-            List.of(
-                jdk.resolve("bin").resolve("java").toString(),
-                "-Xmx128m",
-                "-Dgreenmail.smtp.hostname=" + Net.LOOPBACK,
-                "-Dgreenmail.smtp.port=" + port,
-                "-Dgreenmail.imap.hostname=" + Net.LOOPBACK,
-                "-Dgreenmail.imap.port=" + imapPort,
-                "-Dgreenmail.api.hostname=" + Net.LOOPBACK,
-                "-Dgreenmail.api.port=" + apiPort,
-                "-Dgreenmail.auth.disabled",
-                "-jar",
-                jar.toString()),
-            Map.of(),
-            home.dir(),
-            log());
-    HttpClient http = HttpClient.newHttpClient();
-    Processes.await(
-        "smtp",
-        START_TIMEOUT,
-        log(),
-        () -> {
-          if (!process.isAlive() || !Net.accepts(port)) {
-            return !process.isAlive();
-          }
-          try {
-            return http.send(
-                        HttpRequest.newBuilder(
-                                URI.create(
-                                    "http://"
-                                        + Net.LOOPBACK
-                                        + ":"
-                                        + apiPort
-                                        + "/api/service/readiness"))
-                            .timeout(Duration.ofSeconds(2))
-                            .build(),
-                        HttpResponse.BodyHandlers.discarding())
-                    .statusCode()
-                == 200;
-          } catch (IOException e) {
-            return false;
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-          }
-        });
-    if (!process.isAlive()) {
-      throw new IOException("smtp exited with " + process.exitValue() + Processes.tail(log()));
-    }
+    process.spawn(
+        List.of(
+            jdk.resolve("bin").resolve("java").toString(),
+            "-Xmx128m",
+            "-Dgreenmail.smtp.hostname=" + Net.LOOPBACK,
+            "-Dgreenmail.smtp.port=" + port,
+            "-Dgreenmail.imap.hostname=" + Net.LOOPBACK,
+            "-Dgreenmail.imap.port=" + imapPort,
+            "-Dgreenmail.api.hostname=" + Net.LOOPBACK,
+            "-Dgreenmail.api.port=" + apiPort,
+            "-Dgreenmail.auth.disabled",
+            "-jar",
+            jar.toString()),
+        Map.of(),
+        home.dir());
+    String readiness = "http://" + Net.LOOPBACK + ":" + apiPort + "/api/service/readiness";
+    process.awaitReady(START_TIMEOUT, () -> Net.accepts(port) && Net.httpOk(readiness));
   }
 
   @Override
   public synchronized void stop() {
-    if (process != null) {
-      Processes.stopTree(process.toHandle(), Duration.ofSeconds(10));
-      process = null;
-    }
+    process.stop();
   }
 
   @Override
   public boolean running() {
-    return process != null && process.isAlive() && Net.accepts(port);
+    return process.alive() && Net.accepts(port);
   }
 
   @Override
@@ -123,7 +84,7 @@ final class SmtpServer implements Component {
     info.put("port", String.valueOf(port));
     info.put("imap-port", String.valueOf(imapPort));
     info.put("api-url", "http://" + Net.LOOPBACK + ":" + apiPort);
-    info.put("pid", String.valueOf(process == null ? -1 : process.pid()));
+    info.put("pid", String.valueOf(process.pid()));
     info.put("log", log().toString());
     return info;
   }
