@@ -91,6 +91,10 @@ public class ProblemMappers {
   @ServerExceptionMapper
   public Response web(WebApplicationException e, ContainerRequestContext request, UriInfo uri) {
     int status = e.getResponse().getStatus();
+    if (status == 400 && causedByJson(e)) {
+      // Quarkus REST wraps a body it cannot parse in a plain 400
+      return malformedJson(null, request, uri);
+    }
     ProblemType type = ProblemType.forStatus(status);
     String detail =
         switch (status) {
@@ -120,6 +124,15 @@ public class ProblemMappers {
         List.of(),
         request,
         uri);
+  }
+
+  private static boolean causedByJson(Throwable e) {
+    for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+      if (t instanceof JsonProcessingException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Response respond(
@@ -155,20 +168,28 @@ public class ProblemMappers {
         .build();
   }
 
-  /** "create.arg0.email" style paths become "body.email"; query and path params keep their name. */
+  /**
+   * A violation's path as the client knows it: a body's fields by their JSON names ({@code email},
+   * {@code address.city}), a query or path parameter by its own name ({@code limit}), a body that
+   * is invalid as a whole as {@code body}.
+   */
   static String fieldName(Path path) {
+    List<Path.Node> nodes = new ArrayList<>();
+    path.forEach(nodes::add);
     List<String> names = new ArrayList<>();
-    for (Path.Node node : path) {
+    for (int i = 0; i < nodes.size(); i++) {
+      Path.Node node = nodes.get(i);
       switch (node.getKind()) {
-        case METHOD, CONSTRUCTOR, RETURN_VALUE -> {}
-        case PARAMETER -> names.add("body");
+        case METHOD, CONSTRUCTOR, RETURN_VALUE, CROSS_PARAMETER -> {}
+        case PARAMETER -> {
+          if (i == nodes.size() - 1) {
+            names.add(node.getName().matches("arg[0-9]+") ? "body" : node.getName());
+          }
+        }
         default ->
             names.add(
                 node.getName() + (node.getIndex() != null ? "[" + node.getIndex() + "]" : ""));
       }
-    }
-    if (names.size() > 1 && names.get(0).equals("body")) {
-      names.remove(0);
     }
     return names.isEmpty() ? "body" : String.join(".", names);
   }

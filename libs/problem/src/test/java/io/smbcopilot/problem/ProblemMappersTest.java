@@ -1,0 +1,132 @@
+package io.smbcopilot.problem;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class ProblemMappersTest {
+  private static final String BASE = "https://smbcopilot.io/problems/";
+
+  @Test
+  void invalidFieldsAreNamedOneByOne() {
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"tenantName\":\"\",\"email\":\"not-an-email\",\"seats\":3}")
+        .post("/test-problems/signup")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("type", equalTo(BASE + "validation"))
+        .body("errors.field", hasItems("email", "tenantName"))
+        .body("errors.find { it.field == 'email' }.message", notNullValue())
+        .body("detail", containsString("email"));
+  }
+
+  @Test
+  void anInvalidQueryParameterIsNamed() {
+    given()
+        .get("/test-problems/items?limit=500")
+        .then()
+        .statusCode(400)
+        .body("type", equalTo(BASE + "validation"))
+        .body("errors[0].field", containsString("limit"));
+  }
+
+  @Test
+  void malformedJsonIsABadRequestNotAServerError() {
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"tenantName\": \"Acme\",")
+        .post("/test-problems/signup")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("type", equalTo(BASE + "malformed-body"));
+  }
+
+  @Test
+  void aWronglyTypedFieldIsNamed() {
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"tenantName\":\"Acme\",\"email\":\"a@b.test\",\"seats\":\"many\"}")
+        .post("/test-problems/signup")
+        .then()
+        .statusCode(400)
+        .body("type", equalTo(BASE + "validation"))
+        .body("errors[0].field", equalTo("seats"));
+  }
+
+  @Test
+  void wrongMethodAndWrongMediaTypeAreProblems() {
+    given()
+        .delete("/test-problems/signup")
+        .then()
+        .statusCode(405)
+        .contentType("application/problem+json")
+        .body("type", equalTo(BASE + "method-not-allowed"));
+    given()
+        .contentType(ContentType.XML)
+        .body("<signup/>")
+        .post("/test-problems/signup")
+        .then()
+        .statusCode(415)
+        .contentType("application/problem+json")
+        .body("type", equalTo(BASE + "unsupported-media-type"));
+  }
+
+  @Test
+  void serviceProblemsKeepTheirTypeAndDetail() {
+    given()
+        .get("/test-problems/items/42")
+        .then()
+        .statusCode(404)
+        .body("type", equalTo(BASE + "not-found"))
+        .body("detail", equalTo("item 42 was not found"));
+    given()
+        .get("/test-problems/conflict")
+        .then()
+        .statusCode(409)
+        .body("type", equalTo(BASE + "conflict"))
+        .body("title", equalTo("Conflict"));
+  }
+
+  @Test
+  void anUnexpectedErrorRevealsNothingButTheRequestId() {
+    String body =
+        given()
+            .header("X-Request-Id", "req-500")
+            .get("/test-problems/boom")
+            .then()
+            .statusCode(500)
+            .contentType("application/problem+json")
+            .header("X-Request-Id", "req-500")
+            .body("type", equalTo(BASE + "internal"))
+            .body("requestId", equalTo("req-500"))
+            .body("detail", containsString("req-500"))
+            .extract()
+            .asString();
+    org.assertj.core.api.Assertions.assertThat(body)
+        .doesNotContain("hunter2")
+        .doesNotContain("IllegalStateException")
+        .doesNotContain("at io.smbcopilot");
+  }
+
+  @Test
+  void anInsaneRequestIdIsReplaced() {
+    given()
+        .header("X-Request-Id", "bad id with spaces <script>")
+        .get("/test-problems/items/1")
+        .then()
+        .statusCode(404)
+        .header("X-Request-Id", not(containsString(" ")))
+        .body("requestId", not(containsString("<")));
+  }
+}

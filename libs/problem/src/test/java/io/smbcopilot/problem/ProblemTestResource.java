@@ -1,0 +1,52 @@
+package io.smbcopilot.problem;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+
+/** Endpoints that fail in each way the mappers handle (test-only). */
+@Path("/test-problems")
+public class ProblemTestResource {
+
+  public record Signup(@NotBlank String tenantName, @NotBlank @Email String email, int seats) {}
+
+  @POST
+  @Path("/signup")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Signup signup(@Valid Signup body) {
+    return body;
+  }
+
+  @GET
+  @Path("/items")
+  public List<String> items(@QueryParam("limit") @Max(100) int limit) {
+    return List.of();
+  }
+
+  @GET
+  @Path("/items/{id}")
+  public String item(@PathParam("id") String id) {
+    throw ProblemException.notFound("item " + id);
+  }
+
+  @GET
+  @Path("/conflict")
+  public String conflict() {
+    throw new ProblemException(ProblemType.CONFLICT, "the email is already registered");
+  }
+
+  @GET
+  @Path("/boom")
+  public String boom() {
+    throw new IllegalStateException("secret internals: password=hunter2 at db.example:5432");
+  }
+}
