@@ -103,7 +103,9 @@ class HelmChartTest {
     ConfigMap ingestion = find(objects, ConfigMap.class, "copilot-smb-copilot-ingestion-service");
     assertThat(ingestion.getData())
         .containsEntry("COPILOT_QDRANT_HOST", "qdrant.vectors.svc.cluster.local")
-        .containsEntry("QUARKUS_OTEL_SDK_DISABLED", "false");
+        .containsEntry(
+            "QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT",
+            "http://otel-collector.observability.svc.cluster.local:4317");
     Deployment auth = find(objects, Deployment.class, "copilot-smb-copilot-auth-service");
     assertThat(auth.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
         .extracting(e -> e.getName())

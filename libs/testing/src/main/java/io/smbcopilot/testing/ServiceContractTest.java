@@ -176,6 +176,13 @@ public abstract class ServiceContractTest {
   }
 
   @Test
+  void tracingIsOffWhenNoOtlpEndpointIsConfigured() {
+    // Quarkus enables the SDK by default; only libs/problem's TracingDefaults turns it off here.
+    var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+    assertThat(config.getValue("quarkus.otel.sdk.disabled", Boolean.class)).isTrue();
+  }
+
+  @Test
   void theOpenApiDocumentListsTheHealthEndpoints() {
     given()
         .accept(ContentType.JSON)
