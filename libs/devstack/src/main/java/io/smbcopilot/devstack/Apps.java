@@ -96,6 +96,14 @@ final class Apps {
     process.awaitReady(READY_TIMEOUT, () -> Net.httpOk(url(service) + "/q/health/ready"));
   }
 
+  /** Stops one service (SIGTERM, then SIGKILL after the grace period). */
+  void stop(String service) {
+    ChildProcess process = processes.remove(service);
+    if (process != null) {
+      process.stop();
+    }
+  }
+
   void stopAll() {
     List<Thread> stoppers = new ArrayList<>();
     processes.forEach((name, process) -> stoppers.add(Thread.ofPlatform().start(process::stop)));

@@ -199,6 +199,11 @@ public final class DevStack {
     return call("/apps/start", Map.of(), CALL_TIMEOUT);
   }
 
+  /** Stops one service gracefully; {@link #startApps()} starts it again. */
+  public Map<String, String> stopApp(String service) throws Exception {
+    return call("/apps/stop", Map.of("service", service), CALL_TIMEOUT);
+  }
+
   /** Stops every server and the supervisor, and waits until its process is gone. */
   public void shutdown(Duration timeout) throws Exception {
     long pid = parseLong(Supervisor.readState(home.stateFile()).get("supervisor.pid"));

@@ -130,7 +130,12 @@ public final class Supervisor {
               yield format(state());
             }
             case "/apps/stop" -> {
-              apps.stopAll();
+              String service = query.get("service");
+              if (service == null) {
+                apps.stopAll();
+              } else {
+                apps.stop(service);
+              }
               writeState();
               yield format(state());
             }

@@ -1,0 +1,152 @@
+package io.smbcopilot.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smbcopilot.devstack.DevStack;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The platform as an operator runs it: the five packaged services in JVM mode and the prod profile,
+ * on the real PostgreSQL, Kafka, Keycloak and SMTP of the devstack, started by the same code as
+ * {@code ./copilot up}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PlatformAcceptanceTest {
+  static final List<String> SERVICES =
+      List.of(
+          "api-gateway",
+          "auth-service",
+          "ingestion-service",
+          "workflow-worker",
+          "notifications-service");
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static DevStack stack;
+  private static Map<String, String> state;
+
+  @BeforeAll
+  static void startPlatform() throws Exception {
+    stack = DevStack.forTests(List.of("postgres", "kafka"));
+    long started = System.nanoTime();
+    state = stack.startApps();
+    System.out.printf(
+        "platform: five services ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
+  }
+
+  @Test
+  @Order(1)
+  void allFiveServicesAreReadyOnLoopback() {
+    for (String service : SERVICES) {
+      assertThat(state.get("app." + service + ".status")).as(service).isEqualTo("running");
+      assertThat(url(service)).startsWith("http://127.0.0.1:");
+      assertThat(readiness(service)).as(service).isEqualTo(200);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void stoppingPostgresTakesEveryServiceDownAndItsReturnBringsThemBackWithoutARestart()
+      throws Exception {
+    Map<String, String> pids = pids();
+    stack.stop("postgres");
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> SERVICES.stream().allMatch(s -> readiness(s) == 503));
+    } finally {
+      stack.start("postgres");
+    }
+    long back = System.nanoTime();
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> SERVICES.stream().allMatch(s -> readiness(s) == 200));
+    System.out.printf(
+        "platform: all ready again %.1f s after postgres returned%n",
+        (System.nanoTime() - back) / 1e9);
+    assertThat(pids()).as("the same processes").isEqualTo(pids);
+  }
+
+  @Test
+  @Order(3)
+  void theProdProfileLogsJson() throws IOException {
+    for (String service : SERVICES) {
+      List<String> lines =
+          Files.readAllLines(Path.of(state.get("app." + service + ".log"))).stream()
+              .filter(l -> !l.isBlank())
+              .toList();
+      assertThat(lines).as(service).isNotEmpty();
+      for (String line : lines) {
+        JsonNode entry = JSON.readTree(line);
+        assertThat(entry.has("level") && entry.has("message") && entry.has("timestamp"))
+            .as("%s: %s", service, line)
+            .isTrue();
+      }
+      assertThat(lines).anyMatch(l -> l.contains(service) && l.contains("started in"));
+    }
+  }
+
+  @Test
+  @Order(4)
+  void sigtermShutsAServiceDownGracefully() throws Exception {
+    String service = "notifications-service";
+    Path log = Path.of(state.get("app." + service + ".log"));
+    long pid = Long.parseLong(state.get("app." + service + ".pid"));
+    long started = System.nanoTime();
+    stack.stopApp(service);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    String text = Files.readString(log);
+    assertThat(text).as("Quarkus logs its orderly stop").contains(service).contains("stopped in");
+    System.out.printf("platform: %s stopped gracefully in %.1f s%n", service, seconds);
+    state = stack.startApps();
+    assertThat(readiness(service)).isEqualTo(200);
+  }
+
+  private static String url(String service) {
+    return state.get("app." + service + ".url");
+  }
+
+  private static Map<String, String> pids() throws Exception {
+    Map<String, String> status = stack.status();
+    Map<String, String> pids = new LinkedHashMap<>();
+    SERVICES.forEach(s -> pids.put(s, status.get("app." + s + ".pid")));
+    return pids;
+  }
+
+  private static int readiness(String service) {
+    try {
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create(url(service) + "/q/health/ready"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+}
