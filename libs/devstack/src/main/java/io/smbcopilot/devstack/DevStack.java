@@ -106,7 +106,7 @@ public final class DevStack {
               "-Xmx96m",
               "-XX:+UseSerialGC",
               "-cp",
-              classes.toString(),
+              classes + java.io.File.pathSeparator + home.dist().resolve("jdbc/postgresql.jar"),
               Supervisor.class.getName(),
               "--project",
               home.project().toString(),

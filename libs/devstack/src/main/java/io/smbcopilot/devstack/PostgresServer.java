@@ -1,17 +1,25 @@
 package io.smbcopilot.devstack;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * PostgreSQL from the system binaries ({@code /usr/lib/postgresql/<version>/bin}, or {@code
@@ -30,11 +38,26 @@ final class PostgresServer implements Component {
   private int port;
 
   PostgresServer(StackHome home, Secrets secrets, int preferredPort) throws Exception {
+    this(home, secrets, preferredPort, "embedded".equals(System.getenv("COPILOT_PG_BINARIES")));
+  }
+
+  /**
+   * @param embedded use the binaries Maven Central ships even when system ones exist
+   */
+  PostgresServer(StackHome home, Secrets secrets, int preferredPort, boolean embedded)
+      throws Exception {
     this.home = home;
     this.secrets = secrets;
-    this.bin = findBinaries();
     this.base = baseDirectory(home);
+    this.bin = embedded ? embeddedBinaries() : systemBinaries().orElseGet(this::embeddedOrFail);
     this.port = preferredPort;
+    if (Processes.isRoot()) {
+      ensureSystemUser();
+    }
+  }
+
+  Path binaries() {
+    return bin;
   }
 
   @Override
@@ -158,17 +181,11 @@ final class PostgresServer implements Component {
     String role = roleName(service);
     String password = secrets.get("postgres.role." + role + ".password");
     ensureRole(role, password);
-    psql(
+    sql(
         DATABASE,
-        "REVOKE CREATE ON SCHEMA public FROM PUBLIC; CREATE SCHEMA IF NOT EXISTS "
-            + role
-            + " AUTHORIZATION "
-            + role
-            + "; GRANT CONNECT ON DATABASE "
-            + DATABASE
-            + " TO "
-            + role
-            + ";");
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+        "CREATE SCHEMA IF NOT EXISTS " + role + " AUTHORIZATION " + role,
+        "GRANT CONNECT ON DATABASE " + DATABASE + " TO " + role);
     Map<String, String> creds = new LinkedHashMap<>();
     creds.put("username", role);
     creds.put("password", password);
@@ -190,7 +207,7 @@ final class PostgresServer implements Component {
   private void ensureRole(String role, String password) throws Exception {
     String create = "CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'";
     String alter = "ALTER ROLE " + role + " LOGIN PASSWORD '" + password + "'";
-    psql(
+    sql(
         "postgres",
         "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '"
             + role
@@ -210,36 +227,31 @@ final class PostgresServer implements Component {
   }
 
   private void ensureDatabase(String database, String owner) throws Exception {
-    String exists =
-        psql("postgres", "SELECT 1 FROM pg_database WHERE datname = '" + database + "'").trim();
-    if (!exists.equals("1")) {
-      psql("postgres", "CREATE DATABASE " + database + " OWNER " + owner + " ENCODING 'UTF8'");
+    if (!sql("postgres", "SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
+      sql("postgres", "CREATE DATABASE " + database + " OWNER " + owner + " ENCODING 'UTF8'");
     }
   }
 
-  /** Runs SQL as the superuser over TCP; returns unaligned tuples-only output. */
-  String psql(String database, String sql) throws Exception {
-    return Processes.run(
-        List.of(
-            bin.resolve("psql").toString(),
-            "-X",
-            "-q",
-            "-A",
-            "-t",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-h",
-            Net.LOOPBACK,
-            "-p",
-            String.valueOf(port),
-            "-U",
-            SYSTEM_USER,
-            "-d",
-            database,
-            "-c",
-            sql),
-        Map.of("PGPASSWORD", superuserPassword(), "PGCONNECT_TIMEOUT", "10"),
-        Duration.ofSeconds(60));
+  /**
+   * Runs statements as the superuser over JDBC (the embedded binaries have no psql).
+   *
+   * @return whether any statement returned a row
+   */
+  boolean sql(String database, String... statements) throws Exception {
+    DriverManager.setLoginTimeout(10);
+    try (Connection connection =
+            DriverManager.getConnection(jdbcUrl(database), SYSTEM_USER, superuserPassword());
+        Statement statement = connection.createStatement()) {
+      boolean row = false;
+      for (String sql : statements) {
+        if (statement.execute(sql)) {
+          try (ResultSet rs = statement.getResultSet()) {
+            row |= rs.next();
+          }
+        }
+      }
+      return row;
+    }
   }
 
   private void initdb() throws Exception {
@@ -333,36 +345,101 @@ final class PostgresServer implements Component {
     }
   }
 
-  static Path findBinaries() throws IOException {
+  /** COPILOT_PG_BIN, else the newest /usr/lib/postgresql/<version>/bin with a server. */
+  static Optional<Path> systemBinaries() throws IOException {
     String configured = System.getenv("COPILOT_PG_BIN");
     if (configured != null && !configured.isBlank()) {
-      return Path.of(configured);
+      return Optional.of(Path.of(configured));
     }
     Path root = Path.of("/usr/lib/postgresql");
-    if (Files.isDirectory(root)) {
-      try (Stream<Path> versions = Files.list(root)) {
-        List<Path> candidates =
-            new ArrayList<>(
-                versions
-                    .map(v -> v.resolve("bin"))
-                    .filter(b -> Files.isExecutable(b.resolve("postgres")))
-                    .toList());
-        candidates.sort(
-            Comparator.comparingInt(
-                (Path b) -> {
-                  try {
-                    return Integer.parseInt(b.getParent().getFileName().toString());
-                  } catch (NumberFormatException e) {
-                    return 0;
-                  }
-                }));
-        if (!candidates.isEmpty()) {
-          return candidates.get(candidates.size() - 1);
+    if (!Files.isDirectory(root)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> versions = Files.list(root)) {
+      return versions
+          .map(v -> v.resolve("bin"))
+          .filter(b -> Files.isExecutable(b.resolve("postgres")))
+          .max(Comparator.comparingInt(PostgresServer::majorOf));
+    }
+  }
+
+  private static int majorOf(Path bin) {
+    try {
+      return Integer.parseInt(bin.getParent().getFileName().toString());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private Path embeddedOrFail() {
+    try {
+      return embeddedBinaries();
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "No PostgreSQL server binaries: none under /usr/lib/postgresql/*/bin, and the ones from"
+              + " Maven Central could not be unpacked ("
+              + e.getMessage()
+              + "). Install them with 'apt-get install -y postgresql', set COPILOT_PG_BIN, or"
+              + " build libs/devstack-dist once.",
+          e);
+    }
+  }
+
+  /**
+   * The server binaries Maven Central ships (io.zonky.test.postgres, copied to .copilot/dist by
+   * libs/devstack-dist), unpacked next to the data directory so the postgres user can reach them.
+   */
+  Path embeddedBinaries() throws Exception {
+    Path dir = home.dist().resolve("postgres-embedded");
+    Path jar;
+    try (Stream<Path> files = Files.list(dir)) {
+      jar =
+          files
+              .filter(f -> f.getFileName().toString().matches("postgres-.*\\.jar"))
+              .findFirst()
+              .orElseThrow(() -> new IOException("no postgres-*.jar in " + dir));
+    }
+    String version = jar.getFileName().toString().replaceAll("^postgres-|\\.jar$", "");
+    Path root = base.resolveSibling("postgres-" + version);
+    if (!Files.isExecutable(root.resolve("bin").resolve("postgres"))) {
+      Files.createDirectories(root);
+      Path archive = root.resolve("postgres.txz");
+      try (ZipFile zip = new ZipFile(jar.toFile())) {
+        ZipEntry entry =
+            zip.stream()
+                .filter(e -> e.getName().endsWith(".txz"))
+                .findFirst()
+                .orElseThrow(() -> new IOException("no .txz archive in " + jar));
+        try (InputStream in = zip.getInputStream(entry)) {
+          Files.copy(in, archive, StandardCopyOption.REPLACE_EXISTING);
         }
       }
+      Processes.run(
+          List.of("tar", "-xJf", archive.toString(), "-C", root.toString()),
+          Map.of(),
+          Duration.ofMinutes(2));
+      Files.delete(archive);
     }
-    throw new IOException(
-        "No PostgreSQL server binaries under /usr/lib/postgresql/*/bin. Install them with"
-            + " 'apt-get install -y postgresql' or point COPILOT_PG_BIN at a bin directory.");
+    return root.resolve("bin");
+  }
+
+  /** A machine without Debian's package has no postgres user: the server must not run as root. */
+  private static void ensureSystemUser() throws Exception {
+    try {
+      Processes.run(List.of("id", "-u", SYSTEM_USER), Map.of(), Duration.ofSeconds(10));
+    } catch (IOException missing) {
+      Processes.run(
+          List.of(
+              "useradd",
+              "--system",
+              "--user-group",
+              "--home-dir",
+              "/nonexistent",
+              "--shell",
+              "/usr/sbin/nologin",
+              SYSTEM_USER),
+          Map.of(),
+          Duration.ofSeconds(30));
+    }
   }
 }
