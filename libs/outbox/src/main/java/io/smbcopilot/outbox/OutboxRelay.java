@@ -136,7 +136,7 @@ public final class OutboxRelay implements AutoCloseable {
    * @return the number of events published
    */
   public int relayOnce() throws Exception {
-    SqlConnection connection = pool.getConnection().await().atMost(Duration.ofSeconds(10));
+    SqlConnection connection = Connections.open(pool);
     Transaction tx = null;
     try {
       tx = connection.begin().await().atMost(Duration.ofSeconds(10));

@@ -123,6 +123,89 @@ class PlatformAcceptanceTest {
     assertThat(readiness(service)).isEqualTo(200);
   }
 
+  @Test
+  @Order(5)
+  void withAnOtlpEndpointRequestsAreLoggedAsJsonWithTheirTraceAndSpanIds() throws Exception {
+    Map<String, String> db = stack.provision("auth-service");
+    int port;
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    Path project = io.smbcopilot.devstack.StackHome.findProjectRoot(Path.of(""));
+    Path log = Files.createTempFile("auth-service-traced", ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                project
+                    .resolve("services/auth-service/target/quarkus-app/quarkus-run.jar")
+                    .toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    Map<String, String> env = builder.environment();
+    env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+    env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+    env.put("QUARKUS_DATASOURCE_USERNAME", db.get("username"));
+    env.put("QUARKUS_DATASOURCE_PASSWORD", db.get("password"));
+    env.put("QUARKUS_DATASOURCE_JDBC_URL", db.get("jdbc-url"));
+    env.put("QUARKUS_DATASOURCE_REACTIVE_URL", db.get("reactive-url"));
+    env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers());
+    env.put("COPILOT_OUTBOX_RELAY_ENABLED", "false");
+    // nothing listens there: spans are dropped, but tracing is on
+    env.put("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9");
+    Process process = builder.start();
+    try {
+      String base = "http://127.0.0.1:" + port;
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(300))
+          .until(() -> status(base + "/q/health/ready", null) == 200);
+      String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+      assertThat(status(base + "/api/v1/traced-path", "00-" + traceId + "-00f067aa0ba902b7-01"))
+          .isEqualTo(404);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Files.readString(log).contains("/api/v1/traced-path"));
+      JsonNode entry =
+          Files.readAllLines(log).stream()
+              .filter(l -> l.contains("/api/v1/traced-path"))
+              .map(PlatformAcceptanceTest::json)
+              .findFirst()
+              .orElseThrow();
+      assertThat(entry.path("mdc").path("traceId").asText()).isEqualTo(traceId);
+      assertThat(entry.path("mdc").path("spanId").asText()).matches("[0-9a-f]{16}");
+    } finally {
+      process.destroy();
+      process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+      process.destroyForcibly();
+    }
+  }
+
+  private static JsonNode json(String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + line, e);
+    }
+  }
+
+  private static int status(String url, String traceparent) {
+    try {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
+      if (traceparent != null) {
+        request.header("traceparent", traceparent);
+      }
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
   private static String url(String service) {
     return state.get("app." + service + ".url");
   }
