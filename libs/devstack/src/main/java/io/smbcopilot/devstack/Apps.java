@@ -12,13 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** The five platform services, run in JVM mode from their quarkus-app folders. */
 final class Apps {
-  static final List<String> SERVICES =
-      List.of(
-          "api-gateway",
-          "auth-service",
-          "ingestion-service",
-          "workflow-worker",
-          "notifications-service");
+  static final List<String> SERVICES = Names.SERVICES;
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
 
   private final StackHome home;

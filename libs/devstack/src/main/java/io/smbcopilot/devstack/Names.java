@@ -12,5 +12,14 @@ public final class Names {
   /** In start order: Keycloak needs Postgres. */
   public static final List<String> ALL = List.of(POSTGRES, KAFKA, SMTP, KEYCLOAK);
 
+  /** The five platform services, in start order. */
+  public static final List<String> SERVICES =
+      List.of(
+          "api-gateway",
+          "auth-service",
+          "ingestion-service",
+          "workflow-worker",
+          "notifications-service");
+
   private Names() {}
 }

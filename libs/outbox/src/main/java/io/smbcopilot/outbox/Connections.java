@@ -1,11 +1,9 @@
 package io.smbcopilot.outbox;
 
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
 import java.time.Duration;
-import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,13 +23,22 @@ final class Connections {
     return connection;
   }
 
-  /** Runs the work in a transaction on its own connection, blocking the calling thread. */
-  static <T> T inTransaction(Pool pool, Function<SqlConnection, Uni<T>> work, Duration timeout) {
+  /** Work done on the calling thread with the transaction's connection. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(SqlConnection connection) throws Exception;
+  }
+
+  /**
+   * Runs the work in a transaction on a connection of its own, on the calling thread: commits when
+   * it returns, rolls back when it throws.
+   */
+  static <T> T inTransaction(Pool pool, Work<T> work) throws Exception {
     SqlConnection connection = open(pool);
     Transaction tx = null;
     try {
       tx = connection.begin().await().atMost(TIMEOUT);
-      T result = work.apply(connection).await().atMost(timeout);
+      T result = work.run(connection);
       tx.commit().await().atMost(TIMEOUT);
       tx = null;
       return result;

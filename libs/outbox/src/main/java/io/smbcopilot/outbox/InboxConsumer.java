@@ -198,17 +198,25 @@ public final class InboxConsumer implements AutoCloseable {
 
   /** Records the id and runs the handler in one transaction; false when the id was known. */
   private boolean apply(CloudEvent event) {
-    return Connections.inTransaction(
-        pool,
-        tx ->
-            tx.preparedQuery(RECORD)
-                .execute(Tuple.of(settings.consumer(), event.id(), event.type(), event.tenantId()))
-                .flatMap(
-                    rows ->
-                        rows.rowCount() == 0
-                            ? Uni.createFrom().item(false)
-                            : handler.handle(tx, event).replaceWith(true)),
-        Duration.ofSeconds(60));
+    try {
+      return Connections.inTransaction(
+          pool,
+          tx ->
+              tx.preparedQuery(RECORD)
+                  .execute(
+                      Tuple.of(settings.consumer(), event.id(), event.type(), event.tenantId()))
+                  .flatMap(
+                      rows ->
+                          rows.rowCount() == 0
+                              ? Uni.createFrom().item(false)
+                              : handler.handle(tx, event).replaceWith(true))
+                  .await()
+                  .atMost(Duration.ofSeconds(60)));
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private boolean databaseReachable() {

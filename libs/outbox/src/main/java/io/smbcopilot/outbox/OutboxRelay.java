@@ -10,7 +10,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,65 +135,53 @@ public final class OutboxRelay implements AutoCloseable {
    * @return the number of events published
    */
   public int relayOnce() throws Exception {
-    SqlConnection connection = Connections.open(pool);
-    Transaction tx = null;
-    try {
-      tx = connection.begin().await().atMost(Duration.ofSeconds(10));
-      RowSet<Row> rows =
-          connection
-              .preparedQuery(SELECT_BATCH)
-              .execute(Tuple.of(settings.batchSize()))
-              .await()
-              .atMost(Duration.ofSeconds(30));
-      if (rows.size() == 0) {
-        tx.commit().await().atMost(Duration.ofSeconds(10));
-        return 0;
-      }
-      Producer<String, byte[]> kafka = producer();
-      // A broker that is away makes each send() wait max.block.ms and then hand back a failed
-      // future; asking for each topic's partitions first fails the whole batch once, quickly.
-      java.util.Set<String> topics = new java.util.HashSet<>();
-      rows.forEach(row -> topics.add(row.getString("topic")));
-      for (String topic : topics) {
-        kafka.partitionsFor(topic);
-      }
-      List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
-      List<String> ids = new ArrayList<>(rows.size());
-      for (Row row : rows) {
-        CloudEvent event = toEvent(row);
-        ids.add(event.id());
-        Future<RecordMetadata> ack =
-            kafka.send(KafkaCloudEvents.toRecord(row.getString("topic"), event));
-        if (ack.isDone()) {
-          ack.get(); // throws at once when the send already failed
-        }
-        acks.add(ack);
-      }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
-      for (Future<RecordMetadata> ack : acks) {
-        ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      }
-      connection
-          .preparedQuery(DELETE_BATCH)
-          .execute(Tuple.of(ids.toArray(new String[0])))
-          .await()
-          .atMost(Duration.ofSeconds(30));
-      tx.commit().await().atMost(Duration.ofSeconds(10));
-      tx = null;
-      if (published != null) {
-        published.increment(ids.size());
-      }
-      return ids.size();
-    } finally {
-      if (tx != null) {
-        try {
-          tx.rollback().await().atMost(Duration.ofSeconds(5));
-        } catch (RuntimeException ignored) {
-          // the connection is closed below; the server rolls back
-        }
-      }
-      connection.close().await().atMost(Duration.ofSeconds(5));
+    int sent = Connections.inTransaction(pool, this::publishBatch);
+    if (published != null) {
+      published.increment(sent);
     }
+    return sent;
+  }
+
+  private int publishBatch(SqlConnection connection) throws Exception {
+    RowSet<Row> rows =
+        connection
+            .preparedQuery(SELECT_BATCH)
+            .execute(Tuple.of(settings.batchSize()))
+            .await()
+            .atMost(Duration.ofSeconds(30));
+    if (rows.size() == 0) {
+      return 0;
+    }
+    Producer<String, byte[]> kafka = producer();
+    // A broker that is away makes each send() wait max.block.ms and then hand back a failed
+    // future; asking for each topic's partitions first fails the whole batch once, quickly.
+    java.util.Set<String> topics = new java.util.HashSet<>();
+    rows.forEach(row -> topics.add(row.getString("topic")));
+    for (String topic : topics) {
+      kafka.partitionsFor(topic);
+    }
+    List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
+    List<String> ids = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      CloudEvent event = toEvent(row);
+      ids.add(event.id());
+      Future<RecordMetadata> ack =
+          kafka.send(KafkaCloudEvents.toRecord(row.getString("topic"), event));
+      if (ack.isDone()) {
+        ack.get(); // throws at once when the send already failed
+      }
+      acks.add(ack);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
+    for (Future<RecordMetadata> ack : acks) {
+      ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+    connection
+        .preparedQuery(DELETE_BATCH)
+        .execute(Tuple.of(ids.toArray(new String[0])))
+        .await()
+        .atMost(Duration.ofSeconds(30));
+    return ids.size();
   }
 
   private static CloudEvent toEvent(Row row) throws Exception {

@@ -30,13 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PlatformAcceptanceTest {
-  static final List<String> SERVICES =
-      List.of(
-          "api-gateway",
-          "auth-service",
-          "ingestion-service",
-          "workflow-worker",
-          "notifications-service");
+  static final List<String> SERVICES = io.smbcopilot.devstack.Names.SERVICES;
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final ObjectMapper JSON = new ObjectMapper();
