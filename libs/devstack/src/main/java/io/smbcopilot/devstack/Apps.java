@@ -19,6 +19,7 @@ final class Apps {
   private final Path jdk;
   private final Map<String, ChildProcess> processes = new ConcurrentHashMap<>();
   private final Map<String, Integer> ports = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, String>> environments = new ConcurrentHashMap<>();
 
   Apps(StackHome home, Path jdk, Map<String, Integer> preferredPorts) {
     this.home = home;
@@ -53,7 +54,31 @@ final class Apps {
   }
 
   void start(String service, Map<String, String> env) throws IOException {
-    if (alive(service)) {
+    environments.put(service, Map.copyOf(env));
+    launch(service, service, env);
+  }
+
+  /**
+   * A second instance of a running service ({@code <service>-2}), with the same settings on a port
+   * of its own: two gateway replicas, for instance.
+   *
+   * @return the instance's name
+   */
+  String startReplica(String service) throws IOException {
+    Map<String, String> env = environments.get(service);
+    if (env == null) {
+      throw new IOException(service + " is not running: start the services first");
+    }
+    String name = service + "-2";
+    if (!alive(name)) {
+      ports.put(name, Net.freePort());
+    }
+    launch(name, service, env);
+    return name;
+  }
+
+  private void launch(String name, String service, Map<String, String> env) throws IOException {
+    if (alive(name)) {
       return;
     }
     Path jar = jar(service);
@@ -62,19 +87,19 @@ final class Apps {
     }
     Map<String, String> all = new LinkedHashMap<>(env);
     all.put("QUARKUS_HTTP_HOST", Net.LOOPBACK);
-    all.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(service)));
+    all.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(name)));
     for (String other : SERVICES) {
       all.put("COPILOT_SERVICES_" + other.toUpperCase().replace('-', '_') + "_URL", url(other));
     }
     Files.createDirectories(home.logs());
-    Files.writeString(log(service), "");
+    Files.writeString(log(name), "");
     List<String> command = new ArrayList<>();
     command.add(jdk.resolve("bin").resolve("java").toString());
     command.addAll(List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     command.addAll(List.of("-jar", jar.toString()));
-    ChildProcess process = new ChildProcess(service, log(service), Duration.ofSeconds(35));
+    ChildProcess process = new ChildProcess(name, log(name), Duration.ofSeconds(35));
     process.spawn(command, all, home.project());
-    processes.put(service, process);
+    processes.put(name, process);
   }
 
   private boolean alive(String service) {
@@ -113,7 +138,7 @@ final class Apps {
 
   Map<String, String> describe() {
     Map<String, String> info = new LinkedHashMap<>();
-    for (String service : SERVICES) {
+    for (String service : new java.util.TreeSet<>(processes.keySet())) {
       ChildProcess process = processes.get(service);
       if (process == null) {
         continue;

@@ -199,6 +199,16 @@ public final class DevStack {
     return call("/apps/start", Map.of(), CALL_TIMEOUT);
   }
 
+  /** A second instance of a running service; its url is under {@code app.<service>-2.url}. */
+  public Map<String, String> startReplica(String service) throws Exception {
+    return call("/apps/replica", Map.of("service", service), CALL_TIMEOUT);
+  }
+
+  /** The secret Keycloak generated for a confidential client of the copilot realm. */
+  public String keycloakClientSecret(String clientId) throws Exception {
+    return call("/keycloak/client-secret", Map.of("client", clientId), CALL_TIMEOUT).get("secret");
+  }
+
   /** Stops one service gracefully; {@link #startApps()} starts it again. */
   public Map<String, String> stopApp(String service) throws Exception {
     return call("/apps/stop", Map.of("service", service), CALL_TIMEOUT);

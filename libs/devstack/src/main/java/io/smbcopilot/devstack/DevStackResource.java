@@ -47,6 +47,10 @@ public class DevStackResource implements QuarkusTestResourceLifecycleManager {
       }
       if (components.contains(Names.KEYCLOAK)) {
         config.put("copilot.keycloak.url", state.get("keycloak.url"));
+        if (service.equals("auth-service")) {
+          config.put(
+              "copilot.keycloak.admin-client-secret", stack.keycloakClientSecret("auth-service"));
+        }
       }
       if (components.contains(Names.SMTP)) {
         config.put("copilot.smtp.host", Net.LOOPBACK);

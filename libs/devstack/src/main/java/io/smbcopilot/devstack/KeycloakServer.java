@@ -162,6 +162,37 @@ final class KeycloakServer implements Component {
     }
   }
 
+  /** The secret Keycloak generated for a confidential client of a realm. */
+  String clientSecret(String realm, String clientId) throws Exception {
+    String token = adminToken();
+    String base = url() + "/admin/realms/" + realm + "/clients";
+    HttpResponse<String> clients =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        base + "?clientId=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(30))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(clients.body());
+    if (clients.statusCode() != 200 || !id.find()) {
+      throw new IOException("client " + clientId + " not found in realm " + realm);
+    }
+    HttpResponse<String> secret =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/" + id.group(1) + "/client-secret"))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(30))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    Matcher value = Pattern.compile("\"value\"\\s*:\\s*\"([^\"]+)\"").matcher(secret.body());
+    if (secret.statusCode() != 200 || !value.find()) {
+      throw new IOException("no secret for client " + clientId + ": " + secret.statusCode());
+    }
+    return value.group(1);
+  }
+
   private String adminToken() throws Exception {
     String form =
         "grant_type=password&client_id=admin-cli&username="

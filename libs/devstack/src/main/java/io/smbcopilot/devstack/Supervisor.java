@@ -139,6 +139,16 @@ public final class Supervisor {
               writeState();
               yield format(state());
             }
+            case "/keycloak/client-secret" -> {
+              startComponent(Names.KEYCLOAK);
+              yield format(Map.of("secret", keycloak.clientSecret("copilot", query.get("client"))));
+            }
+            case "/apps/replica" -> {
+              String name = apps.startReplica(query.get("service"));
+              apps.awaitReady(name);
+              writeState();
+              yield format(state());
+            }
             case "/shutdown" -> {
               Thread.ofPlatform().start(() -> System.exit(0));
               yield "stopping\n";
@@ -193,6 +203,11 @@ public final class Supervisor {
       env.put("COPILOT_KEYCLOAK_URL", keycloak.url());
       env.put("COPILOT_SMTP_HOST", Net.LOOPBACK);
       env.put("COPILOT_SMTP_PORT", smtp.describe().get("port"));
+      if (service.equals("auth-service")) {
+        env.put(
+            "COPILOT_KEYCLOAK_ADMIN_CLIENT_SECRET",
+            keycloak.clientSecret("copilot", "auth-service"));
+      }
       log("starting " + service);
       apps.start(service, env);
     }

@@ -135,6 +135,12 @@ public class ProblemMappers {
     return false;
   }
 
+  /** A problem response for a filter that stops a request before it reaches a resource. */
+  public static Response response(
+      ProblemType type, String detail, ContainerRequestContext request) {
+    return respond(type, detail, List.of(), request, request.getUriInfo());
+  }
+
   private static Response respond(
       ProblemType type,
       String detail,

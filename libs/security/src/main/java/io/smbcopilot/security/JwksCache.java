@@ -1,0 +1,87 @@
+package io.smbcopilot.security;
+
+import java.security.Key;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.PublicJsonWebKey;
+
+/**
+ * The public keys of a JSON Web Key Set, by key id. Loaded on first use, reloaded when a token
+ * names a key id it does not know (key rotation, a new gateway replica), at most once per {@code
+ * minRefreshInterval}, and in any case after {@code maxAge}.
+ */
+public final class JwksCache {
+  private static final Logger LOG = Logger.getLogger(JwksCache.class);
+  private final Supplier<String> loader;
+  private final Duration minRefreshInterval;
+  private final Duration maxAge;
+  private volatile Map<String, Key> keys = Map.of();
+  private volatile long loadedAt;
+  private volatile long attemptedAt;
+
+  /**
+   * @param loader fetches the JWKS JSON (blocking; called outside the event loop)
+   */
+  public JwksCache(Supplier<String> loader, Duration minRefreshInterval, Duration maxAge) {
+    this.loader = loader;
+    this.minRefreshInterval = minRefreshInterval;
+    this.maxAge = maxAge;
+  }
+
+  /** The key, from what is loaded; null when unknown (then call {@link #refresh()}). */
+  public Key cached(String kid) {
+    if (System.nanoTime() - loadedAt > maxAge.toNanos()) {
+      return null;
+    }
+    return kid == null ? null : keys.get(kid);
+  }
+
+  /** True when a reload may run now (it is not rate-limited). */
+  public boolean mayRefresh() {
+    return System.nanoTime() - attemptedAt >= minRefreshInterval.toNanos() || loadedAt == 0;
+  }
+
+  /** Reloads the set (blocking), unless one was tried within the minimum interval. */
+  public synchronized void refresh() {
+    if (!mayRefresh() && System.nanoTime() - loadedAt <= maxAge.toNanos()) {
+      return;
+    }
+    attemptedAt = System.nanoTime();
+    try {
+      JsonWebKeySet set = new JsonWebKeySet(loader.get());
+      Map<String, Key> loaded = new ConcurrentHashMap<>();
+      List<JsonWebKey> all = set.getJsonWebKeys();
+      for (JsonWebKey jwk : all) {
+        if (jwk.getKeyId() != null && jwk instanceof PublicJsonWebKey pub) {
+          if (jwk.getUse() == null || "sig".equals(jwk.getUse())) {
+            loaded.put(jwk.getKeyId(), pub.getPublicKey());
+          }
+        }
+      }
+      keys = Map.copyOf(loaded);
+      loadedAt = System.nanoTime();
+    } catch (Exception e) {
+      LOG.warnf("could not load the signing keys: %s", e.toString());
+    }
+  }
+
+  /** The key, reloading the set once when it is unknown (blocking). */
+  public Key resolve(String kid) {
+    Key key = cached(kid);
+    if (key == null) {
+      refresh();
+      key = kid == null ? null : keys.get(kid);
+    }
+    return key;
+  }
+
+  public int size() {
+    return keys.size();
+  }
+}

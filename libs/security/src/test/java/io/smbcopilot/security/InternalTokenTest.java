@@ -1,0 +1,148 @@
+package io.smbcopilot.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jose4j.jwk.EcJwkGenerator;
+import org.jose4j.jwk.EllipticCurveJsonWebKey;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.keys.EllipticCurves;
+import org.junit.jupiter.api.Test;
+
+class InternalTokenTest {
+  private final InternalTokenSigner signer = new InternalTokenSigner(30);
+  private final AtomicInteger loads = new AtomicInteger();
+  private final InternalTokenVerifier verifier =
+      new InternalTokenVerifier(
+          new JwksCache(
+              () -> {
+                loads.incrementAndGet();
+                return "{\"keys\":[" + signer.publicJwk() + "]}";
+              },
+              Duration.ZERO,
+              Duration.ofMinutes(10)));
+
+  private static InternalToken user() {
+    return new InternalToken(
+        "6f1c3a2e-0000-4000-8000-000000000001",
+        "user-1",
+        PrincipalType.USER,
+        List.of("member"),
+        List.of("documents:read", "search"),
+        List.of(),
+        "req-1",
+        "127.0.0.1",
+        "free");
+  }
+
+  @Test
+  void aSignedTokenRoundTripsWithEveryClaim() throws Exception {
+    verifier.jwt().keys().refresh();
+    InternalToken read = verifier.verify(signer.sign(user()));
+    assertThat(read).isEqualTo(user());
+    assertThat(read.has(Permission.SEARCH)).isTrue();
+    assertThat(read.has(Permission.DOCUMENTS_WRITE)).isFalse();
+  }
+
+  @Test
+  void anUnknownKeyIdIsResolvedByReloadingTheKeys() throws Exception {
+    String token = signer.sign(user());
+    assertThat(verifier.jwt().needsKeys(token)).isTrue();
+    verifier.jwt().keys().refresh();
+    assertThat(verifier.jwt().needsKeys(token)).isFalse();
+    assertThat(verifier.verify(token).subject()).isEqualTo("user-1");
+    assertThat(loads.get()).isEqualTo(1);
+  }
+
+  @Test
+  void tokensOfAnotherKeyUnsignedOrTamperedAreRejected() throws Exception {
+    verifier.jwt().keys().refresh();
+    InternalTokenSigner other = new InternalTokenSigner(30);
+    assertThatThrownBy(() -> verifier.verify(other.sign(user())))
+        .isInstanceOf(TokenRejectedException.class);
+
+    String[] parts = signer.sign(user()).split("\\.");
+    String none =
+        Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes())
+            + "."
+            + parts[1]
+            + ".";
+    assertThatThrownBy(() -> verifier.verify(none)).isInstanceOf(TokenRejectedException.class);
+
+    String payload = new String(Base64.getUrlDecoder().decode(parts[1]));
+    String forged =
+        parts[0]
+            + "."
+            + Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(payload.replace("member", "owner").getBytes())
+            + "."
+            + parts[2];
+    assertThatThrownBy(() -> verifier.verify(forged))
+        .isInstanceOf(TokenRejectedException.class)
+        .hasMessageContaining("signature");
+  }
+
+  @Test
+  void expiredLongLivedAndForeignTokensAreRejected() throws Exception {
+    EllipticCurveJsonWebKey key = EcJwkGenerator.generateJwk(EllipticCurves.P256);
+    key.setKeyId("test-key");
+    InternalTokenVerifier own =
+        new InternalTokenVerifier(
+            new JwksCache(
+                () -> "{\"keys\":[" + key.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + "]}",
+                Duration.ZERO,
+                Duration.ofMinutes(10)));
+    own.jwt().keys().refresh();
+    long now = NumericDate.now().getValue();
+    assertThat(own.verify(sign(key, InternalToken.ISSUER, InternalToken.AUDIENCE, now, now + 30)))
+        .isNotNull();
+    assertThatThrownBy(
+            () ->
+                own.verify(
+                    sign(key, InternalToken.ISSUER, InternalToken.AUDIENCE, now - 120, now - 60)))
+        .hasMessageContaining("expired");
+    assertThatThrownBy(
+            () ->
+                own.verify(sign(key, InternalToken.ISSUER, InternalToken.AUDIENCE, now, now + 600)))
+        .hasMessageContaining("longer than 60");
+    assertThatThrownBy(
+            () -> own.verify(sign(key, "someone-else", InternalToken.AUDIENCE, now, now + 30)))
+        .hasMessageContaining("issuer");
+    assertThatThrownBy(
+            () -> own.verify(sign(key, InternalToken.ISSUER, "other-api", now, now + 30)))
+        .hasMessageContaining("audience");
+  }
+
+  @Test
+  void theSignerRefusesLifetimesOverSixtySeconds() {
+    assertThatThrownBy(() -> new InternalTokenSigner(61))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static String sign(
+      EllipticCurveJsonWebKey key, String issuer, String audience, long iat, long exp)
+      throws Exception {
+    JwtClaims claims = new JwtClaims();
+    claims.setIssuer(issuer);
+    claims.setAudience(audience);
+    claims.setSubject("user-1");
+    claims.setIssuedAt(NumericDate.fromSeconds(iat));
+    claims.setExpirationTime(NumericDate.fromSeconds(exp));
+    claims.setClaim(InternalToken.CLAIM_PRINCIPAL_TYPE, "user");
+    JsonWebSignature jws = new JsonWebSignature();
+    jws.setPayload(claims.toJson());
+    jws.setKey(key.getPrivateKey());
+    jws.setKeyIdHeaderValue(key.getKeyId());
+    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
+    return jws.getCompactSerialization();
+  }
+}
