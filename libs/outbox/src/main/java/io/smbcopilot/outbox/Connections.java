@@ -11,13 +11,13 @@ import org.jboss.logging.Logger;
  * one, the Vert.x SQL client prints a dropped connection's stack trace to stderr, outside the
  * (JSON) log.
  */
-final class Connections {
+public final class Connections {
   private static final Logger LOG = Logger.getLogger(Connections.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private Connections() {}
 
-  static SqlConnection open(Pool pool) {
+  public static SqlConnection open(Pool pool) {
     SqlConnection connection = pool.getConnection().await().atMost(TIMEOUT);
     connection.exceptionHandler(e -> LOG.debugf("database connection lost: %s", e.toString()));
     return connection;
@@ -25,7 +25,7 @@ final class Connections {
 
   /** Work done on the calling thread with the transaction's connection. */
   @FunctionalInterface
-  interface Work<T> {
+  public interface Work<T> {
     T run(SqlConnection connection) throws Exception;
   }
 
@@ -33,7 +33,7 @@ final class Connections {
    * Runs the work in a transaction on a connection of its own, on the calling thread: commits when
    * it returns, rolls back when it throws.
    */
-  static <T> T inTransaction(Pool pool, Work<T> work) throws Exception {
+  public static <T> T inTransaction(Pool pool, Work<T> work) throws Exception {
     SqlConnection connection = open(pool);
     Transaction tx = null;
     try {

@@ -36,6 +36,52 @@ public abstract class ServiceContractTest {
   /** The tables this service's migrations create in its own schema. */
   protected abstract Set<String> expectedTables();
 
+  /** Whether the service accepts only the gateway's internal tokens (all but the gateway). */
+  protected boolean checksInternalTokens() {
+    return true;
+  }
+
+  /** A valid internal token of a tenant's owner, for the calls the contract makes. */
+  protected String ownerToken() {
+    return TestTokens.get()
+        .user(
+            java.util.UUID.fromString("00000000-0000-4000-8000-00000000c0de"),
+            "contract-owner",
+            "owner",
+            java.util.Arrays.stream(io.smbcopilot.security.Permission.values())
+                .map(io.smbcopilot.security.Permission::value)
+                .toList());
+  }
+
+  @Test
+  void callsWithoutAValidInternalTokenAnswer401AndProbesStayOpen() {
+    Assumptions.assumeTrue(checksInternalTokens(), "the gateway checks client credentials itself");
+    given()
+        .when()
+        .get("/api/v1/no-such-thing")
+        .then()
+        .statusCode(401)
+        .contentType("application/problem+json")
+        .body("type", equalTo("https://smbcopilot.io/problems/unauthorized"));
+    String foreign =
+        new io.smbcopilot.security.InternalTokenSigner(30)
+            .sign(io.smbcopilot.security.InternalToken.service("someone", null));
+    given()
+        .header("Authorization", "Bearer " + foreign)
+        .when()
+        .get("/api/v1/no-such-thing")
+        .then()
+        .statusCode(401)
+        .body("detail", containsString("rejected"));
+    given()
+        .header("Authorization", "Bearer not-a-jwt")
+        .when()
+        .get("/api/v1/no-such-thing")
+        .then()
+        .statusCode(401);
+    given().when().get("/q/health/live").then().statusCode(200);
+  }
+
   /** Whether the service's readiness depends on Kafka. */
   protected boolean usesKafka() {
     return true;
@@ -128,6 +174,7 @@ public abstract class ServiceContractTest {
   void unknownRoutesAnswerProblemJsonWithTheRequestId() {
     given()
         .header("X-Request-Id", "contract-test-1")
+        .header("Authorization", "Bearer " + ownerToken())
         .when()
         .get("/api/v1/no-such-thing")
         .then()
@@ -144,6 +191,7 @@ public abstract class ServiceContractTest {
   void aMissingRequestIdIsGeneratedAndEchoed() {
     String id =
         given()
+            .header("Authorization", "Bearer " + ownerToken())
             .when()
             .get("/api/v1/no-such-thing")
             .then()

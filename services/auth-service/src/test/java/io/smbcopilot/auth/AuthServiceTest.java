@@ -4,10 +4,12 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smbcopilot.devstack.DevStackResource;
+import io.smbcopilot.testing.InternalTokenResource;
 import io.smbcopilot.testing.ServiceContractTest;
 import java.util.Set;
 
 @QuarkusTest
+@WithTestResource(InternalTokenResource.class)
 @WithTestResource(
     value = DevStackResource.class,
     initArgs = {

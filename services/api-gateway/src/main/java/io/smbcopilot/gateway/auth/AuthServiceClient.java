@@ -1,0 +1,177 @@
+package io.smbcopilot.gateway.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smbcopilot.gateway.config.GatewayConfig;
+import io.smbcopilot.security.InternalToken;
+import io.smbcopilot.security.PrincipalType;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Asks auth-service who a user is (tenant, plan, roles, permissions) and whether an API key is
+ * valid. Answers are reused for a few seconds (configurable); concurrent questions about the same
+ * subject share one call.
+ */
+@ApplicationScoped
+public class AuthServiceClient {
+  private static final int MAX_ENTRIES = 50_000;
+
+  private record Entry(Future<Optional<Principal>> answer, long expiresAtNanos) {}
+
+  private final HttpClient http;
+  private final URI base;
+  private final SigningKeys keys;
+  private final ObjectMapper json;
+  private final long principalTtl;
+  private final long keyTtl;
+  private final Map<String, Entry> users = new ConcurrentHashMap<>();
+  private final Map<String, Entry> apiKeys = new ConcurrentHashMap<>();
+
+  public AuthServiceClient(
+      Vertx vertx,
+      SigningKeys keys,
+      ObjectMapper json,
+      GatewayConfig config,
+      @ConfigProperty(
+              name = "copilot.services.auth-service.url",
+              defaultValue = "http://localhost:8081")
+          String authUrl) {
+    this.base = URI.create(authUrl);
+    this.http =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setDefaultHost(base.getHost())
+                .setDefaultPort(base.getPort() > 0 ? base.getPort() : 80)
+                .setKeepAlive(true)
+                .setConnectTimeout(2000),
+            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
+    this.keys = keys;
+    this.json = json;
+    this.principalTtl = config.principalCacheTtl().toNanos();
+    this.keyTtl = config.apiKeyCacheTtl().toNanos();
+  }
+
+  /** The user's principal; empty when they belong to no tenant. */
+  public Future<Optional<Principal>> user(String userId) {
+    return cached(
+        users,
+        userId,
+        principalTtl,
+        () ->
+            call(HttpMethod.GET, "/internal/v1/principals/users/" + userId, null)
+                .map(body -> body.map(this::userPrincipal)));
+  }
+
+  /** The key's principal; empty when it is unknown, revoked or expired. */
+  public Future<Optional<Principal>> apiKey(String key) {
+    String request = json.createObjectNode().put("key", key).toString();
+    return cached(
+        apiKeys,
+        key,
+        keyTtl,
+        () ->
+            call(HttpMethod.POST, "/internal/v1/api-keys/verify", request)
+                .map(body -> body.map(this::keyPrincipal)));
+  }
+
+  private Future<Optional<Principal>> cached(
+      Map<String, Entry> cache,
+      String key,
+      long ttl,
+      java.util.function.Supplier<Future<Optional<Principal>>> load) {
+    long now = System.nanoTime();
+    Entry entry = cache.get(key);
+    if (entry != null && now < entry.expiresAtNanos()) {
+      return entry.answer();
+    }
+    if (cache.size() >= MAX_ENTRIES) {
+      cache.clear();
+    }
+    Future<Optional<Principal>> answer = load.get();
+    Entry fresh = new Entry(answer, now + ttl);
+    cache.put(key, fresh);
+    answer.onFailure(e -> cache.remove(key, fresh));
+    return answer;
+  }
+
+  /** The body of a 200, empty for 401/404, a failure for anything else. */
+  private Future<Optional<JsonNode>> call(HttpMethod method, String path, String body) {
+    String token = keys.signer().sign(InternalToken.service("api-gateway", null));
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(method)
+            .setHost(base.getHost())
+            .setPort(base.getPort())
+            .setURI(path)
+            .setIdleTimeout(5000)
+            .putHeader("Authorization", "Bearer " + token)
+            .putHeader("Accept", "application/json");
+    if (body != null) {
+      options.putHeader("Content-Type", "application/json");
+    }
+    return http.request(options)
+        .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body)))
+        .compose(
+            response ->
+                response
+                    .body()
+                    .map(
+                        buffer -> {
+                          int status = response.statusCode();
+                          if (status == 200) {
+                            try {
+                              return Optional.of(json.readTree(buffer.getBytes()));
+                            } catch (java.io.IOException e) {
+                              throw new IllegalStateException("auth-service sent bad JSON", e);
+                            }
+                          }
+                          if (status == 401 || status == 404) {
+                            return Optional.<JsonNode>empty();
+                          }
+                          throw new IllegalStateException("auth-service answered " + status);
+                        }));
+  }
+
+  private Principal userPrincipal(JsonNode node) {
+    return new Principal(
+        PrincipalType.USER,
+        node.path("userId").asText(),
+        node.path("tenantId").asText(),
+        node.path("plan").asText(null),
+        strings(node.path("roles")),
+        strings(node.path("permissions")),
+        List.of());
+  }
+
+  private Principal keyPrincipal(JsonNode node) {
+    List<String> scopes = strings(node.path("scopes"));
+    return new Principal(
+        PrincipalType.API_KEY,
+        node.path("keyId").asText(),
+        node.path("tenantId").asText(),
+        node.path("plan").asText(null),
+        List.of(),
+        scopes,
+        scopes);
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return List.copyOf(out);
+  }
+}

@@ -1,0 +1,108 @@
+package io.smbcopilot.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.Map;
+
+/** The gateway's settings ({@code copilot.gateway.*}). */
+@ConfigMapping(prefix = "copilot.gateway")
+public interface GatewayConfig {
+  /** Lifetime of the internal tokens the gateway mints (at most 60 s). */
+  @WithDefault("30s")
+  Duration internalTokenLifetime();
+
+  /** Keycloak's base URL, as the gateway reaches it (for its keys). */
+  @WithName("keycloak-url")
+  @WithDefault("${copilot.keycloak.url:http://localhost:8180}")
+  String keycloakUrl();
+
+  /** The realm users sign in to. */
+  @WithDefault("copilot")
+  String realm();
+
+  /**
+   * The issuer tokens carry, when clients reach Keycloak by another address than the gateway does
+   * (a public host name); by default the keycloak URL and realm.
+   */
+  java.util.Optional<String> tokenIssuer();
+
+  /** Audience a Keycloak access token must carry. */
+  @WithDefault("copilot-api")
+  String audience();
+
+  /** How long a user's tenant, roles and permissions are reused before auth-service is asked. */
+  @WithDefault("3s")
+  Duration principalCacheTtl();
+
+  /** How long an API key's check is reused: a revoked key stops working within this time. */
+  @WithDefault("3s")
+  Duration apiKeyCacheTtl();
+
+  /** Timeout of a route that sets none. */
+  @WithDefault("30s")
+  Duration defaultTimeout();
+
+  /** Timeout of upload routes. */
+  @WithDefault("300s")
+  Duration uploadTimeout();
+
+  /** Largest request body of a route that sets none. */
+  @WithDefault("1M")
+  io.quarkus.runtime.configuration.MemorySize bodyLimit();
+
+  /** Largest request body of upload routes. */
+  @WithDefault("50M")
+  io.quarkus.runtime.configuration.MemorySize uploadLimit();
+
+  /** Extra attempts of an idempotent request whose upstream could not be reached. */
+  @WithDefault("2")
+  int retries();
+
+  CircuitBreaker circuitBreaker();
+
+  RateLimit rateLimit();
+
+  interface CircuitBreaker {
+    /** Consecutive failures (unreachable, timeout, 502/503/504) that open an upstream's breaker. */
+    @WithDefault("5")
+    int failureThreshold();
+
+    /** How long an open breaker answers 503 before one trial request goes through. */
+    @WithDefault("10s")
+    Duration openFor();
+  }
+
+  interface RateLimit {
+    /** Turn rate limiting off altogether. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** The plan of a tenant whose plan has no limits configured. */
+    @WithDefault("free")
+    String defaultPlan();
+
+    /** Limits by plan name: {@code copilot.gateway.rate-limit.plans.<plan>.*}. */
+    @WithName("plans")
+    Map<String, Plan> plans();
+  }
+
+  interface Plan {
+    /** Requests per minute of a whole tenant (0: no limit). */
+    @WithDefault("600")
+    int tenantPerMinute();
+
+    /** Burst of a whole tenant (the bucket's size). */
+    @WithDefault("100")
+    int tenantBurst();
+
+    /** Requests per minute of one API key (0: no limit). */
+    @WithDefault("300")
+    int apiKeyPerMinute();
+
+    /** Burst of one API key. */
+    @WithDefault("50")
+    int apiKeyBurst();
+  }
+}

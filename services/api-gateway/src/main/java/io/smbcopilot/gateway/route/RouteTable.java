@@ -1,0 +1,125 @@
+package io.smbcopilot.gateway.route;
+
+import io.smbcopilot.gateway.config.GatewayConfig;
+import io.smbcopilot.security.Permission;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The public API (design section 5): which service owns each route and the permission it needs. The
+ * first matching route wins. The services check the same permissions again.
+ */
+@ApplicationScoped
+public class RouteTable {
+  public static final String AUTH = "auth-service";
+  public static final String INGESTION = "ingestion-service";
+  public static final String WORKFLOW = "workflow-worker";
+  public static final String NOTIFICATIONS = "notifications-service";
+
+  private static final Set<String> READ = Set.of("GET", "HEAD");
+  private static final Set<String> WRITE = Set.of("POST", "PUT", "PATCH", "DELETE");
+  private static final Set<String> ALL = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
+  private static final Set<String> POST = Set.of("POST");
+
+  private final List<Route> routes = new ArrayList<>();
+  private final GatewayConfig config;
+
+  public RouteTable(GatewayConfig config) {
+    this.config = config;
+    // identity
+    open(POST, "/api/v1/signup", AUTH);
+    open(POST, "/api/v1/invitations/accept", AUTH);
+    add(READ, "/api/v1/me", AUTH, null);
+    add(ALL, "/api/v1/members/**", AUTH, Permission.MEMBERS_MANAGE);
+    add(ALL, "/api/v1/roles/**", AUTH, Permission.MEMBERS_MANAGE);
+    add(ALL, "/api/v1/api-keys/**", AUTH, Permission.API_KEYS_MANAGE);
+    add(READ, "/api/v1/audit-events/**", AUTH, Permission.AUDIT_READ);
+    // knowledge
+    add(READ, "/api/v1/collections/**", INGESTION, Permission.DOCUMENTS_READ);
+    add(WRITE, "/api/v1/collections/**", INGESTION, Permission.DOCUMENTS_WRITE);
+    upload("/api/v1/documents", INGESTION, Permission.DOCUMENTS_WRITE);
+    add(READ, "/api/v1/documents/**", INGESTION, Permission.DOCUMENTS_READ);
+    add(WRITE, "/api/v1/documents/**", INGESTION, Permission.DOCUMENTS_WRITE);
+    add(POST, "/api/v1/search", INGESTION, Permission.SEARCH);
+    // copilot and workflows
+    add(POST, "/api/v1/copilot/ask", WORKFLOW, Permission.COPILOT_ASK);
+    add(ALL, "/api/v1/copilot/conversations/**", WORKFLOW, Permission.COPILOT_ASK);
+    add(READ, "/api/v1/workflow-templates/**", WORKFLOW, Permission.WORKFLOWS_READ);
+    add(POST, "/api/v1/workflows/{id}/runs", WORKFLOW, Permission.WORKFLOWS_RUN);
+    add(READ, "/api/v1/workflows/**", WORKFLOW, Permission.WORKFLOWS_READ);
+    add(WRITE, "/api/v1/workflows/**", WORKFLOW, Permission.WORKFLOWS_MANAGE);
+    add(READ, "/api/v1/runs/**", WORKFLOW, Permission.WORKFLOWS_READ);
+    add(POST, "/api/v1/runs/{id}/cancel", WORKFLOW, Permission.WORKFLOWS_RUN);
+    add(POST, "/api/v1/runs/{id}/approvals", WORKFLOW, Permission.WORKFLOWS_RUN);
+    // notifications
+    add(READ, "/api/v1/notifications/**", NOTIFICATIONS, Permission.NOTIFICATIONS_READ);
+    add(POST, "/api/v1/notifications/{id}/read", NOTIFICATIONS, Permission.NOTIFICATIONS_READ);
+    add(ALL, "/api/v1/notification-preferences/**", NOTIFICATIONS, Permission.NOTIFICATIONS_READ);
+    add(ALL, "/api/v1/webhooks/**", NOTIFICATIONS, Permission.WEBHOOKS_MANAGE);
+  }
+
+  private void add(Set<String> methods, String template, String upstream, Permission permission) {
+    routes.add(
+        new Route(
+            methods,
+            template,
+            Route.compile(template),
+            upstream,
+            permission,
+            false,
+            false,
+            config.defaultTimeout()));
+  }
+
+  private void open(Set<String> methods, String template, String upstream) {
+    routes.add(
+        new Route(
+            methods,
+            template,
+            Route.compile(template),
+            upstream,
+            null,
+            true,
+            false,
+            config.defaultTimeout()));
+  }
+
+  private void upload(String template, String upstream, Permission permission) {
+    routes.add(
+        new Route(
+            POST,
+            template,
+            Route.compile(template),
+            upstream,
+            permission,
+            false,
+            true,
+            config.uploadTimeout()));
+  }
+
+  public Optional<Route> match(String method, String path) {
+    String m = "HEAD".equals(method) ? "GET" : method;
+    for (Route route : routes) {
+      if (route.matches(m, path) || route.matches(method, path)) {
+        return Optional.of(route);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** True when some route has this path, whatever the method (for 405 rather than 404). */
+  public boolean knowsPath(String path) {
+    return routes.stream().anyMatch(r -> r.pattern().matcher(path).matches());
+  }
+
+  public List<Route> routes() {
+    return List.copyOf(routes);
+  }
+
+  public Set<String> upstreams() {
+    return Set.of(AUTH, INGESTION, WORKFLOW, NOTIFICATIONS);
+  }
+}

@@ -1,0 +1,229 @@
+package io.smbcopilot.auth.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smbcopilot.auth.config.KeycloakConfig;
+import io.smbcopilot.problem.Problem;
+import io.smbcopilot.problem.ProblemException;
+import io.smbcopilot.problem.ProblemType;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Keycloak's Admin REST API, as the auth-service service account: creates and deletes the users of
+ * the platform's realm. Blocking; call it from a worker thread.
+ */
+@ApplicationScoped
+public class KeycloakAdminClient {
+  private static final Logger LOG = Logger.getLogger(KeycloakAdminClient.class);
+
+  /** Keycloak's password-policy messages, as rules a person understands. */
+  private static final Map<String, String> PASSWORD_RULES =
+      Map.of(
+          "invalidPasswordMinLengthMessage", "at least %s characters",
+          "invalidPasswordMinDigitsMessage", "at least %s digit(s)",
+          "invalidPasswordMinLowerCaseCharsMessage", "at least %s lower-case letter(s)",
+          "invalidPasswordMinUpperCaseCharsMessage", "at least %s upper-case letter(s)",
+          "invalidPasswordMinSpecialCharsMessage", "at least %s special character(s)",
+          "invalidPasswordNotUsernameMessage", "must not be the user name",
+          "invalidPasswordNotEmailMessage", "must not be the email address",
+          "invalidPasswordMaxLengthMessage", "at most %s characters");
+
+  private final KeycloakConfig config;
+  private final ObjectMapper json;
+  private final HttpClient http;
+  private String token;
+  private long tokenExpiresAt;
+
+  public KeycloakAdminClient(KeycloakConfig config, ObjectMapper json) {
+    this.config = config;
+    this.json = json;
+    this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).build();
+  }
+
+  /**
+   * Creates an enabled user with a permanent password; Keycloak applies the realm's password
+   * policy.
+   *
+   * @return the new user's id
+   * @throws ProblemException 409 for a taken email, 400 naming the broken password rule, 503 when
+   *     Keycloak cannot be reached
+   */
+  public String createUser(String email, String password, String displayName) {
+    ObjectNode user = json.createObjectNode();
+    user.put("username", email.toLowerCase());
+    user.put("email", email.toLowerCase());
+    user.put("emailVerified", false);
+    user.put("enabled", true);
+    user.put("firstName", displayName);
+    ObjectNode credential = user.putArray("credentials").addObject();
+    credential.put("type", "password");
+    credential.put("value", password);
+    credential.put("temporary", false);
+    HttpResponse<String> response = send("POST", "/users", user.toString());
+    if (response.statusCode() == 201) {
+      String location = response.headers().firstValue("Location").orElseThrow();
+      return location.substring(location.lastIndexOf('/') + 1);
+    }
+    if (response.statusCode() == 409) {
+      throw new ProblemException(ProblemType.CONFLICT, "an account with this email already exists");
+    }
+    if (response.statusCode() == 400) {
+      String rule = passwordRule(response.body());
+      if (rule != null) {
+        throw new ProblemException(
+            ProblemType.VALIDATION,
+            "the password does not meet the policy: " + rule,
+            List.of(new Problem.FieldError("password", rule)));
+      }
+    }
+    LOG.warnf("Keycloak refused a new user: %d %s", response.statusCode(), response.body());
+    throw new ProblemException(
+        ProblemType.BAD_GATEWAY, "the identity provider refused the account");
+  }
+
+  /** Deletes the user; a user that is gone already is fine. */
+  public void deleteUser(String userId) {
+    HttpResponse<String> response = send("DELETE", "/users/" + userId, null);
+    if (response.statusCode() != 204 && response.statusCode() != 404) {
+      throw new ProblemException(
+          ProblemType.BAD_GATEWAY,
+          "the identity provider could not delete the user (" + response.statusCode() + ")");
+    }
+  }
+
+  /** The id of the user with this email, if there is one. */
+  public Optional<String> findByEmail(String email) {
+    HttpResponse<String> response =
+        send(
+            "GET",
+            "/users?exact=true&email=" + URLEncoder.encode(email, StandardCharsets.UTF_8),
+            null);
+    try {
+      JsonNode users = json.readTree(response.body());
+      return users.isArray() && !users.isEmpty()
+          ? Optional.of(users.get(0).path("id").asText())
+          : Optional.empty();
+    } catch (IOException e) {
+      throw unavailable(e);
+    }
+  }
+
+  String passwordRule(String body) {
+    try {
+      JsonNode error = json.readTree(body);
+      String message = error.path("errorMessage").asText(error.path("error").asText(""));
+      String template = PASSWORD_RULES.get(message);
+      if (template == null) {
+        return message.toLowerCase().contains("password") ? message : null;
+      }
+      JsonNode params = error.path("params");
+      String value = params.isArray() && !params.isEmpty() ? params.get(0).asText() : "";
+      return String.format(template, value);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private HttpResponse<String> send(String method, String path, String body) {
+    URI uri = URI.create(config.url() + "/admin/realms/" + config.realm() + path);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .timeout(config.timeout())
+            .header("Authorization", "Bearer " + token())
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    try {
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 401) {
+        invalidate();
+      }
+      return response;
+    } catch (IOException e) {
+      throw unavailable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable(e);
+    }
+  }
+
+  private synchronized void invalidate() {
+    token = null;
+  }
+
+  /**
+   * The service account's access token (client credentials), reused until shortly before expiry.
+   */
+  private synchronized String token() {
+    if (token != null && System.currentTimeMillis() < tokenExpiresAt) {
+      return token;
+    }
+    String secret =
+        config
+            .adminClientSecret()
+            .orElseThrow(
+                () ->
+                    new ProblemException(
+                        ProblemType.SERVICE_UNAVAILABLE,
+                        "user provisioning is not configured (COPILOT_KEYCLOAK_ADMIN_CLIENT_SECRET)"));
+    String form =
+        "grant_type=client_credentials&client_id="
+            + URLEncoder.encode(config.adminClientId(), StandardCharsets.UTF_8)
+            + "&client_secret="
+            + URLEncoder.encode(secret, StandardCharsets.UTF_8);
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          config.url()
+                              + "/realms/"
+                              + config.realm()
+                              + "/protocol/openid-connect/token"))
+                  .timeout(config.timeout())
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(HttpRequest.BodyPublishers.ofString(form))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        LOG.warnf("Keycloak service-account login failed: %d", response.statusCode());
+        throw new ProblemException(
+            ProblemType.SERVICE_UNAVAILABLE, "the identity provider refused the service account");
+      }
+      JsonNode body = json.readTree(response.body());
+      token = body.path("access_token").asText();
+      tokenExpiresAt =
+          System.currentTimeMillis() + Math.max(5, body.path("expires_in").asLong(60) - 15) * 1000;
+      return token;
+    } catch (IOException e) {
+      throw unavailable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable(e);
+    }
+  }
+
+  private static ProblemException unavailable(Exception e) {
+    LOG.warnf("Keycloak unreachable: %s", e.toString());
+    return new ProblemException(
+        ProblemType.SERVICE_UNAVAILABLE, "the identity provider cannot be reached; try again");
+  }
+}

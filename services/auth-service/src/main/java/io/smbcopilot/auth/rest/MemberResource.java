@@ -1,0 +1,134 @@
+package io.smbcopilot.auth.rest;
+
+import io.smbcopilot.auth.service.Actor;
+import io.smbcopilot.auth.service.MemberService;
+import io.smbcopilot.security.Permission;
+import io.smbcopilot.security.RequiresPermission;
+import io.smbcopilot.security.TenantContext;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/members")
+@Tag(name = "identity")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@RequiresPermission(Permission.MEMBERS_MANAGE)
+public class MemberResource {
+  public record InviteRequest(
+      @NotBlank @Email @Size(max = 254) String email, @NotBlank @Size(max = 40) String role) {}
+
+  public record RoleChange(@NotBlank @Size(max = 40) String role) {}
+
+  private final MemberService members;
+  private final TenantContext context;
+
+  public MemberResource(MemberService members, TenantContext context) {
+    this.members = members;
+    this.context = context;
+  }
+
+  private Set<String> mine() {
+    return Set.copyOf(context.token().permissions());
+  }
+
+  @GET
+  @Operation(summary = "The tenant's members, by user id")
+  @APIResponse(responseCode = "200", description = "a page of members")
+  public Page<MemberService.Member> list(
+      @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+    int size = Page.limit(limit);
+    List<MemberService.Member> items = members.list(context.tenantId(), size, Page.decode(cursor));
+    String next = items.size() == size ? Page.encode(items.get(items.size() - 1).userId()) : null;
+    return new Page<>(items, next);
+  }
+
+  @GET
+  @Path("/{userId}")
+  @Operation(summary = "One member")
+  @APIResponse(responseCode = "200", description = "the member")
+  @APIResponse(responseCode = "404", description = "no such member in this tenant")
+  public MemberService.Member get(@PathParam("userId") String userId) {
+    return members.get(context.tenantId(), userId);
+  }
+
+  @POST
+  @Operation(
+      summary = "Invite a person by email with a role",
+      description =
+          "The answer carries the invitation's acceptToken, once: the invited person accepts with"
+              + " POST /api/v1/invitations/accept.")
+  @APIResponse(responseCode = "201", description = "invited")
+  @APIResponse(responseCode = "400", description = "invalid email or unknown role")
+  @APIResponse(responseCode = "403", description = "the role grants permissions you lack")
+  @APIResponse(responseCode = "409", description = "the email already has an account")
+  public Response invite(@NotNull @Valid InviteRequest request) {
+    MemberService.Invitation invitation =
+        members.invite(
+            context.tenantId(), Actor.of(context), mine(), request.email(), request.role());
+    return Response.created(URI.create("/api/v1/members/invitations/" + invitation.id()))
+        .entity(invitation)
+        .build();
+  }
+
+  @GET
+  @Path("/invitations")
+  @Operation(summary = "Invitations not accepted yet")
+  @APIResponse(responseCode = "200", description = "the pending invitations")
+  public List<MemberService.Invitation> invitations() {
+    return members.pendingInvitations(context.tenantId());
+  }
+
+  @DELETE
+  @Path("/invitations/{id}")
+  @Operation(summary = "Cancel an invitation")
+  @APIResponse(responseCode = "204", description = "cancelled")
+  @APIResponse(responseCode = "404", description = "no such pending invitation")
+  public void cancel(@PathParam("id") UUID id) {
+    members.cancelInvitation(context.tenantId(), Actor.of(context), id);
+  }
+
+  @PATCH
+  @Path("/{userId}")
+  @Operation(summary = "Change a member's role")
+  @APIResponse(responseCode = "200", description = "changed")
+  @APIResponse(
+      responseCode = "403",
+      description = "the member or the role has permissions you lack")
+  @APIResponse(responseCode = "404", description = "no such member")
+  @APIResponse(responseCode = "409", description = "the last owner cannot be demoted")
+  public MemberService.Member changeRole(
+      @PathParam("userId") String userId, @NotNull @Valid RoleChange change) {
+    return members.changeRole(context.tenantId(), Actor.of(context), mine(), userId, change.role());
+  }
+
+  @DELETE
+  @Path("/{userId}")
+  @Operation(summary = "Remove a member (their API keys are revoked)")
+  @APIResponse(responseCode = "204", description = "removed")
+  @APIResponse(responseCode = "404", description = "no such member")
+  @APIResponse(responseCode = "409", description = "the last owner cannot be removed")
+  public void remove(@PathParam("userId") String userId) {
+    members.remove(context.tenantId(), Actor.of(context), mine(), userId);
+  }
+}

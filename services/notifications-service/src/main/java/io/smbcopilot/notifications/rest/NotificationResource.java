@@ -1,0 +1,123 @@
+package io.smbcopilot.notifications.rest;
+
+import io.smbcopilot.problem.Problem;
+import io.smbcopilot.problem.ProblemException;
+import io.smbcopilot.problem.ProblemType;
+import io.smbcopilot.security.Permission;
+import io.smbcopilot.security.PrincipalType;
+import io.smbcopilot.security.RequiresPermission;
+import io.smbcopilot.security.TenantContext;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The signed-in user's in-app feed (the full notifications feature comes later). */
+@Path("/api/v1/notifications")
+@Tag(name = "notifications")
+@Produces(MediaType.APPLICATION_JSON)
+@RequiresPermission(Permission.NOTIFICATIONS_READ)
+public class NotificationResource {
+  public record Notification(
+      UUID id,
+      String kind,
+      String title,
+      String body,
+      String link,
+      OffsetDateTime createdAt,
+      OffsetDateTime readAt) {}
+
+  public record NotificationPage(List<Notification> items, String nextCursor) {}
+
+  private final Pool pool;
+  private final TenantContext context;
+
+  public NotificationResource(Pool pool, TenantContext context) {
+    this.pool = pool;
+    this.context = context;
+  }
+
+  @GET
+  @Operation(summary = "My notifications, newest first")
+  @APIResponse(responseCode = "200", description = "a page of notifications")
+  @APIResponse(responseCode = "400", description = "a bad limit or cursor")
+  public NotificationPage list(
+      @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+    if (context.principalType() != PrincipalType.USER) {
+      return new NotificationPage(List.of(), null);
+    }
+    int size = limit == null ? 50 : limit;
+    if (size < 1 || size > 200) {
+      throw invalid("limit", "1 to 200");
+    }
+    OffsetDateTime before = null;
+    UUID beforeId = null;
+    if (cursor != null && !cursor.isBlank()) {
+      try {
+        String[] parts =
+            new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
+        before = OffsetDateTime.parse(parts[0]);
+        beforeId = UUID.fromString(parts[1]);
+      } catch (RuntimeException e) {
+        throw invalid("cursor", "not a cursor this API gave out");
+      }
+    }
+    Tuple args = Tuple.tuple();
+    args.addUUID(context.tenantId())
+        .addString(context.subject())
+        .addOffsetDateTime(before)
+        .addUUID(beforeId)
+        .addInteger(size);
+    List<Notification> items = new ArrayList<>();
+    for (Row row :
+        pool.preparedQuery(
+                "SELECT id, kind, title, body, link, created_at, read_at FROM notification"
+                    + " WHERE tenant_id = $1 AND user_id = $2"
+                    + " AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4))"
+                    + " ORDER BY created_at DESC, id DESC LIMIT $5")
+            .execute(args)
+            .await()
+            .atMost(Duration.ofSeconds(10))) {
+      items.add(
+          new Notification(
+              row.getUUID("id"),
+              row.getString("kind"),
+              row.getString("title"),
+              row.getString("body"),
+              row.getString("link"),
+              row.getOffsetDateTime("created_at"),
+              row.getOffsetDateTime("read_at")));
+    }
+    String next = null;
+    if (items.size() == size) {
+      Notification last = items.get(items.size() - 1);
+      next =
+          Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(
+                  (last.createdAt() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
+    }
+    return new NotificationPage(items, next);
+  }
+
+  private static ProblemException invalid(String field, String message) {
+    return new ProblemException(
+        ProblemType.VALIDATION,
+        field + ": " + message,
+        List.of(new Problem.FieldError(field, message)));
+  }
+}
