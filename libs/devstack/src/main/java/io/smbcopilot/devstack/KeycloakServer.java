@@ -139,6 +139,7 @@ final class KeycloakServer implements Component {
         throw new IOException("no \"realm\" name in " + file);
       }
       if (Net.httpOk(url() + "/realms/" + name.group(1) + "/.well-known/openid-configuration")) {
+        update(token, name.group(1), json);
         continue;
       }
       HttpResponse<String> response =
@@ -159,6 +160,43 @@ final class KeycloakServer implements Component {
                 + " "
                 + response.body());
       }
+    }
+  }
+
+  /**
+   * Brings a realm that exists (kept data of an earlier run) up to the file: its settings, then its
+   * clients and users by partial import, overwriting what the file names.
+   */
+  private void update(String token, String realm, String json) throws Exception {
+    HttpResponse<String> settings =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url() + "/admin/realms/" + realm))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60))
+                .PUT(HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    String partial = "{\"ifResourceExists\":\"OVERWRITE\"," + json.trim().substring(1);
+    HttpResponse<String> imported =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url() + "/admin/realms/" + realm + "/partialImport"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(partial))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (settings.statusCode() / 100 != 2 || imported.statusCode() / 100 != 2) {
+      throw new IOException(
+          "updating realm "
+              + realm
+              + " failed: "
+              + settings.statusCode()
+              + " / "
+              + imported.statusCode()
+              + " "
+              + imported.body());
     }
   }
 

@@ -403,7 +403,8 @@ public class ProxyHandler {
               }
               return upstreamRequest.send(new LimitedStream(request, bodyLimit));
             })
-        .onSuccess(upstreamResponse -> relay(response, upstreamResponse, breaker, rateHeaders))
+        .onSuccess(
+            upstreamResponse -> relay(response, upstreamResponse, breaker, rateHeaders, upstream))
         .onFailure(
             failure -> {
               if (failure instanceof LimitedStream.TooLarge) {
@@ -458,8 +459,10 @@ public class ProxyHandler {
       HttpServerResponse response,
       HttpClientResponse upstream,
       CircuitBreaker breaker,
-      Map<String, String> rateHeaders) {
+      Map<String, String> rateHeaders,
+      URI origin) {
     int status = upstream.statusCode();
+    String internalBase = origin.getScheme() + "://" + origin.getAuthority();
     if (status == 502 || status == 503 || status == 504) {
       breaker.failure();
     } else {
@@ -475,9 +478,15 @@ public class ProxyHandler {
     }
     for (Map.Entry<String, String> header : upstream.headers()) {
       String name = header.getKey().toLowerCase(Locale.ROOT);
-      if (!HOP_BY_HOP.contains(name) && !name.equals("x-request-id")) {
-        response.headers().add(header.getKey(), header.getValue());
+      if (HOP_BY_HOP.contains(name) || name.equals("x-request-id")) {
+        continue;
       }
+      String value = header.getValue();
+      if (name.equals("location") && value.startsWith(internalBase)) {
+        // Never reveal a service's own address: the client follows the public path.
+        value = value.substring(internalBase.length());
+      }
+      response.headers().add(header.getKey(), value);
     }
     rateHeaders.forEach(response::putHeader);
     if (upstream.getHeader("Content-Length") == null) {

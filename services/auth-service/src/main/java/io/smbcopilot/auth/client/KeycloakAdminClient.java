@@ -16,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -27,18 +26,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class KeycloakAdminClient {
   private static final Logger LOG = Logger.getLogger(KeycloakAdminClient.class);
-
-  /** Keycloak's password-policy messages, as rules a person understands. */
-  private static final Map<String, String> PASSWORD_RULES =
-      Map.of(
-          "invalidPasswordMinLengthMessage", "at least %s characters",
-          "invalidPasswordMinDigitsMessage", "at least %s digit(s)",
-          "invalidPasswordMinLowerCaseCharsMessage", "at least %s lower-case letter(s)",
-          "invalidPasswordMinUpperCaseCharsMessage", "at least %s upper-case letter(s)",
-          "invalidPasswordMinSpecialCharsMessage", "at least %s special character(s)",
-          "invalidPasswordNotUsernameMessage", "must not be the user name",
-          "invalidPasswordNotEmailMessage", "must not be the email address",
-          "invalidPasswordMaxLengthMessage", "at most %s characters");
 
   private final KeycloakConfig config;
   private final ObjectMapper json;
@@ -120,17 +107,20 @@ public class KeycloakAdminClient {
     }
   }
 
+  /**
+   * The broken rule, from Keycloak's answer ({@code error} names the policy, {@code
+   * error_description} says it in words), or null when the answer is not about the password.
+   */
   String passwordRule(String body) {
     try {
       JsonNode error = json.readTree(body);
-      String message = error.path("errorMessage").asText(error.path("error").asText(""));
-      String template = PASSWORD_RULES.get(message);
-      if (template == null) {
-        return message.toLowerCase().contains("password") ? message : null;
+      String code = error.path("error").asText(error.path("errorMessage").asText(""));
+      if (!code.startsWith("invalidPassword")) {
+        return null;
       }
-      JsonNode params = error.path("params");
-      String value = params.isArray() && !params.isEmpty() ? params.get(0).asText() : "";
-      return String.format(template, value);
+      String words = error.path("error_description").asText("");
+      words = words.replaceFirst("(?i)^invalid password:\\s*", "").replaceAll("\\.$", "");
+      return words.isBlank() ? code : words;
     } catch (IOException e) {
       return null;
     }
