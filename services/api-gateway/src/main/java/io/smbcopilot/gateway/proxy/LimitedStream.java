@@ -26,6 +26,10 @@ final class LimitedStream implements ReadStream<Buffer> {
     this.limit = limit;
   }
 
+  boolean exceeded() {
+    return failed;
+  }
+
   @Override
   public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
     this.exceptionHandler = handler;

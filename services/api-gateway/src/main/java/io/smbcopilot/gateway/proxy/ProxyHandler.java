@@ -145,7 +145,7 @@ public class ProxyHandler {
               "the body is larger than the " + limit + " bytes this route takes",
               path,
               requestId,
-              Map.of("Connection", "close"));
+              closeAfter(request));
           return;
         }
       } catch (NumberFormatException e) {
@@ -194,6 +194,13 @@ public class ProxyHandler {
                     Map.of("Retry-After", "1"));
               }
             });
+  }
+
+  /** HTTP/1.x: close a connection whose request body was not read; HTTP/2 has no such header. */
+  private static Map<String, String> closeAfter(HttpServerRequest request) {
+    return request.version() == io.vertx.core.http.HttpVersion.HTTP_2
+        ? Map.of()
+        : Map.of("Connection", "close");
   }
 
   private Future<Principal> authenticate(HttpServerRequest request, Route route) {
@@ -387,10 +394,14 @@ public class ProxyHandler {
       headers.set("X-Forwarded-Host", request.authority().toString());
     }
     options.setHeaders(headers);
+    // HTTP/1.1 announces a body with Content-Length or Transfer-Encoding; HTTP/2 need not.
     boolean hasBody =
         request.getHeader("Content-Length") != null
             ? !"0".equals(request.getHeader("Content-Length").trim())
-            : request.getHeader("Transfer-Encoding") != null;
+            : request.getHeader("Transfer-Encoding") != null
+                || (request.version() == io.vertx.core.http.HttpVersion.HTTP_2
+                    && !request.isEnded());
+    LimitedStream body = hasBody ? new LimitedStream(request, bodyLimit) : null;
     client
         .request(options)
         .compose(
@@ -401,20 +412,34 @@ public class ProxyHandler {
               if (request.getHeader("Content-Length") == null) {
                 upstreamRequest.setChunked(true);
               }
-              return upstreamRequest.send(new LimitedStream(request, bodyLimit));
+              return upstreamRequest.send(body);
             })
         .onSuccess(
-            upstreamResponse -> relay(response, upstreamResponse, breaker, rateHeaders, upstream))
-        .onFailure(
-            failure -> {
-              if (failure instanceof LimitedStream.TooLarge) {
+            upstreamResponse -> {
+              if (body != null && body.exceeded()) {
+                // The upstream saw a cut body and answered it; the client gets the real reason.
+                upstreamResponse.request().reset();
                 Problems.send(
                     response,
                     ProblemType.PAYLOAD_TOO_LARGE,
                     "the body is larger than the " + bodyLimit + " bytes this route takes",
                     path,
                     requestId,
-                    Map.of("Connection", "close"));
+                    closeAfter(request));
+                return;
+              }
+              relay(response, upstreamResponse, breaker, rateHeaders, upstream);
+            })
+        .onFailure(
+            failure -> {
+              if (failure instanceof LimitedStream.TooLarge || (body != null && body.exceeded())) {
+                Problems.send(
+                    response,
+                    ProblemType.PAYLOAD_TOO_LARGE,
+                    "the body is larger than the " + bodyLimit + " bytes this route takes",
+                    path,
+                    requestId,
+                    closeAfter(request));
                 return;
               }
               boolean timeout =

@@ -1,0 +1,276 @@
+package io.smbcopilot.edge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smbcopilot.devstack.DevStack;
+import io.smbcopilot.security.InternalToken;
+import io.smbcopilot.security.InternalTokenSigner;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * The platform for the edge tests: the test devstack with Keycloak, the five packaged services and
+ * a second gateway replica; HTTP, Keycloak and database helpers.
+ */
+final class Edge {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  static final String PASSWORD = "Edge-Test-Passw0rd";
+
+  private static Edge instance;
+
+  final DevStack stack;
+  final Map<String, String> state;
+  final String gateway;
+  final String gateway2;
+  final String keycloak;
+
+  record Response(int status, Map<String, List<String>> headers, String body) {
+    JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (Exception e) {
+        throw new AssertionError("not JSON (" + status + "): " + body, e);
+      }
+    }
+
+    String header(String name) {
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(e -> e.getValue().get(0))
+          .findFirst()
+          .orElse(null);
+    }
+  }
+
+  record User(String userId, String tenantId, String email, String token) {}
+
+  private Edge() throws Exception {
+    stack = DevStack.forTests(List.of("postgres", "kafka", "keycloak"));
+    long started = System.nanoTime();
+    stack.startApps();
+    Map<String, String> all = stack.startReplica("api-gateway");
+    System.out.printf(
+        "edge: services and a second gateway ready in %.1f s%n",
+        (System.nanoTime() - started) / 1e9);
+    state = all;
+    gateway = all.get("app.api-gateway.url");
+    gateway2 = all.get("app.api-gateway-2.url");
+    keycloak = all.get("keycloak.url");
+  }
+
+  static synchronized Edge get() throws Exception {
+    if (instance == null) {
+      instance = new Edge();
+    }
+    return instance;
+  }
+
+  String url(String service) {
+    return state.get("app." + service + ".url");
+  }
+
+  // ---- HTTP ----
+
+  static Response send(String method, String url, String body, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    try {
+      HttpResponse<String> response =
+          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(response.statusCode(), response.headers().map(), response.body());
+    } catch (Exception e) {
+      throw new AssertionError(method + " " + url + " failed: " + e, e);
+    }
+  }
+
+  Response call(String method, String path, String token, String body) {
+    return token == null
+        ? send(method, gateway + path, body)
+        : send(method, gateway + path, body, "Authorization", "Bearer " + token);
+  }
+
+  // ---- Keycloak ----
+
+  String password(String email, String password) {
+    return password("copilot-cli", email, password);
+  }
+
+  String password(String client, String email, String password) {
+    String form =
+        "grant_type=password&client_id="
+            + client
+            + "&username="
+            + URLEncoder.encode(email, StandardCharsets.UTF_8)
+            + "&password="
+            + URLEncoder.encode(password, StandardCharsets.UTF_8);
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(keycloak + "/realms/copilot/protocol/openid-connect/token"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form))
+            .build();
+    try {
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      JsonNode json = JSON.readTree(response.body());
+      if (response.statusCode() != 200) {
+        throw new AssertionError("password grant failed: " + response.body());
+      }
+      return json.get("access_token").asText();
+    } catch (AssertionError e) {
+      throw e;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  String adminToken() throws Exception {
+    Properties secrets = new Properties();
+    try (Reader reader = Files.newBufferedReader(stack.home().secretsFile())) {
+      secrets.load(reader);
+    }
+    String form =
+        "grant_type=password&client_id=admin-cli&username=admin&password="
+            + URLEncoder.encode(
+                secrets.getProperty("keycloak.admin.password"), StandardCharsets.UTF_8);
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(keycloak + "/realms/master/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(response.body()).get("access_token").asText();
+  }
+
+  // ---- the platform's own flows ----
+
+  /** A new tenant and its owner, signed in. */
+  User signup(String name) {
+    String email = "owner-" + UUID.randomUUID().toString().substring(0, 8) + "@edge.test";
+    Response r =
+        call(
+            "POST",
+            "/api/v1/signup",
+            null,
+            "{\"tenantName\":\""
+                + name
+                + "\",\"email\":\""
+                + email
+                + "\",\"password\":\""
+                + PASSWORD
+                + "\",\"displayName\":\"Owner of "
+                + name
+                + "\"}");
+    if (r.status() != 201) {
+      throw new AssertionError("sign-up failed: " + r.status() + " " + r.body());
+    }
+    JsonNode body = r.json();
+    return new User(
+        body.get("userId").asText(),
+        body.get("tenantId").asText(),
+        email,
+        password(email, PASSWORD));
+  }
+
+  /** Invites a person with the role; they accept and sign in. */
+  User invite(User by, String role) {
+    String email = role + "-" + UUID.randomUUID().toString().substring(0, 8) + "@edge.test";
+    Response invited =
+        call(
+            "POST",
+            "/api/v1/members",
+            by.token(),
+            "{\"email\":\"" + email + "\",\"role\":\"" + role + "\"}");
+    if (invited.status() != 201) {
+      throw new AssertionError("invite failed: " + invited.status() + " " + invited.body());
+    }
+    String token = invited.json().get("acceptToken").asText();
+    Response accepted =
+        call(
+            "POST",
+            "/api/v1/invitations/accept",
+            null,
+            "{\"token\":\""
+                + token
+                + "\",\"password\":\""
+                + PASSWORD
+                + "\",\"displayName\":\"A "
+                + role
+                + "\"}");
+    if (accepted.status() != 201) {
+      throw new AssertionError("accept failed: " + accepted.status() + " " + accepted.body());
+    }
+    JsonNode body = accepted.json();
+    return new User(
+        body.get("userId").asText(),
+        body.get("tenantId").asText(),
+        email,
+        password(email, PASSWORD));
+  }
+
+  /** Changes a tenant's plan in auth-service's own schema (no API for it yet). */
+  void plan(String tenantId, String plan) throws Exception {
+    Map<String, String> db = stack.provision("auth-service");
+    try (Connection c =
+            DriverManager.getConnection(
+                db.get("jdbc-url"), db.get("username"), db.get("password"));
+        PreparedStatement s = c.prepareStatement("UPDATE tenant SET plan = ? WHERE id = ?::uuid")) {
+      s.setString(1, plan);
+      s.setString(2, tenantId);
+      if (s.executeUpdate() != 1) {
+        throw new AssertionError("no tenant " + tenantId);
+      }
+    }
+  }
+
+  /**
+   * A signer whose key is registered in the gateway's shared key table, as a gateway replica's
+   * would be: tokens it signs are what a gateway would send, so tests and benchmarks can call the
+   * services directly.
+   */
+  InternalTokenSigner registeredSigner() throws Exception {
+    InternalTokenSigner signer = new InternalTokenSigner(60);
+    Map<String, String> db = stack.provision("api-gateway");
+    try (Connection c =
+            DriverManager.getConnection(
+                db.get("jdbc-url"), db.get("username"), db.get("password"));
+        PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO signing_key (kid, algorithm, public_jwk) VALUES (?, ?, ?::jsonb)")) {
+      s.setString(1, signer.keyId());
+      s.setString(2, InternalToken.ALGORITHM);
+      s.setString(3, signer.publicJwk());
+      s.executeUpdate();
+    }
+    return signer;
+  }
+}
