@@ -62,6 +62,9 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- if not .Values.keycloak.url -}}
 {{- $errors = append $errors "keycloak.url is required: users sign in with Keycloak" -}}
 {{- end -}}
+{{- if and .Values.keycloak.realmImport.enabled (not .Values.keycloak.realmImport.adminSecret) -}}
+{{- $errors = append $errors "keycloak.realmImport.adminSecret is required when keycloak.realmImport.enabled is true: name a Secret with username and password of a Keycloak admin" -}}
+{{- end -}}
 {{- if and .Values.qdrant.enabled (not .Values.qdrant.host) -}}
 {{- $errors = append $errors "qdrant.host is required when qdrant.enabled is true" -}}
 {{- end -}}

@@ -109,7 +109,26 @@ class HelmChartTest {
     Deployment auth = find(objects, Deployment.class, "copilot-smb-copilot-auth-service");
     assertThat(auth.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
         .extracting(e -> e.getName())
-        .contains("KAFKA_SASL_JAAS_CONFIG", "COPILOT_KEYCLOAK_CLIENT_SECRET");
+        .contains("KAFKA_SASL_JAAS_CONFIG", "COPILOT_KEYCLOAK_ADMIN_CLIENT_SECRET");
+    ConfigMap gatewayConfig = find(objects, ConfigMap.class, "copilot-smb-copilot-api-gateway");
+    assertThat(gatewayConfig.getData())
+        .containsEntry("COPILOT_GATEWAY_TOKEN_ISSUER", "https://id.example.com/realms/copilot")
+        .containsEntry("QUARKUS_HTTP_CORS_ORIGINS", "https://app.example.com");
+    io.fabric8.kubernetes.api.model.batch.v1.Job realm =
+        find(
+            objects,
+            io.fabric8.kubernetes.api.model.batch.v1.Job.class,
+            "copilot-smb-copilot-realm-import");
+    assertThat(realm.getMetadata().getAnnotations())
+        .containsEntry("helm.sh/hook", "post-install,post-upgrade");
+    ConfigMap realmFile = find(objects, ConfigMap.class, "copilot-smb-copilot-realm-import");
+    assertThat(realmFile.getData().get("realm.json")).contains("\"realm\": \"copilot\"");
+  }
+
+  @Test
+  void theChartCarriesTheSameRealmAsDeployKeycloak() throws Exception {
+    assertThat(CHART.resolve("files/copilot-realm.json"))
+        .hasSameTextualContentAs(CHART.resolve("../../keycloak/copilot-realm.json"));
   }
 
   @Test
@@ -119,7 +138,9 @@ class HelmChartTest {
     ConfigMap gateway = find(objects, ConfigMap.class, "copilot-smb-copilot-api-gateway");
     assertThat(gateway.getData())
         .doesNotContainKey("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT")
-        .doesNotContainKey("KAFKA_BOOTSTRAP_SERVERS");
+        .doesNotContainKey("KAFKA_BOOTSTRAP_SERVERS")
+        .doesNotContainKey("COPILOT_GATEWAY_TOKEN_ISSUER");
+    assertThat(objects).noneMatch(o -> o.getKind().equals("Job"));
   }
 
   @Test

@@ -95,7 +95,13 @@ final class Apps {
     Files.writeString(log(name), "");
     List<String> command = new ArrayList<>();
     command.add(jdk.resolve("bin").resolve("java").toString());
-    command.addAll(List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    // Quick to start by default; COPILOT_APPS_JAVA_OPTS replaces this (benchmarks use the full
+    // JIT).
+    String opts = System.getenv("COPILOT_APPS_JAVA_OPTS");
+    command.addAll(
+        opts == null || opts.isBlank()
+            ? List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+            : List.of(opts.trim().split("\\s+")));
     command.addAll(List.of("-jar", jar.toString()));
     ChildProcess process = new ChildProcess(name, log(name), Duration.ofSeconds(35));
     process.spawn(command, all, home.project());
