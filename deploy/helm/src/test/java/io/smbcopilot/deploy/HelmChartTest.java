@@ -49,7 +49,12 @@ class HelmChartTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ci/minimal-values.yaml", "ci/production-values.yaml"})
+  @ValueSource(
+      strings = {
+        "ci/minimal-values.yaml",
+        "ci/production-values.yaml",
+        "ci/rendered-manifests-values.yaml"
+      })
   void rendersEveryScenarioIntoValidHardenedObjects(String values) {
     List<HasMetadata> objects = render(values);
 
@@ -114,13 +119,29 @@ class HelmChartTest {
     assertThat(gatewayConfig.getData())
         .containsEntry("COPILOT_GATEWAY_TOKEN_ISSUER", "https://id.example.com/realms/copilot")
         .containsEntry("QUARKUS_HTTP_CORS_ORIGINS", "https://app.example.com");
-    io.fabric8.kubernetes.api.model.batch.v1.Job realm =
+    // helm-java's template leaves Helm hooks out, so the hook form is not in this manifest.
+    assertThat(objects).noneMatch(o -> o.getMetadata().getName().contains("realm-import"));
+  }
+
+  @Test
+  void theRealmImportJobCarriesTheRealmAndRunsHardened() {
+    List<HasMetadata> objects = render("ci/rendered-manifests-values.yaml");
+    io.fabric8.kubernetes.api.model.batch.v1.Job job =
         find(
             objects,
             io.fabric8.kubernetes.api.model.batch.v1.Job.class,
-            "copilot-smb-copilot-realm-import");
-    assertThat(realm.getMetadata().getAnnotations())
-        .containsEntry("helm.sh/hook", "post-install,post-upgrade");
+            "copilot-smb-copilot-realm-import-1");
+    var pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    Container container = pod.getContainers().get(0);
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("ADMIN_PASSWORD");
+              assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("keycloak-admin");
+            });
+    assertThat(String.join("\n", container.getCommand())).contains("partialImport");
     ConfigMap realmFile = find(objects, ConfigMap.class, "copilot-smb-copilot-realm-import");
     assertThat(realmFile.getData().get("realm.json")).contains("\"realm\": \"copilot\"");
   }
