@@ -39,6 +39,7 @@ final class KeycloakServer implements Component {
   private int port;
   private int managementPort;
   private final ChildProcess process;
+  private final Map<String, String> clientSecrets = new java.util.concurrent.ConcurrentHashMap<>();
 
   KeycloakServer(
       StackHome home, Path jdk, PostgresServer postgres, Secrets secrets, int preferredPort) {
@@ -106,6 +107,7 @@ final class KeycloakServer implements Component {
         env,
         distribution());
     process.awaitReady(START_TIMEOUT, () -> Net.httpOk(managementUrl() + "/health/ready"));
+    clientSecrets.clear();
     importRealms();
   }
 
@@ -202,6 +204,10 @@ final class KeycloakServer implements Component {
 
   /** The secret Keycloak generated for a confidential client of a realm. */
   String clientSecret(String realm, String clientId) throws Exception {
+    String known = clientSecrets.get(realm + "/" + clientId);
+    if (known != null) {
+      return known;
+    }
     String token = adminToken();
     String base = url() + "/admin/realms/" + realm + "/clients";
     HttpResponse<String> clients =
@@ -228,10 +234,28 @@ final class KeycloakServer implements Component {
     if (secret.statusCode() != 200 || !value.find()) {
       throw new IOException("no secret for client " + clientId + ": " + secret.statusCode());
     }
+    clientSecrets.put(realm + "/" + clientId, value.group(1));
     return value.group(1);
   }
 
+  /**
+   * An admin token of the master realm. Retried for a while: right after PostgreSQL came back,
+   * Keycloak answers 500 until its connection pool has replaced the broken connections.
+   */
   private String adminToken() throws Exception {
+    IOException last = null;
+    for (int attempt = 0; attempt < 20; attempt++) {
+      try {
+        return adminTokenOnce();
+      } catch (IOException e) {
+        last = e;
+        Thread.sleep(1000);
+      }
+    }
+    throw last;
+  }
+
+  private String adminTokenOnce() throws Exception {
     String form =
         "grant_type=password&client_id=admin-cli&username="
             + ADMIN_USER

@@ -72,6 +72,19 @@ final class Edge {
     gateway = all.get("app.api-gateway.url");
     gateway2 = all.get("app.api-gateway-2.url");
     keycloak = all.get("keycloak.url");
+    // Another module may have restarted PostgreSQL under Keycloak: wait until it signs in again.
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (true) {
+      try {
+        adminToken();
+        break;
+      } catch (Exception e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(1000);
+      }
+    }
   }
 
   static synchronized Edge get() throws Exception {
@@ -168,6 +181,9 @@ final class Edge {
                 .POST(HttpRequest.BodyPublishers.ofString(form))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("Keycloak admin sign-in: " + response.statusCode());
+    }
     return JSON.readTree(response.body()).get("access_token").asText();
   }
 

@@ -156,8 +156,9 @@ class PlatformAcceptanceTest {
           .pollInterval(Duration.ofMillis(300))
           .until(() -> status(base + "/q/health/ready", null) == 200);
       String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+      // no internal token: refused (401), and still logged with its trace
       assertThat(status(base + "/api/v1/traced-path", "00-" + traceId + "-00f067aa0ba902b7-01"))
-          .isEqualTo(404);
+          .isEqualTo(401);
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> Files.readString(log).contains("/api/v1/traced-path"));
