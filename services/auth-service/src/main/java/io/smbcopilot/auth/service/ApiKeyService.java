@@ -3,6 +3,7 @@ package io.smbcopilot.auth.service;
 import io.smbcopilot.auth.config.AuthConfig;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.ApiKeyChanged;
+import io.smbcopilot.outbox.Db;
 import io.smbcopilot.problem.ProblemException;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;

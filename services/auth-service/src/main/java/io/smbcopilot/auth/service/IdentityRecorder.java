@@ -3,6 +3,7 @@ package io.smbcopilot.auth.service;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smbcopilot.events.CloudEvent;
 import io.smbcopilot.events.EventType;
+import io.smbcopilot.outbox.Db;
 import io.smbcopilot.outbox.Outbox;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -5,6 +5,7 @@ import io.smbcopilot.auth.config.AuthConfig;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.ApiKeyChanged;
 import io.smbcopilot.events.identity.MemberChanged;
+import io.smbcopilot.outbox.Db;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
 import io.vertx.mutiny.sqlclient.Row;

@@ -1,5 +1,6 @@
 package io.smbcopilot.auth.service;
 
+import io.smbcopilot.outbox.Db;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Arrays;

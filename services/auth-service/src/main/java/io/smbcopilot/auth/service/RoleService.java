@@ -2,6 +2,7 @@ package io.smbcopilot.auth.service;
 
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.RoleChanged;
+import io.smbcopilot.outbox.Db;
 import io.smbcopilot.problem.Problem;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;

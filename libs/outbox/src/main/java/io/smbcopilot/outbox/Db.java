@@ -1,6 +1,5 @@
-package io.smbcopilot.auth.service;
+package io.smbcopilot.outbox;
 
-import io.smbcopilot.outbox.Connections;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -16,7 +15,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Blocking access to the service's schema over the reactive pool, for resource methods that run on
- * worker threads. A database that cannot be reached becomes a 503 problem.
+ * worker threads (transactions as in {@link Connections}, so a state change and its outbox event
+ * commit together). A database that cannot be reached becomes a 503 problem.
  */
 @ApplicationScoped
 public class Db {

@@ -1,0 +1,87 @@
+package io.smbcopilot.ingestion.rest;
+
+import io.smbcopilot.ingestion.service.Caller;
+import io.smbcopilot.ingestion.service.CollectionService;
+import io.smbcopilot.security.Permission;
+import io.smbcopilot.security.RequiresPermission;
+import io.smbcopilot.security.TenantContext;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/collections")
+@Tag(name = "knowledge")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class CollectionResource {
+  public record CreateCollection(
+      @NotBlank @Size(max = 80) String name,
+      @Size(max = 500) String description,
+      List<String> readRoles,
+      List<String> readUsers,
+      List<String> writeRoles,
+      List<String> writeUsers) {}
+
+  private final CollectionService collections;
+  private final TenantContext context;
+
+  public CollectionResource(CollectionService collections, TenantContext context) {
+    this.collections = collections;
+    this.context = context;
+  }
+
+  @GET
+  @RequiresPermission(Permission.DOCUMENTS_READ)
+  @Operation(summary = "The collections you may read (a tenant starts with general)")
+  @APIResponse(responseCode = "200", description = "the collections")
+  public List<CollectionService.Collection> list() {
+    return collections.readable(Caller.of(context));
+  }
+
+  @GET
+  @Path("/{idOrName}")
+  @RequiresPermission(Permission.DOCUMENTS_READ)
+  @Operation(summary = "One collection, by id or name")
+  @APIResponse(responseCode = "200", description = "the collection")
+  @APIResponse(responseCode = "404", description = "no such collection you may read")
+  public CollectionService.Collection get(@PathParam("idOrName") String idOrName) {
+    return collections.readableOne(Caller.of(context), idOrName);
+  }
+
+  @POST
+  @RequiresPermission(Permission.DOCUMENTS_WRITE)
+  @Operation(
+      summary = "Create a collection, optionally restricted to some roles or users",
+      description =
+          "Empty read (write) lists: everyone of the tenant with documents:read (documents:write)."
+              + " Owners and admins may always.")
+  @APIResponse(responseCode = "201", description = "created")
+  @APIResponse(responseCode = "400", description = "bad name")
+  @APIResponse(responseCode = "409", description = "the name is taken")
+  public Response create(@NotNull @Valid CreateCollection request) {
+    CollectionService.Collection c =
+        collections.create(
+            Caller.of(context),
+            request.name().trim(),
+            request.description(),
+            request.readRoles(),
+            request.readUsers(),
+            request.writeRoles(),
+            request.writeUsers());
+    return Response.created(URI.create("/api/v1/collections/" + c.id())).entity(c).build();
+  }
+}

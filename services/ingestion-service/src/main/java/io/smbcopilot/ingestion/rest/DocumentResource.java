@@ -1,0 +1,184 @@
+package io.smbcopilot.ingestion.rest;
+
+import io.smbcopilot.ingestion.service.Caller;
+import io.smbcopilot.ingestion.service.DocumentService;
+import io.smbcopilot.problem.Problem;
+import io.smbcopilot.problem.ProblemException;
+import io.smbcopilot.problem.ProblemType;
+import io.smbcopilot.security.Permission;
+import io.smbcopilot.security.RequiresPermission;
+import io.smbcopilot.security.TenantContext;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+@Path("/api/v1/documents")
+@Tag(name = "knowledge")
+@Produces(MediaType.APPLICATION_JSON)
+public class DocumentResource {
+  public record DocumentPage(List<DocumentService.Document> items, String nextCursor) {}
+
+  private final DocumentService documents;
+  private final TenantContext context;
+
+  public DocumentResource(DocumentService documents, TenantContext context) {
+    this.documents = documents;
+    this.context = context;
+  }
+
+  @POST
+  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  @RequiresPermission(Permission.DOCUMENTS_WRITE)
+  @Operation(
+      summary = "Upload a document (multipart: file, optional title, collection, tags)",
+      description =
+          "The file streams to disk, never whole into memory; its type is detected from its"
+              + " content. The same bytes again in the same collection answer the existing"
+              + " document (200).")
+  @APIResponse(responseCode = "202", description = "stored and queued for indexing")
+  @APIResponse(responseCode = "200", description = "the same bytes were there already")
+  @APIResponse(responseCode = "400", description = "no file, or an empty one")
+  @APIResponse(responseCode = "403", description = "you may not add to that collection")
+  @APIResponse(responseCode = "404", description = "no such collection you may read")
+  @APIResponse(responseCode = "413", description = "larger than the limit")
+  @APIResponse(responseCode = "415", description = "not a supported document type")
+  public Response upload(
+      @RestForm("file") FileUpload file,
+      @RestForm("title") String title,
+      @RestForm("collection") String collection,
+      @RestForm("tags") String tags)
+      throws IOException {
+    if (file == null || file.uploadedFile() == null) {
+      throw new ProblemException(
+          ProblemType.VALIDATION,
+          "file: a multipart part named file is required",
+          List.of(new Problem.FieldError("file", "required")));
+    }
+    List<String> tagList =
+        tags == null || tags.isBlank()
+            ? List.of()
+            : Arrays.stream(tags.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+    DocumentService.Upload upload =
+        documents.upload(
+            Caller.of(context), file.uploadedFile(), file.fileName(), title, collection, tagList);
+    return Response.status(upload.created() ? 202 : 200)
+        .location(URI.create("/api/v1/documents/" + upload.document().id()))
+        .entity(upload.document())
+        .build();
+  }
+
+  @GET
+  @RequiresPermission(Permission.DOCUMENTS_READ)
+  @Operation(summary = "Documents you may read, newest first (collection, status, limit, cursor)")
+  @APIResponse(responseCode = "200", description = "a page of documents")
+  public DocumentPage list(
+      @QueryParam("collection") String collection,
+      @QueryParam("status") String status,
+      @QueryParam("limit") Integer limit,
+      @QueryParam("cursor") String cursor) {
+    int size = limit == null ? 50 : limit;
+    if (size < 1 || size > 200) {
+      throw invalid("limit", "1 to 200");
+    }
+    OffsetDateTime before = null;
+    UUID beforeId = null;
+    if (cursor != null && !cursor.isBlank()) {
+      try {
+        String[] parts =
+            new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
+        before = OffsetDateTime.parse(parts[0]);
+        beforeId = UUID.fromString(parts[1]);
+      } catch (RuntimeException e) {
+        throw invalid("cursor", "not a cursor this API gave out");
+      }
+    }
+    List<DocumentService.Document> items =
+        documents.list(
+            Caller.of(context),
+            collection,
+            status == null || status.isBlank() ? null : status,
+            before,
+            beforeId,
+            size);
+    String next = null;
+    if (items.size() == size) {
+      DocumentService.Document last = items.get(items.size() - 1);
+      next =
+          Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(
+                  (last.createdAt() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
+    }
+    return new DocumentPage(items, next);
+  }
+
+  @GET
+  @Path("/{id}")
+  @RequiresPermission(Permission.DOCUMENTS_READ)
+  @Operation(summary = "One document: status, progress, pages, error")
+  @APIResponse(responseCode = "200", description = "the document")
+  @APIResponse(responseCode = "404", description = "no such document you may read")
+  public DocumentService.Document get(@PathParam("id") UUID id) {
+    return documents.get(Caller.of(context), id);
+  }
+
+  @GET
+  @Path("/{id}/content")
+  @Produces(MediaType.WILDCARD)
+  @RequiresPermission(Permission.DOCUMENTS_READ)
+  @Operation(summary = "The original file, with its name and type")
+  @APIResponse(responseCode = "200", description = "the bytes as uploaded")
+  @APIResponse(responseCode = "404", description = "no such document you may read")
+  public Response content(@PathParam("id") UUID id) {
+    Caller caller = Caller.of(context);
+    DocumentService.Document document = documents.get(caller, id);
+    StreamingOutput body = out -> documents.writeContent(caller, id, out);
+    return Response.ok(body, document.mediaType())
+        .header("Content-Length", document.sizeBytes())
+        .header(
+            "Content-Disposition",
+            "attachment; filename*=UTF-8''"
+                + URLEncoder.encode(document.fileName(), StandardCharsets.UTF_8)
+                    .replace("+", "%20"))
+        .build();
+  }
+
+  @DELETE
+  @Path("/{id}")
+  @RequiresPermission(Permission.DOCUMENTS_WRITE)
+  @Operation(summary = "Delete a document and its original")
+  @APIResponse(responseCode = "204", description = "deleted")
+  @APIResponse(responseCode = "404", description = "no such document you may read")
+  public void delete(@PathParam("id") UUID id) {
+    documents.delete(Caller.of(context), id);
+  }
+
+  private static ProblemException invalid(String field, String message) {
+    return new ProblemException(
+        ProblemType.VALIDATION,
+        field + ": " + message,
+        List.of(new Problem.FieldError(field, message)));
+  }
+}

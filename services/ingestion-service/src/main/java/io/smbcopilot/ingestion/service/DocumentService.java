@@ -1,0 +1,314 @@
+package io.smbcopilot.ingestion.service;
+
+import io.smbcopilot.events.CloudEvent;
+import io.smbcopilot.events.EventType;
+import io.smbcopilot.events.documents.DocumentUploaded;
+import io.smbcopilot.ingestion.config.IngestionConfig;
+import io.smbcopilot.outbox.Db;
+import io.smbcopilot.outbox.Outbox;
+import io.smbcopilot.problem.ProblemException;
+import io.smbcopilot.problem.ProblemType;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.tika.Tika;
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.metadata.TikaCoreProperties;
+
+/**
+ * Documents: the original, stored in pieces in the service's own schema, its type detected from its
+ * bytes, its SHA-256 (the same bytes twice in one collection are one document), and its status.
+ * Storing it and the {@code document.uploaded} event commit together.
+ */
+@ApplicationScoped
+public class DocumentService {
+  static final String COLUMNS =
+      "d.id, d.collection_id, c.name AS collection_name, d.title, d.file_name, d.media_type,"
+          + " d.size_bytes, d.sha256, d.tags, d.status, d.error, d.chunks_done, d.chunks_total,"
+          + " d.pages, d.created_by, d.created_at, d.updated_at";
+
+  public record Document(
+      UUID id,
+      UUID collectionId,
+      String collection,
+      String title,
+      String fileName,
+      String mediaType,
+      long sizeBytes,
+      String sha256,
+      List<String> tags,
+      String status,
+      String error,
+      int chunksDone,
+      int chunksTotal,
+      Integer pages,
+      String createdBy,
+      OffsetDateTime createdAt,
+      OffsetDateTime updatedAt) {}
+
+  /** A stored document, and whether this upload made it or found it. */
+  public record Upload(Document document, boolean created) {}
+
+  private final Db db;
+  private final CollectionService collections;
+  private final IngestionConfig config;
+  private final Tika tika = new Tika();
+
+  public DocumentService(Db db, CollectionService collections, IngestionConfig config) {
+    this.db = db;
+    this.collections = collections;
+    this.config = config;
+  }
+
+  public Upload upload(
+      Caller caller, Path file, String fileName, String title, String collection, List<String> tags)
+      throws IOException {
+    long size = Files.size(file);
+    if (size == 0) {
+      throw new ProblemException(ProblemType.BAD_REQUEST, "the file is empty");
+    }
+    if (size > config.maxUploadSize().asLongValue()) {
+      throw new ProblemException(
+          ProblemType.PAYLOAD_TOO_LARGE,
+          "the file is larger than " + config.maxUploadSize().asLongValue() + " bytes");
+    }
+    String type = detect(file, fileName);
+    if (!config.acceptedTypes().contains(type)) {
+      throw new ProblemException(
+          ProblemType.UNSUPPORTED_MEDIA_TYPE,
+          "the content is " + type + ", which is not a supported document type");
+    }
+    String sha256 = sha256(file);
+    CollectionService.Collection target = collections.writableOne(caller, collection);
+    Optional<Document> existing = bySha(caller.tenantId(), target.id(), sha256);
+    if (existing.isPresent()) {
+      return new Upload(existing.get(), false);
+    }
+    UUID id = UUID.randomUUID();
+    String name = fileName == null || fileName.isBlank() ? "document" : fileName;
+    String docTitle = title == null || title.isBlank() ? name : title.trim();
+    try {
+      db.inTransaction(
+          tx -> {
+            Db.run(
+                tx,
+                "INSERT INTO document (id, tenant_id, collection_id, title, status, file_name,"
+                    + " media_type, size_bytes, sha256, tags, created_by)"
+                    + " VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9, $10)",
+                id,
+                caller.tenantId(),
+                target.id(),
+                docTitle,
+                name,
+                type,
+                size,
+                sha256,
+                tags.toArray(String[]::new),
+                caller.subject());
+            storeBlob(tx, id, file);
+            CloudEvent event =
+                CloudEvent.of(
+                    EventType.DOCUMENT_UPLOADED,
+                    "/ingestion-service",
+                    caller.tenantId().toString(),
+                    "document/" + id,
+                    new DocumentUploaded(
+                        caller.tenantId().toString(),
+                        id.toString(),
+                        target.id().toString(),
+                        name,
+                        type,
+                        size,
+                        sha256));
+            Outbox.append(tx, event).await().atMost(Duration.ofSeconds(10));
+            return null;
+          });
+    } catch (RuntimeException e) {
+      if (Db.duplicate(e)) {
+        return new Upload(bySha(caller.tenantId(), target.id(), sha256).orElseThrow(), false);
+      }
+      throw e;
+    }
+    return new Upload(get(caller, id), true);
+  }
+
+  /** Reads the file one piece at a time: at most one piece is in memory. */
+  private void storeBlob(SqlClient tx, UUID id, Path file) throws IOException {
+    int chunk = (int) config.blobChunkSize().asLongValue();
+    try (InputStream in = Files.newInputStream(file)) {
+      int seq = 0;
+      byte[] piece;
+      while ((piece = in.readNBytes(chunk)).length > 0) {
+        Db.run(
+            tx,
+            "INSERT INTO document_blob (document_id, seq, bytes) VALUES ($1, $2, $3)",
+            id,
+            seq++,
+            io.vertx.core.buffer.Buffer.buffer(piece));
+      }
+    }
+  }
+
+  String detect(Path file, String fileName) throws IOException {
+    Metadata metadata = new Metadata();
+    if (fileName != null) {
+      metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName);
+    }
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+      String type = tika.getDetector().detect(in, metadata).getBaseType().toString();
+      return type;
+    }
+  }
+
+  static String sha256(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[64 * 1024];
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Optional<Document> bySha(UUID tenantId, UUID collectionId, String sha256) {
+    Iterator<Row> rows =
+        db.query(
+                "SELECT "
+                    + COLUMNS
+                    + " FROM document d JOIN collection c ON c.id = d.collection_id"
+                    + " WHERE d.tenant_id = $1 AND d.collection_id = $2 AND d.sha256 = $3",
+                tenantId,
+                collectionId,
+                sha256)
+            .iterator();
+    return rows.hasNext() ? Optional.of(map(rows.next())) : Optional.empty();
+  }
+
+  /** A document in a collection the caller may read; 404 otherwise. */
+  public Document get(Caller caller, UUID id) {
+    Iterator<Row> rows =
+        db.query(
+                "SELECT "
+                    + COLUMNS
+                    + " FROM document d JOIN collection c ON c.id = d.collection_id"
+                    + " WHERE d.tenant_id = $1 AND d.id = $2",
+                caller.tenantId(),
+                id)
+            .iterator();
+    if (!rows.hasNext()) {
+      throw ProblemException.notFound("document");
+    }
+    Document document = map(rows.next());
+    collections.readableOne(caller, document.collectionId().toString());
+    return document;
+  }
+
+  /**
+   * Documents of the collections the caller may read, newest first, after the cursor; the
+   * collection filter is part of the query.
+   */
+  public List<Document> list(
+      Caller caller,
+      String collection,
+      String status,
+      OffsetDateTime before,
+      UUID beforeId,
+      int limit) {
+    List<UUID> readable =
+        collection == null || collection.isBlank()
+            ? collections.readable(caller).stream().map(CollectionService.Collection::id).toList()
+            : List.of(collections.readableOne(caller, collection).id());
+    List<Document> documents = new ArrayList<>();
+    for (Row row :
+        db.query(
+            "SELECT "
+                + COLUMNS
+                + " FROM document d JOIN collection c ON c.id = d.collection_id"
+                + " WHERE d.tenant_id = $1 AND d.collection_id = ANY($2)"
+                + " AND ($3::text IS NULL OR d.status = $3)"
+                + " AND ($4::timestamptz IS NULL OR (d.created_at, d.id) < ($4, $5))"
+                + " ORDER BY d.created_at DESC, d.id DESC LIMIT $6",
+            caller.tenantId(),
+            readable.toArray(UUID[]::new),
+            status,
+            before,
+            beforeId,
+            limit)) {
+      documents.add(map(row));
+    }
+    return documents;
+  }
+
+  /** Writes the original to the stream, one stored piece at a time. */
+  public void writeContent(Caller caller, UUID id, OutputStream out) throws IOException {
+    get(caller, id);
+    int seq = 0;
+    while (true) {
+      Iterator<Row> rows =
+          db.query("SELECT bytes FROM document_blob WHERE document_id = $1 AND seq = $2", id, seq++)
+              .iterator();
+      if (!rows.hasNext()) {
+        return;
+      }
+      out.write(rows.next().getBuffer("bytes").getBytes());
+    }
+  }
+
+  /** Deletes the document and its original; the caller must be able to write its collection. */
+  public void delete(Caller caller, UUID id) {
+    Document document = get(caller, id);
+    CollectionService.Collection c =
+        collections.readableOne(caller, document.collectionId().toString());
+    if (!c.writableBy(caller)) {
+      throw new ProblemException(ProblemType.FORBIDDEN, "you may not change " + c.name());
+    }
+    db.query("DELETE FROM document WHERE tenant_id = $1 AND id = $2", caller.tenantId(), id);
+  }
+
+  static Map<String, Object> progress(Document d) {
+    return Map.of("done", d.chunksDone(), "total", d.chunksTotal());
+  }
+
+  static Document map(Row row) {
+    return new Document(
+        row.getUUID("id"),
+        row.getUUID("collection_id"),
+        row.getString("collection_name"),
+        row.getString("title"),
+        row.getString("file_name"),
+        row.getString("media_type"),
+        row.getLong("size_bytes"),
+        row.getString("sha256"),
+        Arrays.stream(row.getArrayOfStrings("tags")).collect(Collectors.toList()),
+        row.getString("status"),
+        row.getString("error"),
+        row.getInteger("chunks_done"),
+        row.getInteger("chunks_total"),
+        row.getInteger("pages"),
+        row.getString("created_by"),
+        row.getOffsetDateTime("created_at"),
+        row.getOffsetDateTime("updated_at"));
+  }
+}
