@@ -18,6 +18,8 @@ import org.jose4j.jwk.PublicJsonWebKey;
  */
 public final class JwksCache {
   private static final Logger LOG = Logger.getLogger(JwksCache.class);
+  private static final java.net.http.HttpClient HTTP =
+      java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Supplier<String> loader;
   private final Duration minRefreshInterval;
   private final Duration maxAge;
@@ -79,6 +81,30 @@ public final class JwksCache {
       key = kid == null ? null : keys.get(kid);
     }
     return key;
+  }
+
+  /** A loader that GETs the set from a URL (3 s timeout), for the constructor. */
+  public static Supplier<String> fromUrl(java.net.URI uri) {
+    return () -> {
+      try {
+        java.net.http.HttpResponse<String> response =
+            HTTP.send(
+                java.net.http.HttpRequest.newBuilder(uri)
+                    .timeout(Duration.ofSeconds(3))
+                    .GET()
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+          throw new IllegalStateException(uri + " answered " + response.statusCode());
+        }
+        return response.body();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    };
   }
 
   public int size() {

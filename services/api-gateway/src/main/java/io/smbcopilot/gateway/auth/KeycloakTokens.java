@@ -8,9 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +22,6 @@ import org.jose4j.jwt.JwtClaims;
 @ApplicationScoped
 public class KeycloakTokens {
   private static final int MAX_REMEMBERED = 20_000;
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** A verified token: its subject, until when. */
   public record Verified(String subject, long expiresAtMillis) {}
@@ -39,7 +34,8 @@ public class KeycloakTokens {
     this.vertx = vertx;
     String realmUrl = config.keycloakUrl() + "/realms/" + config.realm();
     URI certs = URI.create(realmUrl + "/protocol/openid-connect/certs");
-    JwksCache keys = new JwksCache(() -> fetch(certs), Duration.ofSeconds(10), Duration.ofHours(1));
+    JwksCache keys =
+        new JwksCache(JwksCache.fromUrl(certs), Duration.ofSeconds(10), Duration.ofHours(1));
     this.verifier =
         new JwtVerifier(
             keys,
@@ -85,24 +81,6 @@ public class KeycloakTokens {
       return subject;
     } catch (org.jose4j.jwt.MalformedClaimException e) {
       throw new TokenRejectedException("malformed claims", e);
-    }
-  }
-
-  private static String fetch(URI uri) {
-    try {
-      HttpResponse<String> response =
-          HTTP.send(
-              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).GET().build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException(uri + " answered " + response.statusCode());
-      }
-      return response.body();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 }

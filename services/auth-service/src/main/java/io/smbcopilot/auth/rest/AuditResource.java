@@ -1,9 +1,7 @@
 package io.smbcopilot.auth.rest;
 
 import io.smbcopilot.auth.service.AuditService;
-import io.smbcopilot.problem.Problem;
-import io.smbcopilot.problem.ProblemException;
-import io.smbcopilot.problem.ProblemType;
+import io.smbcopilot.problem.Paging;
 import io.smbcopilot.security.Permission;
 import io.smbcopilot.security.RequiresPermission;
 import io.smbcopilot.security.TenantContext;
@@ -47,13 +45,13 @@ public class AuditResource {
       @QueryParam("action") String action,
       @QueryParam("limit") Integer limit,
       @QueryParam("cursor") String cursor) {
-    int size = Page.limit(limit);
-    String before = Page.decode(cursor);
+    int size = Paging.limit(limit);
+    String before = Paging.decode(cursor);
     Long seq;
     try {
       seq = before == null ? null : Long.parseLong(before);
     } catch (NumberFormatException e) {
-      throw invalid("cursor", "not a cursor this API gave out");
+      throw Paging.invalid("cursor", "not a cursor this API gave out");
     }
     List<AuditService.AuditEvent> items =
         audit.search(
@@ -65,7 +63,9 @@ public class AuditResource {
             seq,
             size);
     String next =
-        items.size() == size ? Page.encode(Long.toString(items.get(items.size() - 1).seq())) : null;
+        items.size() == size
+            ? Paging.encode(Long.toString(items.get(items.size() - 1).seq()))
+            : null;
     return new Page<>(items, next);
   }
 
@@ -80,14 +80,7 @@ public class AuditResource {
     try {
       return OffsetDateTime.parse(value);
     } catch (DateTimeParseException e) {
-      throw invalid(name, "an ISO-8601 date-time with offset, e.g. 2026-01-31T12:00:00Z");
+      throw Paging.invalid(name, "an ISO-8601 date-time with offset, e.g. 2026-01-31T12:00:00Z");
     }
-  }
-
-  private static ProblemException invalid(String field, String message) {
-    return new ProblemException(
-        ProblemType.VALIDATION,
-        field + ": " + message,
-        List.of(new Problem.FieldError(field, message)));
   }
 }

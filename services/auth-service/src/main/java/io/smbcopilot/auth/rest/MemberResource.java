@@ -2,6 +2,7 @@ package io.smbcopilot.auth.rest;
 
 import io.smbcopilot.auth.service.Actor;
 import io.smbcopilot.auth.service.MemberService;
+import io.smbcopilot.problem.Paging;
 import io.smbcopilot.security.Permission;
 import io.smbcopilot.security.RequiresPermission;
 import io.smbcopilot.security.TenantContext;
@@ -57,9 +58,10 @@ public class MemberResource {
   @APIResponse(responseCode = "200", description = "a page of members")
   public Page<MemberService.Member> list(
       @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
-    int size = Page.limit(limit);
-    List<MemberService.Member> items = members.list(context.tenantId(), size, Page.decode(cursor));
-    String next = items.size() == size ? Page.encode(items.get(items.size() - 1).userId()) : null;
+    int size = Paging.limit(limit);
+    List<MemberService.Member> items =
+        members.list(context.tenantId(), size, Paging.decode(cursor));
+    String next = items.size() == size ? Paging.encode(items.get(items.size() - 1).userId()) : null;
     return new Page<>(items, next);
   }
 

@@ -2,6 +2,7 @@ package io.smbcopilot.ingestion.rest;
 
 import io.smbcopilot.ingestion.service.Caller;
 import io.smbcopilot.ingestion.service.DocumentService;
+import io.smbcopilot.problem.Paging;
 import io.smbcopilot.problem.Problem;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
@@ -25,7 +26,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -98,22 +98,10 @@ public class DocumentResource {
       @QueryParam("status") String status,
       @QueryParam("limit") Integer limit,
       @QueryParam("cursor") String cursor) {
-    int size = limit == null ? 50 : limit;
-    if (size < 1 || size > 200) {
-      throw invalid("limit", "1 to 200");
-    }
-    OffsetDateTime before = null;
-    UUID beforeId = null;
-    if (cursor != null && !cursor.isBlank()) {
-      try {
-        String[] parts =
-            new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
-        before = OffsetDateTime.parse(parts[0]);
-        beforeId = UUID.fromString(parts[1]);
-      } catch (RuntimeException e) {
-        throw invalid("cursor", "not a cursor this API gave out");
-      }
-    }
+    int size = Paging.limit(limit);
+    Paging.TimeCursor after = Paging.decodeTime(cursor);
+    OffsetDateTime before = after == null ? null : after.at();
+    UUID beforeId = after == null ? null : after.id();
     List<DocumentService.Document> items =
         documents.list(
             Caller.of(context),
@@ -125,11 +113,7 @@ public class DocumentResource {
     String next = null;
     if (items.size() == size) {
       DocumentService.Document last = items.get(items.size() - 1);
-      next =
-          Base64.getUrlEncoder()
-              .withoutPadding()
-              .encodeToString(
-                  (last.createdAt() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
+      next = Paging.encode(new Paging.TimeCursor(last.createdAt(), last.id()));
     }
     return new DocumentPage(items, next);
   }
@@ -173,12 +157,5 @@ public class DocumentResource {
   @APIResponse(responseCode = "404", description = "no such document you may read")
   public void delete(@PathParam("id") UUID id) {
     documents.delete(Caller.of(context), id);
-  }
-
-  private static ProblemException invalid(String field, String message) {
-    return new ProblemException(
-        ProblemType.VALIDATION,
-        field + ": " + message,
-        List.of(new Problem.FieldError(field, message)));
   }
 }

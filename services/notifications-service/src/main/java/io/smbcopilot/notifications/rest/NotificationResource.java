@@ -1,8 +1,6 @@
 package io.smbcopilot.notifications.rest;
 
-import io.smbcopilot.problem.Problem;
-import io.smbcopilot.problem.ProblemException;
-import io.smbcopilot.problem.ProblemType;
+import io.smbcopilot.problem.Paging;
 import io.smbcopilot.security.Permission;
 import io.smbcopilot.security.PrincipalType;
 import io.smbcopilot.security.RequiresPermission;
@@ -15,11 +13,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -60,22 +56,10 @@ public class NotificationResource {
     if (context.principalType() != PrincipalType.USER) {
       return new NotificationPage(List.of(), null);
     }
-    int size = limit == null ? 50 : limit;
-    if (size < 1 || size > 200) {
-      throw invalid("limit", "1 to 200");
-    }
-    OffsetDateTime before = null;
-    UUID beforeId = null;
-    if (cursor != null && !cursor.isBlank()) {
-      try {
-        String[] parts =
-            new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
-        before = OffsetDateTime.parse(parts[0]);
-        beforeId = UUID.fromString(parts[1]);
-      } catch (RuntimeException e) {
-        throw invalid("cursor", "not a cursor this API gave out");
-      }
-    }
+    int size = Paging.limit(limit);
+    Paging.TimeCursor after = Paging.decodeTime(cursor);
+    OffsetDateTime before = after == null ? null : after.at();
+    UUID beforeId = after == null ? null : after.id();
     Tuple args = Tuple.tuple();
     args.addUUID(context.tenantId())
         .addString(context.subject())
@@ -105,19 +89,8 @@ public class NotificationResource {
     String next = null;
     if (items.size() == size) {
       Notification last = items.get(items.size() - 1);
-      next =
-          Base64.getUrlEncoder()
-              .withoutPadding()
-              .encodeToString(
-                  (last.createdAt() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
+      next = Paging.encode(new Paging.TimeCursor(last.createdAt(), last.id()));
     }
     return new NotificationPage(items, next);
-  }
-
-  private static ProblemException invalid(String field, String message) {
-    return new ProblemException(
-        ProblemType.VALIDATION,
-        field + ": " + message,
-        List.of(new Problem.FieldError(field, message)));
   }
 }
