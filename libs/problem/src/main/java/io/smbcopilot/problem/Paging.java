@@ -3,7 +3,6 @@ package io.smbcopilot.problem;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Base64;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -24,9 +23,17 @@ public final class Paging {
       return DEFAULT_LIMIT;
     }
     if (requested < 1 || requested > MAX_LIMIT) {
-      throw invalid("limit", "1 to " + MAX_LIMIT);
+      throw ProblemException.invalid("limit", "1 to " + MAX_LIMIT);
     }
     return requested;
+  }
+
+  /** The cursor after a full page (from its last item), or null when the page is not full. */
+  public static <T> String next(
+      java.util.List<T> items, int limit, java.util.function.Function<T, String> cursorOf) {
+    return items.size() == limit && !items.isEmpty()
+        ? cursorOf.apply(items.get(items.size() - 1))
+        : null;
   }
 
   public static String encode(String value) {
@@ -43,7 +50,7 @@ public final class Paging {
     try {
       return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw invalid("cursor", "not a cursor this API gave out");
+      throw ProblemException.invalid("cursor", "not a cursor this API gave out");
     }
   }
 
@@ -61,14 +68,7 @@ public final class Paging {
       String[] parts = value.split("\\|");
       return new TimeCursor(OffsetDateTime.parse(parts[0]), UUID.fromString(parts[1]));
     } catch (RuntimeException e) {
-      throw invalid("cursor", "not a cursor this API gave out");
+      throw ProblemException.invalid("cursor", "not a cursor this API gave out");
     }
-  }
-
-  public static ProblemException invalid(String field, String message) {
-    return new ProblemException(
-        ProblemType.VALIDATION,
-        field + ": " + message,
-        List.of(new Problem.FieldError(field, message)));
   }
 }

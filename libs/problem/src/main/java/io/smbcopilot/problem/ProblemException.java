@@ -25,6 +25,14 @@ public class ProblemException extends RuntimeException {
     return errors;
   }
 
+  /** A validation problem about one field: detail {@code "<field>: <message>"}. */
+  public static ProblemException invalid(String field, String message) {
+    return new ProblemException(
+        ProblemType.VALIDATION,
+        field + ": " + message,
+        List.of(new Problem.FieldError(field, message)));
+  }
+
   public static ProblemException notFound(String what) {
     return new ProblemException(ProblemType.NOT_FOUND, what + " was not found");
   }

@@ -106,8 +106,4 @@ public final class JwksCache {
       }
     };
   }
-
-  public int size() {
-    return keys.size();
-  }
 }

@@ -1,9 +1,7 @@
 package io.smbcopilot.security;
 
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The fixed permission catalog. Roles (built-in and custom) and API key scopes are sets of these;
@@ -42,9 +40,5 @@ public enum Permission {
 
   public static Optional<Permission> byValue(String value) {
     return Arrays.stream(values()).filter(p -> p.value.equals(value)).findFirst();
-  }
-
-  public static Set<Permission> all() {
-    return EnumSet.allOf(Permission.class);
   }
 }

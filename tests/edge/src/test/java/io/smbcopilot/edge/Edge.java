@@ -137,54 +137,47 @@ final class Edge {
   }
 
   String password(String client, String email, String password) {
-    String form =
-        "grant_type=password&client_id="
-            + client
-            + "&username="
-            + URLEncoder.encode(email, StandardCharsets.UTF_8)
-            + "&password="
-            + URLEncoder.encode(password, StandardCharsets.UTF_8);
-    HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create(keycloak + "/realms/copilot/protocol/openid-connect/token"))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(form))
-            .build();
-    try {
-      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-      JsonNode json = JSON.readTree(response.body());
-      if (response.statusCode() != 200) {
-        throw new AssertionError("password grant failed: " + response.body());
-      }
-      return json.get("access_token").asText();
-    } catch (AssertionError e) {
-      throw e;
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return passwordGrant("copilot", client, email, password);
   }
 
+  /** A master-realm admin token, with the password the devstack generated. */
   String adminToken() throws Exception {
     Properties secrets = new Properties();
     try (Reader reader = Files.newBufferedReader(stack.home().secretsFile())) {
       secrets.load(reader);
     }
+    return passwordGrant(
+        "master", "admin-cli", "admin", secrets.getProperty("keycloak.admin.password"));
+  }
+
+  private String passwordGrant(String realm, String client, String user, String password) {
     String form =
-        "grant_type=password&client_id=admin-cli&username=admin&password="
-            + URLEncoder.encode(
-                secrets.getProperty("keycloak.admin.password"), StandardCharsets.UTF_8);
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create(keycloak + "/realms/master/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new IllegalStateException("Keycloak admin sign-in: " + response.statusCode());
+        "grant_type=password&client_id="
+            + client
+            + "&username="
+            + URLEncoder.encode(user, StandardCharsets.UTF_8)
+            + "&password="
+            + URLEncoder.encode(password, StandardCharsets.UTF_8);
+    try {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(
+                      URI.create(keycloak + "/realms/" + realm + "/protocol/openid-connect/token"))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(HttpRequest.BodyPublishers.ofString(form))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(
+            "password grant on " + realm + "/" + client + " failed: " + response.body());
+      }
+      return JSON.readTree(response.body()).get("access_token").asText();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
-    return JSON.readTree(response.body()).get("access_token").asText();
   }
 
   // ---- the platform's own flows ----
@@ -253,12 +246,15 @@ final class Edge {
         password(email, PASSWORD));
   }
 
+  /** A connection to a service's own schema, as that service's role. */
+  Connection database(String service) throws Exception {
+    Map<String, String> db = stack.provision(service);
+    return DriverManager.getConnection(db.get("jdbc-url"), db.get("username"), db.get("password"));
+  }
+
   /** Changes a tenant's plan in auth-service's own schema (no API for it yet). */
   void plan(String tenantId, String plan) throws Exception {
-    Map<String, String> db = stack.provision("auth-service");
-    try (Connection c =
-            DriverManager.getConnection(
-                db.get("jdbc-url"), db.get("username"), db.get("password"));
+    try (Connection c = database("auth-service");
         PreparedStatement s = c.prepareStatement("UPDATE tenant SET plan = ? WHERE id = ?::uuid")) {
       s.setString(1, plan);
       s.setString(2, tenantId);
@@ -275,10 +271,7 @@ final class Edge {
    */
   InternalTokenSigner registeredSigner() throws Exception {
     InternalTokenSigner signer = new InternalTokenSigner(60);
-    Map<String, String> db = stack.provision("api-gateway");
-    try (Connection c =
-            DriverManager.getConnection(
-                db.get("jdbc-url"), db.get("username"), db.get("password"));
+    try (Connection c = database("api-gateway");
         PreparedStatement s =
             c.prepareStatement(
                 "INSERT INTO signing_key (kid, algorithm, public_jwk) VALUES (?, ?, ?::jsonb)")) {

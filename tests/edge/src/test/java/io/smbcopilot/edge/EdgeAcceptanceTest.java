@@ -14,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -224,11 +223,8 @@ class EdgeAcceptanceTest {
   @Test
   @Order(3)
   void aFailureAfterTheKeycloakUserWasMadeLeavesNothingBehind() throws Exception {
-    Map<String, String> db = edge.stack.provision("auth-service");
     String email = "undo-" + uniq() + "@edge.test";
-    try (Connection c =
-            DriverManager.getConnection(
-                db.get("jdbc-url"), db.get("username"), db.get("password"));
+    try (Connection c = edge.database("auth-service");
         Statement s = c.createStatement()) {
       s.execute(
           "CREATE OR REPLACE FUNCTION edge_test_refuse() RETURNS trigger LANGUAGE plpgsql AS"

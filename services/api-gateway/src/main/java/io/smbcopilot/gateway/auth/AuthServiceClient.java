@@ -53,11 +53,7 @@ public class AuthServiceClient {
     this.base = URI.create(authUrl);
     this.http =
         vertx.createHttpClient(
-            new HttpClientOptions()
-                .setDefaultHost(base.getHost())
-                .setDefaultPort(base.getPort() > 0 ? base.getPort() : 80)
-                .setKeepAlive(true)
-                .setConnectTimeout(2000),
+            new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000),
             new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
     this.keys = keys;
     this.json = json;

@@ -94,10 +94,6 @@ public class SigningKeys {
     return signer;
   }
 
-  public boolean registered() {
-    return registered;
-  }
-
   /**
    * The JWKS of every live replica (and keys retired within the last ten minutes), cached for a
    * second. This replica's own key is always in it.

@@ -2,7 +2,6 @@ package io.smbcopilot.gateway.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.Map;
 
@@ -14,7 +13,6 @@ public interface GatewayConfig {
   Duration internalTokenLifetime();
 
   /** Keycloak's base URL, as the gateway reaches it (for its keys). */
-  @WithName("keycloak-url")
   @WithDefault("${copilot.keycloak.url:http://localhost:8180}")
   String keycloakUrl();
 
@@ -84,7 +82,6 @@ public interface GatewayConfig {
     String defaultPlan();
 
     /** Limits by plan name: {@code copilot.gateway.rate-limit.plans.<plan>.*}. */
-    @WithName("plans")
     Map<String, Plan> plans();
   }
 

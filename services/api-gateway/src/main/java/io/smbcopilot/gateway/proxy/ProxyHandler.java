@@ -110,10 +110,6 @@ public class ProxyHandler {
     }
   }
 
-  public CircuitBreaker breaker(String upstream) {
-    return breakers.get(upstream);
-  }
-
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     HttpServerResponse response = ctx.response();

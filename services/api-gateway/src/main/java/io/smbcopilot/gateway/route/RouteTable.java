@@ -62,61 +62,44 @@ public class RouteTable {
   }
 
   private void add(Set<String> methods, String template, String upstream, Permission permission) {
-    routes.add(
-        new Route(
-            methods,
-            template,
-            Route.compile(template),
-            upstream,
-            permission,
-            false,
-            false,
-            config.defaultTimeout()));
+    route(methods, template, upstream, permission, false, false);
   }
 
   private void open(Set<String> methods, String template, String upstream) {
+    route(methods, template, upstream, null, true, false);
+  }
+
+  private void upload(String template, String upstream, Permission permission) {
+    route(POST, template, upstream, permission, false, true);
+  }
+
+  private void route(
+      Set<String> methods,
+      String template,
+      String upstream,
+      Permission permission,
+      boolean isPublic,
+      boolean upload) {
     routes.add(
         new Route(
             methods,
             template,
             Route.compile(template),
             upstream,
-            null,
-            true,
-            false,
-            config.defaultTimeout()));
-  }
-
-  private void upload(String template, String upstream, Permission permission) {
-    routes.add(
-        new Route(
-            POST,
-            template,
-            Route.compile(template),
-            upstream,
             permission,
-            false,
-            true,
-            config.uploadTimeout()));
+            isPublic,
+            upload,
+            upload ? config.uploadTimeout() : config.defaultTimeout()));
   }
 
+  /** The first route with this method and path (every readable route takes HEAD as GET). */
   public Optional<Route> match(String method, String path) {
-    String m = "HEAD".equals(method) ? "GET" : method;
-    for (Route route : routes) {
-      if (route.matches(m, path) || route.matches(method, path)) {
-        return Optional.of(route);
-      }
-    }
-    return Optional.empty();
+    return routes.stream().filter(r -> r.matches(method, path)).findFirst();
   }
 
   /** True when some route has this path, whatever the method (for 405 rather than 404). */
   public boolean knowsPath(String path) {
     return routes.stream().anyMatch(r -> r.pattern().matcher(path).matches());
-  }
-
-  public List<Route> routes() {
-    return List.copyOf(routes);
   }
 
   public Set<String> upstreams() {

@@ -16,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -87,23 +86,6 @@ public class KeycloakAdminClient {
       throw new ProblemException(
           ProblemType.BAD_GATEWAY,
           "the identity provider could not delete the user (" + response.statusCode() + ")");
-    }
-  }
-
-  /** The id of the user with this email, if there is one. */
-  public Optional<String> findByEmail(String email) {
-    HttpResponse<String> response =
-        send(
-            "GET",
-            "/users?exact=true&email=" + URLEncoder.encode(email, StandardCharsets.UTF_8),
-            null);
-    try {
-      JsonNode users = json.readTree(response.body());
-      return users.isArray() && !users.isEmpty()
-          ? Optional.of(users.get(0).path("id").asText())
-          : Optional.empty();
-    } catch (IOException e) {
-      throw unavailable(e);
     }
   }
 

@@ -2,6 +2,7 @@ package io.smbcopilot.auth.rest;
 
 import io.smbcopilot.auth.service.AuditService;
 import io.smbcopilot.problem.Paging;
+import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.security.Permission;
 import io.smbcopilot.security.RequiresPermission;
 import io.smbcopilot.security.TenantContext;
@@ -51,7 +52,7 @@ public class AuditResource {
     try {
       seq = before == null ? null : Long.parseLong(before);
     } catch (NumberFormatException e) {
-      throw Paging.invalid("cursor", "not a cursor this API gave out");
+      throw ProblemException.invalid("cursor", "not a cursor this API gave out");
     }
     List<AuditService.AuditEvent> items =
         audit.search(
@@ -62,11 +63,7 @@ public class AuditResource {
             blank(action),
             seq,
             size);
-    String next =
-        items.size() == size
-            ? Paging.encode(Long.toString(items.get(items.size() - 1).seq()))
-            : null;
-    return new Page<>(items, next);
+    return new Page<>(items, Paging.next(items, size, e -> Paging.encode(Long.toString(e.seq()))));
   }
 
   private static String blank(String value) {
@@ -80,7 +77,8 @@ public class AuditResource {
     try {
       return OffsetDateTime.parse(value);
     } catch (DateTimeParseException e) {
-      throw Paging.invalid(name, "an ISO-8601 date-time with offset, e.g. 2026-01-31T12:00:00Z");
+      throw ProblemException.invalid(
+          name, "an ISO-8601 date-time with offset, e.g. 2026-01-31T12:00:00Z");
     }
   }
 }

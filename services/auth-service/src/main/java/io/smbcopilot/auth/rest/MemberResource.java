@@ -61,8 +61,7 @@ public class MemberResource {
     int size = Paging.limit(limit);
     List<MemberService.Member> items =
         members.list(context.tenantId(), size, Paging.decode(cursor));
-    String next = items.size() == size ? Paging.encode(items.get(items.size() - 1).userId()) : null;
-    return new Page<>(items, next);
+    return new Page<>(items, Paging.next(items, size, m -> Paging.encode(m.userId())));
   }
 
   @GET

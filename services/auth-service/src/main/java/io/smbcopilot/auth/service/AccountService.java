@@ -9,6 +9,7 @@ import io.smbcopilot.outbox.Db;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Iterator;
 import java.util.Map;
@@ -61,15 +62,6 @@ public class AccountService {
                 tenantId,
                 tenantName.trim(),
                 config.defaultPlan());
-            Db.run(
-                tx,
-                "INSERT INTO membership (tenant_id, user_id, role, email, display_name)"
-                    + " VALUES ($1, $2, $3, $4, $5)",
-                tenantId,
-                userId,
-                RoleService.OWNER,
-                normalized,
-                displayName);
             recorder.audit(
                 tx,
                 tenantId,
@@ -79,15 +71,6 @@ public class AccountService {
                 tenantId.toString(),
                 "success",
                 Map.of("name", tenantName.trim()));
-            recorder.audit(
-                tx,
-                tenantId,
-                actor,
-                "member.joined",
-                "member",
-                userId,
-                "success",
-                Map.of("role", RoleService.OWNER, "email", normalized));
             recorder.emit(
                 tx,
                 EventType.TENANT_CREATED,
@@ -95,13 +78,7 @@ public class AccountService {
                 "tenant/" + tenantId,
                 new TenantCreated(
                     tenantId.toString(), tenantName.trim(), userId, normalized, displayName));
-            recorder.emit(
-                tx,
-                EventType.MEMBER_CHANGED,
-                tenantId,
-                "member/" + userId,
-                new MemberChanged(
-                    tenantId.toString(), userId, normalized, RoleService.OWNER, "joined", userId));
+            join(tx, tenantId, actor, normalized, displayName, RoleService.OWNER, Map.of());
             return null;
           });
     } catch (RuntimeException e) {
@@ -154,30 +131,14 @@ public class AccountService {
                   ProblemType.CONFLICT,
                   "the invited role no longer exists; ask for a new invitation");
             }
-            Db.run(
-                tx,
-                "INSERT INTO membership (tenant_id, user_id, role, email, display_name)"
-                    + " VALUES ($1, $2, $3, $4, $5)",
-                tenantId,
-                userId,
-                role,
-                email,
-                displayName);
-            recorder.audit(
+            join(
                 tx,
                 tenantId,
                 actor,
-                "member.joined",
-                "member",
-                userId,
-                "success",
-                Map.of("role", role, "email", email, "invitation", invitationId.toString()));
-            recorder.emit(
-                tx,
-                EventType.MEMBER_CHANGED,
-                tenantId,
-                "member/" + userId,
-                new MemberChanged(tenantId.toString(), userId, email, role, "joined", userId));
+                email,
+                displayName,
+                role,
+                Map.of("invitation", invitationId.toString()));
             return null;
           });
     } catch (RuntimeException e) {
@@ -185,6 +146,36 @@ public class AccountService {
       throw e;
     }
     return new Account(tenantId, userId, email, role);
+  }
+
+  /** The actor's membership, its audit entry and its event, in the caller's transaction. */
+  private void join(
+      SqlConnection tx,
+      UUID tenantId,
+      Actor actor,
+      String email,
+      String displayName,
+      String role,
+      Map<String, String> details) {
+    Db.run(
+        tx,
+        "INSERT INTO membership (tenant_id, user_id, role, email, display_name)"
+            + " VALUES ($1, $2, $3, $4, $5)",
+        tenantId,
+        actor.id(),
+        role,
+        email,
+        displayName);
+    Map<String, String> audited = new java.util.LinkedHashMap<>(details);
+    audited.put("role", role);
+    audited.put("email", email);
+    recorder.audit(tx, tenantId, actor, "member.joined", "member", actor.id(), "success", audited);
+    recorder.emit(
+        tx,
+        EventType.MEMBER_CHANGED,
+        tenantId,
+        "member/" + actor.id(),
+        new MemberChanged(tenantId.toString(), actor.id(), email, role, "joined", actor.id()));
   }
 
   private void ensureNoAccount(String email) {

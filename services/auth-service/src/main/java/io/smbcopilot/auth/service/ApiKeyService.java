@@ -6,6 +6,7 @@ import io.smbcopilot.events.identity.ApiKeyChanged;
 import io.smbcopilot.outbox.Db;
 import io.smbcopilot.problem.ProblemException;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.MessageDigest;
 import java.time.OffsetDateTime;
@@ -72,7 +73,7 @@ public class ApiKeyService {
       OffsetDateTime expiresAt) {
     List<String> checked = RoleService.checkPermissions(scopes, mine);
     if (expiresAt != null && !expiresAt.isAfter(OffsetDateTime.now())) {
-      throw RoleService.invalid("expiresAt", "must be in the future");
+      throw ProblemException.invalid("expiresAt", "must be in the future");
     }
     String prefix = "smbc_" + Secrets.readable(10);
     String key = prefix + "_" + Secrets.readable(40);
@@ -144,51 +145,53 @@ public class ApiKeyService {
   public void revoke(UUID tenantId, Actor actor, UUID id) {
     db.inTransaction(
         tx -> {
-          Iterator<Row> rows =
-              Db.run(
-                      tx,
-                      "SELECT prefix, scopes, revoked_at FROM api_key WHERE tenant_id = $1 AND id = $2"
-                          + " FOR UPDATE",
-                      tenantId,
-                      id)
-                  .iterator();
-          if (!rows.hasNext()) {
+          if (Db.run(tx, "SELECT 1 FROM api_key WHERE tenant_id = $1 AND id = $2", tenantId, id)
+                  .rowCount()
+              == 0) {
             throw ProblemException.notFound("API key");
           }
-          Row row = rows.next();
-          if (row.getOffsetDateTime("revoked_at") != null) {
-            return null;
-          }
-          Db.run(
-              tx,
-              "UPDATE api_key SET revoked_at = now(), revoked_by = $3 WHERE tenant_id = $1 AND id = $2",
-              tenantId,
-              id,
-              actor.id());
-          List<String> scopes = Arrays.asList(row.getArrayOfStrings("scopes"));
-          recorder.audit(
-              tx,
-              tenantId,
-              actor,
-              "api-key.revoked",
-              "api-key",
-              id.toString(),
-              "success",
-              Map.of("prefix", row.getString("prefix")));
-          recorder.emit(
-              tx,
-              EventType.API_KEY_CHANGED,
-              tenantId,
-              "api-key/" + id,
-              new ApiKeyChanged(
-                  tenantId.toString(),
-                  id.toString(),
-                  row.getString("prefix"),
-                  scopes,
-                  "revoked",
-                  actor.id()));
+          revokeWhere(tx, tenantId, actor, "id = $2", id, null);
           return null;
         });
+  }
+
+  /** Revokes, in the caller's transaction, every key a (removed) member created. */
+  public void revokeCreatedBy(SqlConnection tx, UUID tenantId, Actor actor, String userId) {
+    revokeWhere(tx, tenantId, actor, "created_by = $2", userId, "its creator was removed");
+  }
+
+  /** Revokes the tenant's live keys matching the condition on $2; each is audited and announced. */
+  private void revokeWhere(
+      SqlConnection tx, UUID tenantId, Actor actor, String condition, Object value, String reason) {
+    for (Row row :
+        Db.run(
+            tx,
+            "UPDATE api_key SET revoked_at = now(), revoked_by = $3 WHERE tenant_id = $1 AND "
+                + condition
+                + " AND revoked_at IS NULL RETURNING id, prefix, scopes",
+            tenantId,
+            value,
+            actor.id())) {
+      String id = row.getUUID("id").toString();
+      Map<String, Object> details = new java.util.LinkedHashMap<>();
+      details.put("prefix", row.getString("prefix"));
+      if (reason != null) {
+        details.put("reason", reason);
+      }
+      recorder.audit(tx, tenantId, actor, "api-key.revoked", "api-key", id, "success", details);
+      recorder.emit(
+          tx,
+          EventType.API_KEY_CHANGED,
+          tenantId,
+          "api-key/" + id,
+          new ApiKeyChanged(
+              tenantId.toString(),
+              id,
+              row.getString("prefix"),
+              Arrays.asList(row.getArrayOfStrings("scopes")),
+              "revoked",
+              actor.id()));
+    }
   }
 
   /** The key's tenant and scopes, if it is well-formed, known, not revoked and not expired. */

@@ -3,7 +3,6 @@ package io.smbcopilot.auth.service;
 import io.smbcopilot.auth.client.KeycloakAdminClient;
 import io.smbcopilot.auth.config.AuthConfig;
 import io.smbcopilot.events.EventType;
-import io.smbcopilot.events.identity.ApiKeyChanged;
 import io.smbcopilot.events.identity.MemberChanged;
 import io.smbcopilot.outbox.Db;
 import io.smbcopilot.problem.ProblemException;
@@ -14,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +45,7 @@ public class MemberService {
   private final RoleService roles;
   private final IdentityRecorder recorder;
   private final KeycloakAdminClient keycloak;
+  private final ApiKeyService apiKeys;
   private final AuthConfig config;
 
   public MemberService(
@@ -54,11 +53,13 @@ public class MemberService {
       RoleService roles,
       IdentityRecorder recorder,
       KeycloakAdminClient keycloak,
+      ApiKeyService apiKeys,
       AuthConfig config) {
     this.db = db;
     this.roles = roles;
     this.recorder = recorder;
     this.keycloak = keycloak;
+    this.apiKeys = apiKeys;
     this.config = config;
   }
 
@@ -280,37 +281,7 @@ public class MemberService {
                       "DELETE FROM membership WHERE tenant_id = $1 AND user_id = $2",
                       tenantId,
                       userId);
-                  for (Row key :
-                      Db.run(
-                          tx,
-                          "UPDATE api_key SET revoked_at = now(), revoked_by = $3"
-                              + " WHERE tenant_id = $1 AND created_by = $2 AND revoked_at IS NULL"
-                              + " RETURNING id, prefix, scopes",
-                          tenantId,
-                          userId,
-                          actor.id())) {
-                    recorder.audit(
-                        tx,
-                        tenantId,
-                        actor,
-                        "api-key.revoked",
-                        "api-key",
-                        key.getUUID("id").toString(),
-                        "success",
-                        Map.of("reason", "its creator was removed"));
-                    recorder.emit(
-                        tx,
-                        EventType.API_KEY_CHANGED,
-                        tenantId,
-                        "api-key/" + key.getUUID("id"),
-                        new ApiKeyChanged(
-                            tenantId.toString(),
-                            key.getUUID("id").toString(),
-                            key.getString("prefix"),
-                            Arrays.asList(key.getArrayOfStrings("scopes")),
-                            "revoked",
-                            actor.id()));
-                  }
+                  apiKeys.revokeCreatedBy(tx, tenantId, actor, userId);
                   recorder.audit(
                       tx,
                       tenantId,
@@ -361,7 +332,7 @@ public class MemberService {
     RoleService.Role found =
         roles
             .find(tx, tenantId, role)
-            .orElseThrow(() -> RoleService.invalid("role", "no role named '" + role + "'"));
+            .orElseThrow(() -> ProblemException.invalid("role", "no role named '" + role + "'"));
     for (String p : found.permissions()) {
       if (!mine.contains(p)) {
         throw new ProblemException(

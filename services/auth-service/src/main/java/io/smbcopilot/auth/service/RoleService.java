@@ -3,7 +3,6 @@ package io.smbcopilot.auth.service;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.RoleChanged;
 import io.smbcopilot.outbox.Db;
-import io.smbcopilot.problem.Problem;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
 import io.smbcopilot.security.Permission;
@@ -74,7 +73,8 @@ public class RoleService {
       String description,
       List<String> permissions) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw invalid("name", "lower-case letters, digits and '-', 2 to 40, starting with a letter");
+      throw ProblemException.invalid(
+          "name", "lower-case letters, digits and '-', 2 to 40, starting with a letter");
     }
     List<String> checked = checkPermissions(permissions, mine);
     try {
@@ -156,13 +156,12 @@ public class RoleService {
   }
 
   private void record(
-      SqlClient client,
+      io.vertx.mutiny.sqlclient.SqlConnection tx,
       UUID tenantId,
       Actor actor,
       String action,
       String name,
       List<String> perms) {
-    io.vertx.mutiny.sqlclient.SqlConnection tx = (io.vertx.mutiny.sqlclient.SqlConnection) client;
     recorder.audit(
         tx, tenantId, actor, action, "role", name, "success", Map.of("permissions", perms));
     recorder.emit(
@@ -181,12 +180,12 @@ public class RoleService {
   /** Known permissions only, and none the caller does not hold (no escalation). */
   static List<String> checkPermissions(List<String> permissions, Set<String> mine) {
     if (permissions == null || permissions.isEmpty()) {
-      throw invalid("permissions", "at least one permission");
+      throw ProblemException.invalid("permissions", "at least one permission");
     }
     Set<String> result = new LinkedHashSet<>();
     for (String p : permissions) {
       if (Permission.byValue(p).isEmpty()) {
-        throw invalid(
+        throw ProblemException.invalid(
             "permissions",
             "unknown permission '"
                 + p
@@ -200,13 +199,6 @@ public class RoleService {
       result.add(p);
     }
     return List.copyOf(result);
-  }
-
-  static ProblemException invalid(String field, String message) {
-    return new ProblemException(
-        ProblemType.VALIDATION,
-        field + ": " + message,
-        List.of(new Problem.FieldError(field, message)));
   }
 
   private static Role map(Row row) {

@@ -3,9 +3,7 @@ package io.smbcopilot.ingestion.rest;
 import io.smbcopilot.ingestion.service.Caller;
 import io.smbcopilot.ingestion.service.DocumentService;
 import io.smbcopilot.problem.Paging;
-import io.smbcopilot.problem.Problem;
 import io.smbcopilot.problem.ProblemException;
-import io.smbcopilot.problem.ProblemType;
 import io.smbcopilot.security.Permission;
 import io.smbcopilot.security.RequiresPermission;
 import io.smbcopilot.security.TenantContext;
@@ -24,7 +22,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -71,10 +68,7 @@ public class DocumentResource {
       @RestForm("tags") String tags)
       throws IOException {
     if (file == null || file.uploadedFile() == null) {
-      throw new ProblemException(
-          ProblemType.VALIDATION,
-          "file: a multipart part named file is required",
-          List.of(new Problem.FieldError("file", "required")));
+      throw ProblemException.invalid("file", "a multipart part named file is required");
     }
     List<String> tagList =
         tags == null || tags.isBlank()
@@ -99,23 +93,16 @@ public class DocumentResource {
       @QueryParam("limit") Integer limit,
       @QueryParam("cursor") String cursor) {
     int size = Paging.limit(limit);
-    Paging.TimeCursor after = Paging.decodeTime(cursor);
-    OffsetDateTime before = after == null ? null : after.at();
-    UUID beforeId = after == null ? null : after.id();
     List<DocumentService.Document> items =
         documents.list(
             Caller.of(context),
             collection,
             status == null || status.isBlank() ? null : status,
-            before,
-            beforeId,
+            Paging.decodeTime(cursor),
             size);
-    String next = null;
-    if (items.size() == size) {
-      DocumentService.Document last = items.get(items.size() - 1);
-      next = Paging.encode(new Paging.TimeCursor(last.createdAt(), last.id()));
-    }
-    return new DocumentPage(items, next);
+    return new DocumentPage(
+        items,
+        Paging.next(items, size, d -> Paging.encode(new Paging.TimeCursor(d.createdAt(), d.id()))));
   }
 
   @GET
@@ -138,7 +125,7 @@ public class DocumentResource {
   public Response content(@PathParam("id") UUID id) {
     Caller caller = Caller.of(context);
     DocumentService.Document document = documents.get(caller, id);
-    StreamingOutput body = out -> documents.writeContent(caller, id, out);
+    StreamingOutput body = out -> documents.writeContent(document, out);
     return Response.ok(body, document.mediaType())
         .header("Content-Length", document.sizeBytes())
         .header(

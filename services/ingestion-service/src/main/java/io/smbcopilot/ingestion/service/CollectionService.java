@@ -1,7 +1,6 @@
 package io.smbcopilot.ingestion.service;
 
 import io.smbcopilot.outbox.Db;
-import io.smbcopilot.problem.Problem;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
 import io.vertx.mutiny.sqlclient.Row;
@@ -52,6 +51,8 @@ public class CollectionService {
   }
 
   private final Db db;
+  private final java.util.Set<UUID> withGeneral =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public CollectionService(Db db) {
     this.db = db;
@@ -103,13 +104,9 @@ public class CollectionService {
       List<String> readUsers,
       List<String> writeRoles,
       List<String> writeUsers) {
-    ensureGeneral(caller.tenantId());
+    ensureGeneral(caller.tenantId()); // a tenant's own "general" is always the built-in one
     if (name == null || !name.matches("[\\p{L}\\p{N}][\\p{L}\\p{N} ._-]{0,79}")) {
-      throw new ProblemException(
-          ProblemType.VALIDATION,
-          "name: 1 to 80 letters, digits, spaces, '.', '_' or '-'",
-          List.of(
-              new Problem.FieldError("name", "1 to 80 letters, digits, spaces, '.', '_' or '-'")));
+      throw ProblemException.invalid("name", "1 to 80 letters, digits, spaces, '.', '_' or '-'");
     }
     UUID id = UUID.randomUUID();
     try {
@@ -134,7 +131,11 @@ public class CollectionService {
     return find(db.pool(), caller.tenantId(), id.toString()).orElseThrow();
   }
 
+  /** Makes the tenant's {@code general} collection once per tenant and process. */
   void ensureGeneral(UUID tenantId) {
+    if (withGeneral.contains(tenantId)) {
+      return;
+    }
     db.query(
         "INSERT INTO collection (id, tenant_id, name, description) VALUES ($1, $2, $3, $4)"
             + " ON CONFLICT (tenant_id, name) DO NOTHING",
@@ -142,6 +143,7 @@ public class CollectionService {
         tenantId,
         GENERAL,
         "Every document that names no other collection");
+    withGeneral.add(tenantId);
   }
 
   static Optional<Collection> find(SqlClient client, UUID tenantId, String idOrName) {

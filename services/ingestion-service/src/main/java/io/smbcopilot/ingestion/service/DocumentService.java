@@ -6,6 +6,7 @@ import io.smbcopilot.events.documents.DocumentUploaded;
 import io.smbcopilot.ingestion.config.IngestionConfig;
 import io.smbcopilot.outbox.Db;
 import io.smbcopilot.outbox.Outbox;
+import io.smbcopilot.problem.Paging;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
 import io.vertx.mutiny.sqlclient.Row;
@@ -25,7 +26,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -173,8 +173,7 @@ public class DocumentService {
       metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName);
     }
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-      String type = tika.getDetector().detect(in, metadata).getBaseType().toString();
-      return type;
+      return tika.getDetector().detect(in, metadata).getBaseType().toString();
     }
   }
 
@@ -208,6 +207,12 @@ public class DocumentService {
 
   /** A document in a collection the caller may read; 404 otherwise. */
   public Document get(Caller caller, UUID id) {
+    return readable(caller, id).document();
+  }
+
+  private record Readable(Document document, CollectionService.Collection collection) {}
+
+  private Readable readable(Caller caller, UUID id) {
     Iterator<Row> rows =
         db.query(
                 "SELECT "
@@ -221,8 +226,8 @@ public class DocumentService {
       throw ProblemException.notFound("document");
     }
     Document document = map(rows.next());
-    collections.readableOne(caller, document.collectionId().toString());
-    return document;
+    return new Readable(
+        document, collections.readableOne(caller, document.collectionId().toString()));
   }
 
   /**
@@ -230,12 +235,7 @@ public class DocumentService {
    * collection filter is part of the query.
    */
   public List<Document> list(
-      Caller caller,
-      String collection,
-      String status,
-      OffsetDateTime before,
-      UUID beforeId,
-      int limit) {
+      Caller caller, String collection, String status, Paging.TimeCursor after, int limit) {
     List<UUID> readable =
         collection == null || collection.isBlank()
             ? collections.readable(caller).stream().map(CollectionService.Collection::id).toList()
@@ -253,21 +253,26 @@ public class DocumentService {
             caller.tenantId(),
             readable.toArray(UUID[]::new),
             status,
-            before,
-            beforeId,
+            after == null ? null : after.at(),
+            after == null ? null : after.id(),
             limit)) {
       documents.add(map(row));
     }
     return documents;
   }
 
-  /** Writes the original to the stream, one stored piece at a time. */
-  public void writeContent(Caller caller, UUID id, OutputStream out) throws IOException {
-    get(caller, id);
+  /**
+   * Writes the original of a document the caller was given by {@link #get} to the stream, one
+   * stored piece at a time.
+   */
+  public void writeContent(Document document, OutputStream out) throws IOException {
     int seq = 0;
     while (true) {
       Iterator<Row> rows =
-          db.query("SELECT bytes FROM document_blob WHERE document_id = $1 AND seq = $2", id, seq++)
+          db.query(
+                  "SELECT bytes FROM document_blob WHERE document_id = $1 AND seq = $2",
+                  document.id(),
+                  seq++)
               .iterator();
       if (!rows.hasNext()) {
         return;
@@ -278,17 +283,11 @@ public class DocumentService {
 
   /** Deletes the document and its original; the caller must be able to write its collection. */
   public void delete(Caller caller, UUID id) {
-    Document document = get(caller, id);
-    CollectionService.Collection c =
-        collections.readableOne(caller, document.collectionId().toString());
+    CollectionService.Collection c = readable(caller, id).collection();
     if (!c.writableBy(caller)) {
       throw new ProblemException(ProblemType.FORBIDDEN, "you may not change " + c.name());
     }
     db.query("DELETE FROM document WHERE tenant_id = $1 AND id = $2", caller.tenantId(), id);
-  }
-
-  static Map<String, Object> progress(Document d) {
-    return Map.of("done", d.chunksDone(), "total", d.chunksTotal());
   }
 
   static Document map(Row row) {

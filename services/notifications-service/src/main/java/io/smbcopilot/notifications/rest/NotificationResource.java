@@ -1,19 +1,17 @@
 package io.smbcopilot.notifications.rest;
 
+import io.smbcopilot.outbox.Db;
 import io.smbcopilot.problem.Paging;
 import io.smbcopilot.security.Permission;
 import io.smbcopilot.security.PrincipalType;
 import io.smbcopilot.security.RequiresPermission;
 import io.smbcopilot.security.TenantContext;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,11 +37,11 @@ public class NotificationResource {
 
   public record NotificationPage(List<Notification> items, String nextCursor) {}
 
-  private final Pool pool;
+  private final Db db;
   private final TenantContext context;
 
-  public NotificationResource(Pool pool, TenantContext context) {
-    this.pool = pool;
+  public NotificationResource(Db db, TenantContext context) {
+    this.db = db;
     this.context = context;
   }
 
@@ -58,24 +56,18 @@ public class NotificationResource {
     }
     int size = Paging.limit(limit);
     Paging.TimeCursor after = Paging.decodeTime(cursor);
-    OffsetDateTime before = after == null ? null : after.at();
-    UUID beforeId = after == null ? null : after.id();
-    Tuple args = Tuple.tuple();
-    args.addUUID(context.tenantId())
-        .addString(context.subject())
-        .addOffsetDateTime(before)
-        .addUUID(beforeId)
-        .addInteger(size);
     List<Notification> items = new ArrayList<>();
     for (Row row :
-        pool.preparedQuery(
-                "SELECT id, kind, title, body, link, created_at, read_at FROM notification"
-                    + " WHERE tenant_id = $1 AND user_id = $2"
-                    + " AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4))"
-                    + " ORDER BY created_at DESC, id DESC LIMIT $5")
-            .execute(args)
-            .await()
-            .atMost(Duration.ofSeconds(10))) {
+        db.query(
+            "SELECT id, kind, title, body, link, created_at, read_at FROM notification"
+                + " WHERE tenant_id = $1 AND user_id = $2"
+                + " AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4))"
+                + " ORDER BY created_at DESC, id DESC LIMIT $5",
+            context.tenantId(),
+            context.subject(),
+            after == null ? null : after.at(),
+            after == null ? null : after.id(),
+            size)) {
       items.add(
           new Notification(
               row.getUUID("id"),
@@ -86,11 +78,8 @@ public class NotificationResource {
               row.getOffsetDateTime("created_at"),
               row.getOffsetDateTime("read_at")));
     }
-    String next = null;
-    if (items.size() == size) {
-      Notification last = items.get(items.size() - 1);
-      next = Paging.encode(new Paging.TimeCursor(last.createdAt(), last.id()));
-    }
-    return new NotificationPage(items, next);
+    return new NotificationPage(
+        items,
+        Paging.next(items, size, n -> Paging.encode(new Paging.TimeCursor(n.createdAt(), n.id()))));
   }
 }
