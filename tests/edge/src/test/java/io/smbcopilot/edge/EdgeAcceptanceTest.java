@@ -470,10 +470,18 @@ class EdgeAcceptanceTest {
     assertThat(change.get("requestId").asText()).isNotBlank();
     Response byActor =
         edge.call("GET", "/api/v1/audit-events?actor=" + admin.userId(), owner.token(), null);
+    List<String> adminActions = new ArrayList<>();
     byActor
         .json()
         .get("items")
-        .forEach(e -> assertThat(e.get("actorId").asText()).isEqualTo(admin.userId()));
+        .forEach(
+            e -> {
+              assertThat(e.get("actorId").asText()).isEqualTo(admin.userId());
+              adminActions.add(e.get("action").asText() + ":" + e.get("result").asText());
+            });
+    // the admin joined and tried to make themself owner; the owner's own changes are left out
+    assertThat(adminActions)
+        .containsExactlyInAnyOrder("member.joined:success", "member.role-changed:denied");
   }
 
   @Test
