@@ -91,6 +91,9 @@ final class Apps {
     for (String other : SERVICES) {
       all.put("COPILOT_SERVICES_" + other.toUpperCase().replace('-', '_') + "_URL", url(other));
     }
+    // Each instance keeps its own embedded index (Lucene takes a lock on its folder).
+    all.putIfAbsent(
+        "COPILOT_INGESTION_INDEX_PATH", home.dir().resolve("index").resolve(name).toString());
     Files.createDirectories(home.logs());
     Files.writeString(log(name), "");
     List<String> command = new ArrayList<>();

@@ -10,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.smbcopilot.devstack.DevStackResource;
 import io.smbcopilot.events.CloudEvent;
+import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.KafkaCloudEvents;
 import io.smbcopilot.events.Topics;
 import io.smbcopilot.events.documents.DocumentUploaded;
@@ -106,6 +107,9 @@ class DocumentResourceTest {
       while (found == null && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
           CloudEvent event = KafkaCloudEvents.fromRecord(record);
+          if (!EventType.DOCUMENT_UPLOADED.typeName().equals(event.type())) {
+            continue;
+          }
           DocumentUploaded data = event.dataAs(DocumentUploaded.class);
           if (data.documentId().equals(id)) {
             assertThat(record.key()).isEqualTo(tenant.toString());

@@ -3,6 +3,8 @@ package io.smbcopilot.ingestion.config;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /** Uploads and storage ({@code copilot.ingestion.*}). */
@@ -26,4 +28,74 @@ public interface IngestionConfig {
           + "text/markdown,text/x-web-markdown,text/plain,text/csv,message/rfc822,"
           + "application/epub+zip,application/rtf")
   Set<String> acceptedTypes();
+
+  /** Worker threads that parse, chunk, embed and index documents (the bounded pool). */
+  @WithDefault("2")
+  int workers();
+
+  /** Chunk size in the embedding model's word pieces. */
+  @WithDefault("256")
+  int chunkTokens();
+
+  /** Word pieces a chunk repeats from the end of the one before it. */
+  @WithDefault("32")
+  int chunkOverlap();
+
+  /** Chunks embedded and indexed together (progress is saved after each batch). */
+  @WithDefault("32")
+  int embedBatch();
+
+  /** Most characters of text one document may have; beyond it the document fails. */
+  @WithDefault("4000000")
+  long maxTextChars();
+
+  /** Longest time reading one document may take. */
+  @WithDefault("120s")
+  Duration parseTimeout();
+
+  /**
+   * How long a worker's claim on a document lasts without progress before another may resume it.
+   */
+  @WithDefault("60s")
+  Duration lease();
+
+  /** Attempts before a document that keeps stopping its worker is marked failed. */
+  @WithDefault("3")
+  int maxAttempts();
+
+  /** How often idle workers look for documents the events did not announce to them. */
+  @WithDefault("2s")
+  Duration pollInterval();
+
+  /** Where the index lives. */
+  Index index();
+
+  interface Index {
+    /** Directory of the embedded Lucene index (when no Qdrant host is set). */
+    @WithDefault("data/index")
+    String path();
+
+    /** Neighbours the HNSW search collects before the best are kept (recall against speed). */
+    @WithDefault("100")
+    int candidates();
+  }
+
+  /** Qdrant, used instead of the embedded index when a host is set. */
+  Qdrant qdrant();
+
+  interface Qdrant {
+    Optional<String> host();
+
+    @WithDefault("6334")
+    int port();
+
+    @WithDefault("false")
+    boolean tls();
+
+    /** Sent as the api-key header when set. */
+    Optional<String> apiKey();
+
+    @WithDefault("copilot_chunks")
+    String collection();
+  }
 }

@@ -10,7 +10,9 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -30,6 +32,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class CollectionResource {
   public record CreateCollection(
       @NotBlank @Size(max = 80) String name,
+      @Size(max = 500) String description,
+      List<String> readRoles,
+      List<String> readUsers,
+      List<String> writeRoles,
+      List<String> writeUsers) {}
+
+  /** Only the fields present change. */
+  public record UpdateCollection(
       @Size(max = 500) String description,
       List<String> readRoles,
       List<String> readUsers,
@@ -83,5 +93,40 @@ public class CollectionResource {
             request.writeRoles(),
             request.writeUsers());
     return Response.created(URI.create("/api/v1/collections/" + c.id())).entity(c).build();
+  }
+
+  @PATCH
+  @Path("/{idOrName}")
+  @RequiresPermission(Permission.DOCUMENTS_WRITE)
+  @Operation(
+      summary = "Change a collection's description or who may read and write it",
+      description = "Owners and admins only. Search applies the new access at once.")
+  @APIResponse(responseCode = "200", description = "the collection as it is now")
+  @APIResponse(responseCode = "403", description = "not an owner or admin")
+  @APIResponse(responseCode = "404", description = "no such collection you may read")
+  public CollectionService.Collection update(
+      @PathParam("idOrName") String idOrName, @NotNull @Valid UpdateCollection request) {
+    return collections.update(
+        Caller.of(context),
+        idOrName,
+        request.description(),
+        request.readRoles(),
+        request.readUsers(),
+        request.writeRoles(),
+        request.writeUsers());
+  }
+
+  @DELETE
+  @Path("/{idOrName}")
+  @RequiresPermission(Permission.DOCUMENTS_WRITE)
+  @Operation(
+      summary = "Delete a collection with its documents, chunks and vectors",
+      description = "Owners and admins only; general cannot be deleted.")
+  @APIResponse(responseCode = "204", description = "deleted")
+  @APIResponse(responseCode = "403", description = "not an owner or admin")
+  @APIResponse(responseCode = "404", description = "no such collection you may read")
+  @APIResponse(responseCode = "409", description = "general cannot be deleted")
+  public void delete(@PathParam("idOrName") String idOrName) {
+    collections.delete(Caller.of(context), idOrName);
   }
 }

@@ -136,10 +136,22 @@ public class DocumentResource {
         .build();
   }
 
+  @POST
+  @Path("/{id}/reindex")
+  @RequiresPermission(Permission.DOCUMENTS_WRITE)
+  @Operation(summary = "Parse, chunk, embed and index the document again")
+  @APIResponse(responseCode = "202", description = "queued again")
+  @APIResponse(responseCode = "403", description = "you may not change its collection")
+  @APIResponse(responseCode = "404", description = "no such document you may read")
+  @APIResponse(responseCode = "409", description = "it is being processed")
+  public Response reindex(@PathParam("id") UUID id) {
+    return Response.accepted(documents.reindex(Caller.of(context), id)).build();
+  }
+
   @DELETE
   @Path("/{id}")
   @RequiresPermission(Permission.DOCUMENTS_WRITE)
-  @Operation(summary = "Delete a document and its original")
+  @Operation(summary = "Delete a document: its original, chunks and vectors")
   @APIResponse(responseCode = "204", description = "deleted")
   @APIResponse(responseCode = "404", description = "no such document you may read")
   public void delete(@PathParam("id") UUID id) {

@@ -1,5 +1,6 @@
 package io.smbcopilot.ingestion.service;
 
+import io.smbcopilot.ingestion.index.ChunkIndex;
 import io.smbcopilot.outbox.Db;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
@@ -51,11 +52,13 @@ public class CollectionService {
   }
 
   private final Db db;
+  private final ChunkIndex index;
   private final java.util.Set<UUID> withGeneral =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  public CollectionService(Db db) {
+  public CollectionService(Db db, ChunkIndex index) {
     this.db = db;
+    this.index = index;
   }
 
   /**
@@ -129,6 +132,74 @@ public class CollectionService {
       throw e;
     }
     return find(db.pool(), caller.tenantId(), id.toString()).orElseThrow();
+  }
+
+  /** Changes the description or access lists that are given; owners and admins only. */
+  public Collection update(
+      Caller caller,
+      String idOrName,
+      String description,
+      List<String> readRoles,
+      List<String> readUsers,
+      List<String> writeRoles,
+      List<String> writeUsers) {
+    Collection c = managed(caller, idOrName);
+    db.query(
+        "UPDATE collection SET description = COALESCE($3, description),"
+            + " read_roles = COALESCE($4, read_roles), read_users = COALESCE($5, read_users),"
+            + " write_roles = COALESCE($6, write_roles), write_users = COALESCE($7, write_users)"
+            + " WHERE tenant_id = $1 AND id = $2",
+        caller.tenantId(),
+        c.id(),
+        description,
+        readRoles == null ? null : array(readRoles),
+        readUsers == null ? null : array(readUsers),
+        writeRoles == null ? null : array(writeRoles),
+        writeUsers == null ? null : array(writeUsers));
+    return find(db.pool(), caller.tenantId(), c.id().toString()).orElseThrow();
+  }
+
+  /**
+   * Deletes a collection with its documents (originals, chunks) and their vectors; owners and
+   * admins only; {@code general} stays.
+   */
+  public void delete(Caller caller, String idOrName) {
+    Collection c = managed(caller, idOrName);
+    if (GENERAL.equals(c.name())) {
+      throw new ProblemException(ProblemType.CONFLICT, "general cannot be deleted");
+    }
+    List<UUID> documents =
+        db.inTransaction(
+            tx -> {
+              List<UUID> ids = new ArrayList<>();
+              for (Row row :
+                  Db.run(
+                      tx,
+                      "DELETE FROM document WHERE tenant_id = $1 AND collection_id = $2"
+                          + " RETURNING id",
+                      caller.tenantId(),
+                      c.id())) {
+                ids.add(row.getUUID("id"));
+              }
+              Db.run(
+                  tx,
+                  "DELETE FROM collection WHERE tenant_id = $1 AND id = $2",
+                  caller.tenantId(),
+                  c.id());
+              return ids;
+            });
+    for (UUID document : documents) {
+      index.deleteDocument(caller.tenantId(), document);
+    }
+  }
+
+  private Collection managed(Caller caller, String idOrName) {
+    Collection c = readableOne(caller, idOrName);
+    if (!caller.privileged()) {
+      throw new ProblemException(
+          ProblemType.FORBIDDEN, "only owners and admins may change or delete collections");
+    }
+    return c;
   }
 
   /** Makes the tenant's {@code general} collection once per tenant and process. */

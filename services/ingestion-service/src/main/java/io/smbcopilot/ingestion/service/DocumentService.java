@@ -4,6 +4,8 @@ import io.smbcopilot.events.CloudEvent;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.documents.DocumentUploaded;
 import io.smbcopilot.ingestion.config.IngestionConfig;
+import io.smbcopilot.ingestion.index.ChunkIndex;
+import io.smbcopilot.ingestion.pipeline.Pipeline;
 import io.smbcopilot.outbox.Db;
 import io.smbcopilot.outbox.Outbox;
 import io.smbcopilot.problem.Paging;
@@ -70,12 +72,21 @@ public class DocumentService {
   private final Db db;
   private final CollectionService collections;
   private final IngestionConfig config;
+  private final ChunkIndex index;
+  private final Pipeline pipeline;
   private final Tika tika = new Tika();
 
-  public DocumentService(Db db, CollectionService collections, IngestionConfig config) {
+  public DocumentService(
+      Db db,
+      CollectionService collections,
+      IngestionConfig config,
+      ChunkIndex index,
+      Pipeline pipeline) {
     this.db = db;
     this.collections = collections;
     this.config = config;
+    this.index = index;
+    this.pipeline = pipeline;
   }
 
   public Upload upload(
@@ -281,13 +292,61 @@ public class DocumentService {
     }
   }
 
-  /** Deletes the document and its original; the caller must be able to write its collection. */
+  /**
+   * Deletes the document, its original, its chunks and their vectors; the caller must be able to
+   * write its collection.
+   */
   public void delete(Caller caller, UUID id) {
-    CollectionService.Collection c = readable(caller, id).collection();
-    if (!c.writableBy(caller)) {
-      throw new ProblemException(ProblemType.FORBIDDEN, "you may not change " + c.name());
-    }
+    writable(caller, id);
     db.query("DELETE FROM document WHERE tenant_id = $1 AND id = $2", caller.tenantId(), id);
+    index.deleteDocument(caller.tenantId(), id);
+  }
+
+  /**
+   * Parses, chunks, embeds and indexes the document again (after a failure, or a better parser);
+   * 409 while it is being processed.
+   */
+  public Document reindex(Caller caller, UUID id) {
+    Readable r = writable(caller, id);
+    int queued =
+        db.inTransaction(
+            tx -> {
+              int updated =
+                  Db.run(
+                          tx,
+                          "UPDATE document SET status = 'queued', chunks_done = 0,"
+                              + " chunks_total = 0, error = NULL, updated_at = now()"
+                              + " WHERE tenant_id = $1 AND id = $2"
+                              + " AND status IN ('indexed', 'failed')",
+                          caller.tenantId(),
+                          id)
+                      .rowCount();
+              if (updated > 0) {
+                Db.run(
+                    tx,
+                    "INSERT INTO ingest_job (document_id, tenant_id) VALUES ($1, $2)"
+                        + " ON CONFLICT DO NOTHING",
+                    id,
+                    caller.tenantId());
+              }
+              return updated;
+            });
+    if (queued == 0) {
+      throw new ProblemException(
+          ProblemType.CONFLICT,
+          "the document is " + r.document().status() + "; reindex it when it is indexed or failed");
+    }
+    pipeline.wake();
+    return get(caller, id);
+  }
+
+  private Readable writable(Caller caller, UUID id) {
+    Readable r = readable(caller, id);
+    if (!r.collection().writableBy(caller)) {
+      throw new ProblemException(
+          ProblemType.FORBIDDEN, "you may not change " + r.collection().name());
+    }
+    return r;
   }
 
   static Document map(Row row) {

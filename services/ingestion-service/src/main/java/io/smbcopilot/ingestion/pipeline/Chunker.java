@@ -1,0 +1,190 @@
+package io.smbcopilot.ingestion.pipeline;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.text.BreakIterator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Cuts parsed text into chunks measured in the embedding model's own word pieces (the tokenizer of
+ * all-MiniLM-L6-v2, from the model's jar). A chunk never crosses a heading, page or sheet; within a
+ * section it packs whole paragraphs, then sentences of a paragraph that does not fit, then token
+ * windows of a sentence that does not fit. Each chunk after the first of a section starts with the
+ * last {@code overlap} tokens of the one before.
+ */
+public final class Chunker implements AutoCloseable {
+  /** Text longer than this is cut at a space before it is tokenised (bounds native memory). */
+  static final int MAX_PIECE_CHARS = 8_000;
+
+  /** A chunk's text, where it is, and how many tokens it has. */
+  public record Chunk(int seq, String text, Location location, int tokens) {}
+
+  private final HuggingFaceTokenizer tokenizer;
+  private final int maxTokens;
+  private final int overlap;
+
+  public Chunker(int maxTokens, int overlap) {
+    if (maxTokens < 16 || overlap < 0 || overlap >= maxTokens / 2) {
+      throw new IllegalArgumentException(
+          "chunk size must be at least 16 tokens and the overlap less than half of it");
+    }
+    this.maxTokens = maxTokens;
+    this.overlap = overlap;
+    try (InputStream json =
+        Objects.requireNonNull(
+            Chunker.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json"),
+            "the model's tokenizer is not on the class path")) {
+      this.tokenizer =
+          HuggingFaceTokenizer.newInstance(
+              json, Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Word pieces of the text, without the model's special tokens. */
+  public int count(String text) {
+    return encode(text).getIds().length;
+  }
+
+  private Encoding encode(String text) {
+    return tokenizer.encode(text, false, false);
+  }
+
+  public List<Chunk> chunk(ParsedDocument document) {
+    List<Chunk> chunks = new ArrayList<>();
+    List<Unit> section = new ArrayList<>();
+    Location current = null;
+    for (ParsedDocument.Block block : document.blocks()) {
+      if (current != null && !current.equals(block.location())) {
+        pack(section, current, chunks);
+        section.clear();
+      }
+      current = block.location();
+      units(block.text(), section);
+    }
+    if (current != null) {
+      pack(section, current, chunks);
+    }
+    return chunks;
+  }
+
+  private record Unit(String text, int tokens) {}
+
+  /** The paragraph as units of at most {@code maxTokens - overlap} tokens. */
+  private void units(String paragraph, List<Unit> out) {
+    int limit = maxTokens - overlap;
+    for (String piece : pieces(paragraph)) {
+      int tokens = count(piece);
+      if (tokens <= limit) {
+        out.add(new Unit(piece, tokens));
+        continue;
+      }
+      BreakIterator sentences = BreakIterator.getSentenceInstance(Locale.ROOT);
+      sentences.setText(piece);
+      int start = sentences.first();
+      for (int end = sentences.next();
+          end != BreakIterator.DONE;
+          start = end, end = sentences.next()) {
+        String sentence = piece.substring(start, end).strip();
+        if (sentence.isEmpty()) {
+          continue;
+        }
+        int n = count(sentence);
+        if (n <= limit) {
+          out.add(new Unit(sentence, n));
+        } else {
+          windows(sentence, limit, out);
+        }
+      }
+    }
+  }
+
+  /** Cuts a sentence that is too long into windows of whole tokens. */
+  private void windows(String sentence, int limit, List<Unit> out) {
+    CharSpan[] spans = encode(sentence).getCharTokenSpans();
+    for (int i = 0; i < spans.length; i += limit) {
+      int last = Math.min(i + limit, spans.length) - 1;
+      int from = spans[i] == null ? 0 : spans[i].getStart();
+      int to = spans[last] == null ? sentence.length() : spans[last].getEnd();
+      String text = sentence.substring(from, Math.max(from, to)).strip();
+      if (!text.isEmpty()) {
+        out.add(new Unit(text, last - i + 1));
+      }
+    }
+  }
+
+  /** Splits very long text at spaces into pieces of at most {@link #MAX_PIECE_CHARS}. */
+  static List<String> pieces(String text) {
+    if (text.length() <= MAX_PIECE_CHARS) {
+      return List.of(text);
+    }
+    List<String> pieces = new ArrayList<>();
+    int start = 0;
+    while (start < text.length()) {
+      int end = Math.min(start + MAX_PIECE_CHARS, text.length());
+      if (end < text.length()) {
+        int space = text.lastIndexOf(' ', end);
+        if (space > start + MAX_PIECE_CHARS / 2) {
+          end = space;
+        }
+      }
+      pieces.add(text.substring(start, end).strip());
+      start = end;
+    }
+    return pieces;
+  }
+
+  /** Packs a section's units into chunks, carrying {@code overlap} tokens from one to the next. */
+  private void pack(List<Unit> units, Location location, List<Chunk> out) {
+    StringBuilder text = new StringBuilder();
+    int tokens = 0;
+    boolean fresh = true;
+    for (Unit unit : units) {
+      if (!fresh && tokens + unit.tokens() > maxTokens) {
+        String done = text.toString();
+        out.add(new Chunk(out.size(), done, location, tokens));
+        String tail = tail(done);
+        text.setLength(0);
+        text.append(tail);
+        tokens = tail.isEmpty() ? 0 : count(tail);
+        fresh = true;
+      }
+      if (!text.isEmpty()) {
+        text.append(fresh && tokens > 0 ? " " : "\n");
+      }
+      text.append(unit.text());
+      tokens += unit.tokens();
+      fresh = false;
+    }
+    if (!fresh) {
+      out.add(new Chunk(out.size(), text.toString(), location, tokens));
+    }
+  }
+
+  /** The last {@code overlap} tokens of the text, as text. */
+  private String tail(String text) {
+    if (overlap == 0) {
+      return "";
+    }
+    CharSpan[] spans = encode(text).getCharTokenSpans();
+    if (spans.length <= overlap) {
+      return "";
+    }
+    CharSpan first = spans[spans.length - overlap];
+    return first == null ? "" : text.substring(first.getStart()).strip();
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+  }
+}

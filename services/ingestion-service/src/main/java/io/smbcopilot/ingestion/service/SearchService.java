@@ -1,0 +1,182 @@
+package io.smbcopilot.ingestion.service;
+
+import io.smbcopilot.ingestion.index.ChunkIndex;
+import io.smbcopilot.ingestion.pipeline.Embedder;
+import io.smbcopilot.ingestion.pipeline.Location;
+import io.smbcopilot.outbox.Db;
+import io.smbcopilot.problem.ProblemException;
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Search over the chunks of the collections the caller may read. The readable collections are
+ * worked out here and passed to the index as part of the query; hybrid search fuses the vector and
+ * BM25 rankings by reciprocal rank fusion.
+ */
+@ApplicationScoped
+public class SearchService {
+  /** The usual RRF constant: a hit at rank r adds 1 / (60 + r). */
+  static final int RRF_K = 60;
+
+  public enum Mode {
+    HYBRID,
+    VECTOR,
+    KEYWORD
+  }
+
+  public record Hit(
+      UUID documentId,
+      String title,
+      UUID collectionId,
+      String collection,
+      int chunk,
+      String text,
+      double score,
+      HitLocation location) {}
+
+  /** Where the passage is: page, sheet, headings (outermost first) and the same as one path. */
+  public record HitLocation(Integer page, String sheet, List<String> headings, String headingPath) {
+    static HitLocation of(Location l) {
+      return new HitLocation(l.page(), l.sheet(), l.headings(), l.headingPath());
+    }
+  }
+
+  private final Db db;
+  private final CollectionService collections;
+  private final ChunkIndex index;
+  private final Embedder embedder;
+
+  public SearchService(Db db, CollectionService collections, ChunkIndex index, Embedder embedder) {
+    this.db = db;
+    this.collections = collections;
+    this.index = index;
+    this.embedder = embedder;
+  }
+
+  public List<Hit> search(
+      Caller caller,
+      String query,
+      int topK,
+      Mode mode,
+      List<String> collectionFilter,
+      List<String> tags,
+      List<UUID> documentIds) {
+    Map<UUID, CollectionService.Collection> readable = new HashMap<>();
+    for (CollectionService.Collection c : collections.readable(caller)) {
+      readable.put(c.id(), c);
+    }
+    Set<UUID> allowed = new HashSet<>();
+    if (collectionFilter == null || collectionFilter.isEmpty()) {
+      allowed.addAll(readable.keySet());
+    } else {
+      for (String c : collectionFilter) {
+        allowed.add(collections.readableOne(caller, c).id());
+      }
+    }
+    if (allowed.isEmpty()) {
+      return List.of();
+    }
+    ChunkIndex.Filter filter =
+        new ChunkIndex.Filter(
+            caller.tenantId(),
+            allowed,
+            tags == null ? Set.of() : new HashSet<>(tags),
+            documentIds == null ? Set.of() : new HashSet<>(documentIds));
+    List<ChunkIndex.Hit> hits =
+        switch (mode) {
+          case KEYWORD -> index.keyword(query, filter, topK);
+          case VECTOR -> index.vector(embedder.embed(query), filter, topK);
+          case HYBRID ->
+              fuse(
+                  index.vector(embedder.embed(query), filter, candidates(topK)),
+                  index.keyword(query, filter, candidates(topK)),
+                  topK);
+        };
+    return withTitles(caller, hits, readable);
+  }
+
+  private static int candidates(int topK) {
+    return Math.max(topK * 3, 30);
+  }
+
+  /** Reciprocal rank fusion: each list adds 1 / (60 + rank) to a chunk's score. */
+  static List<ChunkIndex.Hit> fuse(List<ChunkIndex.Hit> a, List<ChunkIndex.Hit> b, int topK) {
+    Map<String, ChunkIndex.Hit> byId = new LinkedHashMap<>();
+    Map<String, Double> score = new HashMap<>();
+    for (List<ChunkIndex.Hit> list : List.of(a, b)) {
+      for (int rank = 0; rank < list.size(); rank++) {
+        ChunkIndex.Hit hit = list.get(rank);
+        byId.putIfAbsent(hit.id(), hit);
+        score.merge(hit.id(), 1.0 / (RRF_K + rank + 1), Double::sum);
+      }
+    }
+    return byId.values().stream()
+        .sorted(Comparator.comparingDouble((ChunkIndex.Hit h) -> -score.get(h.id())))
+        .limit(topK)
+        .map(
+            h ->
+                new ChunkIndex.Hit(
+                    h.documentId(),
+                    h.collectionId(),
+                    h.seq(),
+                    h.text(),
+                    h.location(),
+                    score.get(h.id()).floatValue()))
+        .toList();
+  }
+
+  /** Adds document titles; a hit whose document was deleted a moment ago is dropped. */
+  private List<Hit> withTitles(
+      Caller caller, List<ChunkIndex.Hit> hits, Map<UUID, CollectionService.Collection> readable) {
+    if (hits.isEmpty()) {
+      return List.of();
+    }
+    Map<UUID, String> titles = new HashMap<>();
+    for (Row row :
+        db.query(
+            "SELECT id, title FROM document WHERE tenant_id = $1 AND id = ANY($2)",
+            caller.tenantId(),
+            hits.stream().map(ChunkIndex.Hit::documentId).distinct().toArray(UUID[]::new))) {
+      titles.put(row.getUUID("id"), row.getString("title"));
+    }
+    List<Hit> out = new ArrayList<>();
+    for (ChunkIndex.Hit h : hits) {
+      String title = titles.get(h.documentId());
+      if (title == null) {
+        continue;
+      }
+      CollectionService.Collection c = readable.get(h.collectionId());
+      out.add(
+          new Hit(
+              h.documentId(),
+              title,
+              h.collectionId(),
+              c == null ? null : c.name(),
+              h.seq(),
+              h.text(),
+              h.score(),
+              HitLocation.of(h.location())));
+    }
+    return out;
+  }
+
+  public static Mode parseMode(String mode) {
+    if (mode == null || mode.isBlank()) {
+      return Mode.HYBRID;
+    }
+    try {
+      return Mode.valueOf(mode.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ProblemException.invalid("mode", "one of hybrid, vector, keyword");
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package io.smbcopilot.ingestion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smbcopilot.devstack.DevStackResource;
+import io.smbcopilot.ingestion.pipeline.Chunker;
+import io.smbcopilot.ingestion.pipeline.DocumentParser;
+import io.smbcopilot.ingestion.pipeline.ParseException;
+import io.smbcopilot.ingestion.pipeline.ParsedDocument;
+import io.smbcopilot.testing.InternalTokenResource;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.tika.Tika;
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.metadata.TikaCoreProperties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Parsing and chunking, below the API: every format of the corpus keeps its structure, chunks
+ * respect the token budget, and bad input fails with a reason, quickly. (A Quarkus test only so
+ * that the tokenizer's native library is loaded by the same class loader as in the other tests.)
+ */
+@QuarkusTest
+@WithTestResource(InternalTokenResource.class)
+@WithTestResource(
+    value = DevStackResource.class,
+    initArgs = {
+      @ResourceArg(name = "service", value = "ingestion-service"),
+      @ResourceArg(name = "components", value = "postgres,kafka")
+    })
+class ParsingTest {
+  static final DocumentParser PARSER = new DocumentParser();
+  static Chunker chunker;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() {
+    chunker = new Chunker(256, 32);
+  }
+
+  @AfterAll
+  static void stop() {
+    chunker.close();
+  }
+
+  String detect(Path file, String name) throws Exception {
+    Metadata m = new Metadata();
+    m.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
+    try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+      return new Tika().getDetector().detect(in, m).getBaseType().toString();
+    }
+  }
+
+  List<Chunker.Chunk> chunks(String name, byte[] bytes) throws Exception {
+    Path file = dir.resolve(name);
+    Files.write(file, bytes);
+    String type = detect(file, name);
+    ParsedDocument parsed = PARSER.parse(file, type, 4_000_000, deadline(60));
+    return chunker.chunk(parsed);
+  }
+
+  static long deadline(int seconds) {
+    return System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+  }
+
+  @Test
+  void everyFormatKeepsItsFactsWithTheirLocation() throws Exception {
+    Map<String, Corpus.Doc> docs =
+        Corpus.all().stream().collect(Collectors.toMap(Corpus.Doc::file, d -> d));
+    assertThat(docs).hasSize(12);
+    for (Corpus.Doc doc : docs.values()) {
+      Path file = dir.resolve(doc.file());
+      Files.write(file, doc.bytes());
+      assertThat(detect(file, doc.file())).as(doc.file()).isEqualTo(doc.mediaType());
+    }
+    for (Corpus.Fact fact : Corpus.FACTS) {
+      List<Chunker.Chunk> chunks = chunks(fact.file(), docs.get(fact.file()).bytes());
+      Chunker.Chunk chunk =
+          chunks.stream()
+              .filter(c -> c.text().contains(fact.snippet()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new AssertionError(
+                          fact.file() + ": " + fact.snippet() + " not in " + chunks));
+      if (fact.page() != null) {
+        assertThat(chunk.location().page()).as(fact.file()).isEqualTo(fact.page());
+      }
+      if (fact.heading() != null) {
+        assertThat(chunk.location().headings()).as(fact.file()).contains(fact.heading());
+      }
+      if (fact.sheet() != null) {
+        assertThat(chunk.location().sheet()).as(fact.file()).isEqualTo(fact.sheet());
+      }
+    }
+  }
+
+  @Test
+  void chunksStayWithinTheTokenBudgetAndOverlap() throws Exception {
+    StringBuilder text = new StringBuilder("# Long\n\n");
+    for (int p = 0; p < 30; p++) {
+      for (int s = 0; s < 8; s++) {
+        text.append("Paragraph ")
+            .append(p)
+            .append(" sentence ")
+            .append(s)
+            .append(" talks about bread, flour, ovens and the morning shift. ");
+      }
+      text.append("\n\n");
+    }
+    List<Chunker.Chunk> chunks = chunks("long.md", text.toString().getBytes());
+    assertThat(chunks.size()).isGreaterThan(5);
+    for (int i = 0; i < chunks.size(); i++) {
+      Chunker.Chunk c = chunks.get(i);
+      assertThat(c.seq()).isEqualTo(i);
+      assertThat(chunker.count(c.text())).as("chunk %d", i).isLessThanOrEqualTo(256 + 8);
+      assertThat(c.location().headings()).containsExactly("Long");
+      if (i > 0) {
+        String previous = chunks.get(i - 1).text();
+        String tail = previous.substring(previous.length() - 40);
+        assertThat(c.text()).as("chunk %d starts with the end of the one before", i).contains(tail);
+      }
+    }
+    // a sentence longer than a chunk is cut into token windows
+    String one = "word".repeat(1) + " bakery".repeat(1200);
+    List<Chunker.Chunk> cut = chunks("one.txt", one.getBytes());
+    assertThat(cut.size()).isGreaterThan(4);
+    cut.forEach(c -> assertThat(chunker.count(c.text())).isLessThanOrEqualTo(256 + 8));
+  }
+
+  @Test
+  void badInputFailsWithAReasonAndQuickly() throws Exception {
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> chunks("bomb.docx", Corpus.zipBombDocx(300)))
+        .isInstanceOf(ParseException.class)
+        .hasMessageContaining("zip bomb");
+    assertThatThrownBy(() -> chunks("laughs.docx", Corpus.entityExpansionDocx()))
+        .isInstanceOf(ParseException.class)
+        .hasMessageContaining("entit");
+    assertThatThrownBy(() -> chunks("secret.pdf", Corpus.pdf(List.of(List.of("secret")), "pw")))
+        .isInstanceOf(ParseException.class)
+        .hasMessageContaining("encrypted");
+    byte[] corrupt = ("%PDF-1.7\n" + "garbage ".repeat(2000)).getBytes();
+    assertThatThrownBy(() -> chunks("corrupt.pdf", corrupt))
+        .isInstanceOf(ParseException.class)
+        .hasMessageContaining("could not be read");
+    byte[] line = new byte[20 * 1024 * 1024];
+    java.util.Arrays.fill(line, (byte) 'a');
+    for (int i = 7; i < line.length; i += 8) {
+      line[i] = ' ';
+    }
+    assertThatThrownBy(() -> chunks("line.txt", line))
+        .isInstanceOf(ParseException.class)
+        .hasMessageContaining("more than 4,000,000 characters");
+    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(60);
+  }
+}
