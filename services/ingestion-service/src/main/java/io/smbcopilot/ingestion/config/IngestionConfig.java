@@ -56,7 +56,7 @@ public interface IngestionConfig {
   /**
    * How long a worker's claim on a document lasts without progress before another may resume it.
    */
-  @WithDefault("60s")
+  @WithDefault("30s")
   Duration lease();
 
   /** Attempts before a document that keeps stopping its worker is marked failed. */

@@ -1,0 +1,175 @@
+package io.smbcopilot.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.FSDirectory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Knowledge through the gateway, on the packaged services: a document whose ingestion-service is
+ * killed (SIGKILL) in the middle of embedding completes after a restart, resumed from its last
+ * saved batch, with each chunk once in the database and in the index.
+ */
+class KnowledgeAcceptanceTest {
+
+  static Edge.Response upload(Edge edge, String token, String name, byte[] bytes) throws Exception {
+    String boundary = "----copilot" + UUID.randomUUID();
+    byte[] head =
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                + name
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+    byte[] body = new byte[head.length + bytes.length + tail.length];
+    System.arraycopy(head, 0, body, 0, head.length);
+    System.arraycopy(bytes, 0, body, head.length, bytes.length);
+    System.arraycopy(tail, 0, body, head.length + bytes.length, tail.length);
+    HttpResponse<String> r =
+        Edge.HTTP.send(
+            HttpRequest.newBuilder(URI.create(edge.gateway + "/api/v1/documents"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return new Edge.Response(r.statusCode(), r.headers().map(), r.body());
+  }
+
+  @Test
+  void aDocumentWhoseServiceIsKilledMidEmbeddingCompletesAfterRestartWithEachChunkOnce()
+      throws Exception {
+    Edge edge = Edge.get();
+    Edge.User owner = edge.signup("Crash Bakery");
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 240; i++) {
+      text.append("Section ").append(i).append(". ");
+      for (int s = 0; s < 9; s++) {
+        text.append("On day ")
+            .append(i)
+            .append(" the Kestrel bakery team prepares dough batch ")
+            .append(s)
+            .append(", checks oven ")
+            .append(s % 4)
+            .append(" and logs the result. ");
+      }
+      text.append("\n\n");
+    }
+    Edge.Response uploaded =
+        upload(
+            edge,
+            owner.token(),
+            "operations-log.txt",
+            text.toString().getBytes(StandardCharsets.UTF_8));
+    assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(202);
+    String id = uploaded.json().get("id").asText();
+
+    // wait until some batches are saved, then kill the service without warning
+    JsonNode doc = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      doc = edge.call("GET", "/api/v1/documents/" + id, owner.token(), null).json();
+      if ("embedding".equals(doc.get("status").asText()) && doc.get("chunksDone").asInt() >= 64) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    assertThat(doc.get("status").asText()).isEqualTo("embedding");
+    int total = doc.get("chunksTotal").asInt();
+    long pid = Long.parseLong(edge.stack.status().get("app.ingestion-service.pid"));
+    ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+    process.destroyForcibly();
+    process.onExit().get();
+    int doneAtKill;
+    try (Connection c = edge.database("ingestion-service");
+        PreparedStatement s =
+            c.prepareStatement("SELECT status, chunks_done FROM document WHERE id = ?::uuid")) {
+      s.setString(1, id);
+      try (ResultSet rs = s.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("embedding");
+        doneAtKill = rs.getInt(2);
+      }
+    }
+    assertThat(doneAtKill).isGreaterThan(0).isLessThan(total);
+    System.out.printf("knowledge: killed at %d of %d chunks%n", doneAtKill, total);
+
+    long restarted = System.nanoTime();
+    Map<String, String> state = edge.stack.startApps();
+    assertThat(Long.parseLong(state.get("app.ingestion-service.pid"))).isNotEqualTo(pid);
+    deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+    while (System.nanoTime() < deadline) {
+      doc = edge.call("GET", "/api/v1/documents/" + id, owner.token(), null).json();
+      if (!"embedding".equals(doc.get("status").asText())) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    assertThat(doc.get("status").asText()).isEqualTo("indexed");
+    assertThat(doc.get("chunksDone").asInt()).isEqualTo(total);
+    assertThat(doc.get("chunksTotal").asInt()).isEqualTo(total);
+    System.out.printf(
+        "knowledge: indexed %.1f s after the restart%n", (System.nanoTime() - restarted) / 1e9);
+    String log = Files.readString(Path.of(state.get("app.ingestion-service.log")));
+    assertThat(log).contains("resuming " + id + " at chunk " + doneAtKill);
+
+    // each chunk once: in the database ...
+    try (Connection c = edge.database("ingestion-service");
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT count(*), count(DISTINCT seq), min(seq), max(seq) FROM chunk"
+                    + " WHERE document_id = ?::uuid")) {
+      s.setString(1, id);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(total);
+        assertThat(rs.getInt(2)).isEqualTo(total);
+        assertThat(rs.getInt(3)).isZero();
+        assertThat(rs.getInt(4)).isEqualTo(total - 1);
+      }
+    }
+    // ... and in the index (its last commit, read beside the running service)
+    Path index = edge.stack.home().dir().resolve("index").resolve("ingestion-service");
+    try (FSDirectory dir = FSDirectory.open(index);
+        DirectoryReader reader = DirectoryReader.open(dir)) {
+      IndexSearcher searcher = new IndexSearcher(reader);
+      assertThat(searcher.count(new TermQuery(new Term("document", id)))).isEqualTo(total);
+      Set<String> ids = new HashSet<>();
+      var stored = searcher.storedFields();
+      for (var sd :
+          searcher.search(new TermQuery(new Term("document", id)), total + 10).scoreDocs) {
+        ids.add(stored.document(sd.doc).get("id"));
+      }
+      assertThat(ids).hasSize(total);
+    }
+    // and it is searchable through the gateway, the last section too
+    Edge.Response hits =
+        edge.call(
+            "POST",
+            "/api/v1/search",
+            owner.token(),
+            "{\"query\":\"Section 239\",\"mode\":\"keyword\",\"topK\":3}");
+    assertThat(hits.status()).isEqualTo(200);
+    assertThat(hits.json().get("hits").get(0).get("text").asText()).contains("Section 239");
+  }
+}
