@@ -286,6 +286,11 @@ public final class QdrantChunkIndex implements ChunkIndex {
     }
   }
 
+  /** Deletes the whole Qdrant collection (tests only). */
+  void dropCollection() {
+    await(client.deleteCollectionAsync(collection));
+  }
+
   @Override
   public void close() {
     client.close();
