@@ -109,7 +109,8 @@ public class SearchService {
   }
 
   /** Reciprocal rank fusion: each list adds 1 / (60 + rank) to a chunk's score. */
-  static List<ChunkIndex.Hit> fuse(List<ChunkIndex.Hit> a, List<ChunkIndex.Hit> b, int topK) {
+  public static List<ChunkIndex.Hit> fuse(
+      List<ChunkIndex.Hit> a, List<ChunkIndex.Hit> b, int topK) {
     Map<String, ChunkIndex.Hit> byId = new LinkedHashMap<>();
     Map<String, Double> score = new HashMap<>();
     for (List<ChunkIndex.Hit> list : List.of(a, b)) {
