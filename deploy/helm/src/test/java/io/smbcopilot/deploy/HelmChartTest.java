@@ -107,10 +107,21 @@ class HelmChartTest {
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(8);
     ConfigMap ingestion = find(objects, ConfigMap.class, "copilot-smb-copilot-ingestion-service");
     assertThat(ingestion.getData())
-        .containsEntry("COPILOT_QDRANT_HOST", "qdrant.vectors.svc.cluster.local")
+        .containsEntry("COPILOT_INGESTION_QDRANT_HOST", "qdrant.vectors.svc.cluster.local")
         .containsEntry(
             "QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT",
             "http://otel-collector.observability.svc.cluster.local:4317");
+    Deployment ingestionPods =
+        find(objects, Deployment.class, "copilot-smb-copilot-ingestion-service");
+    var ingestionContainer = ingestionPods.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(ingestionContainer.getEnv())
+        .anyMatch(
+            e ->
+                e.getName().equals("COPILOT_INGESTION_INDEX_PATH")
+                    && e.getValue().equals("/var/lib/copilot/index"));
+    assertThat(ingestionContainer.getVolumeMounts())
+        .anyMatch(
+            m -> m.getName().equals("index") && m.getMountPath().equals("/var/lib/copilot/index"));
     Deployment auth = find(objects, Deployment.class, "copilot-smb-copilot-auth-service");
     assertThat(auth.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
         .extracting(e -> e.getName())

@@ -14,6 +14,8 @@ import io.smbcopilot.events.CloudEvent;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.KafkaCloudEvents;
 import io.smbcopilot.events.Topics;
+import io.smbcopilot.events.documents.DocumentFailed;
+import io.smbcopilot.events.documents.DocumentIndexed;
 import io.smbcopilot.events.documents.DocumentUploaded;
 import io.smbcopilot.ingestion.index.ChunkIndex;
 import io.smbcopilot.outbox.Db;
@@ -149,6 +151,10 @@ class KnowledgeTest {
           .isEqualTo(doc.getInt("chunksTotal"));
     }
     assertThat(document(owner, ids.get("handbook.pdf")).getInt("pages")).isEqualTo(3);
+    CloudEvent indexed = event(EventType.DOCUMENT_INDEXED, ids.get("handbook.pdf"));
+    assertThat(indexed.tenantId()).isEqualTo(tenant.toString());
+    assertThat(indexed.dataAs(DocumentIndexed.class).chunks())
+        .isEqualTo(document(owner, ids.get("handbook.pdf")).getInt("chunksTotal"));
     assertThat(document(owner, ids.get("training.pptx")).getInt("pages")).isEqualTo(3);
 
     List<String> misses = new ArrayList<>();
@@ -453,6 +459,11 @@ class KnowledgeTest {
   }
 
   CloudEvent uploadedEvent(String id) {
+    return event(EventType.DOCUMENT_UPLOADED, id);
+  }
+
+  /** The event of this type about the document, from the documents topic. */
+  CloudEvent event(EventType type, String documentId) {
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, "knowledge-" + UUID.randomUUID()))) {
       consumer.subscribe(List.of(Topics.DOCUMENTS));
@@ -460,14 +471,14 @@ class KnowledgeTest {
       while (System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
           CloudEvent event = KafkaCloudEvents.fromRecord(record);
-          if (EventType.DOCUMENT_UPLOADED.typeName().equals(event.type())
-              && event.dataAs(DocumentUploaded.class).documentId().equals(id)) {
+          if (type.typeName().equals(event.type())
+              && ("document/" + documentId).equals(event.subject())) {
             return event;
           }
         }
       }
     }
-    throw new AssertionError("no document.uploaded event for " + id);
+    throw new AssertionError("no " + type.typeName() + " event for " + documentId);
   }
 
   @Test
@@ -524,6 +535,9 @@ class KnowledgeTest {
           .containsIgnoringCase(e.getValue());
       assertThat(index.count(tenant, UUID.fromString(e.getKey()))).isZero();
     }
+    String bomb = expected.keySet().iterator().next();
+    DocumentFailed failed = event(EventType.DOCUMENT_FAILED, bomb).dataAs(DocumentFailed.class);
+    assertThat(failed.reason()).isEqualTo(document(owner, bomb).getString("error"));
     JsonPath pdf = settle(owner, misnamed, Duration.ofSeconds(60));
     assertThat(pdf.getString("status")).isEqualTo("indexed");
     assertThat(pdf.getString("mediaType")).isEqualTo("application/pdf");

@@ -172,4 +172,147 @@ class KnowledgeAcceptanceTest {
     assertThat(hits.status()).isEqualTo(200);
     assertThat(hits.json().get("hits").get(0).get("text").asText()).contains("Section 239");
   }
+
+  /**
+   * A 50 MB upload and its download through an ingestion-service whose heap is 64 MB: holding the
+   * file (or a copy of it) in memory would end in an OutOfMemoryError. The instance runs beside the
+   * stack's (its own port and index folder, no pipeline workers), on the same schema.
+   */
+  @Test
+  void fiftyMegabytesStreamInAndOutOfASixtyFourMegabyteHeap() throws Exception {
+    Edge edge = Edge.get();
+    Edge.User owner = edge.signup("Big Files");
+    Map<String, String> db = edge.stack.provision("ingestion-service");
+    int port;
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    Path home = edge.stack.home().dir().resolve("streaming-check");
+    Files.createDirectories(home);
+    Path jar =
+        edge.stack
+            .home()
+            .project()
+            .resolve("services/ingestion-service/target/quarkus-app/quarkus-run.jar");
+    String javaBinary = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                javaBinary,
+                "-Xmx64m",
+                "-XX:+UseSerialGC",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-jar",
+                jar.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(home.resolve("ingestion-64m.log").toFile());
+    Map<String, String> env = builder.environment();
+    env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+    env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+    env.put("QUARKUS_DATASOURCE_USERNAME", db.get("username"));
+    env.put("QUARKUS_DATASOURCE_PASSWORD", db.get("password"));
+    env.put("QUARKUS_DATASOURCE_JDBC_URL", db.get("jdbc-url"));
+    env.put("QUARKUS_DATASOURCE_REACTIVE_URL", db.get("reactive-url"));
+    env.put("KAFKA_BOOTSTRAP_SERVERS", edge.stack.kafkaBootstrapServers());
+    env.put("COPILOT_SERVICES_API_GATEWAY_URL", edge.gateway);
+    env.put("COPILOT_OUTBOX_RELAY_ENABLED", "false");
+    env.put("COPILOT_INGESTION_WORKERS", "0");
+    env.put("COPILOT_INGESTION_INDEX_PATH", home.resolve("index").toString());
+    Process process = builder.start();
+    String base = "http://127.0.0.1:" + port;
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (true) {
+        assertThat(process.isAlive()).as("the 64 MB instance started").isTrue();
+        try {
+          if (Edge.send("GET", base + "/q/health/ready", null).status() == 200) {
+            break;
+          }
+        } catch (AssertionError notYet) {
+          // not listening yet
+        }
+        assertThat(System.nanoTime()).as("ready within 60 s").isLessThan(deadline);
+        Thread.sleep(250);
+      }
+      String token =
+          edge.registeredSigner()
+              .sign(
+                  new io.smbcopilot.security.InternalToken(
+                      owner.tenantId(),
+                      owner.userId(),
+                      io.smbcopilot.security.PrincipalType.USER,
+                      java.util.List.of("owner"),
+                      java.util.List.of("documents:read", "documents:write"),
+                      java.util.List.of(),
+                      "big-" + UUID.randomUUID(),
+                      "127.0.0.1",
+                      "free"));
+      // 50 MB of text lines (a little under the limit, with the multipart framing)
+      Path big = home.resolve("big.txt");
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      long size = 50L * 1024 * 1024 - 4096;
+      try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(big))) {
+        java.util.Random random = new java.util.Random(1);
+        byte[] line = new byte[100];
+        for (long written = 0; written < size; written += line.length) {
+          for (int i = 0; i < 99; i++) {
+            line[i] = (byte) ('a' + random.nextInt(26));
+          }
+          line[99] = '\n';
+          out.write(line);
+          sha.update(line);
+        }
+      }
+      String expected = java.util.HexFormat.of().formatHex(sha.digest());
+      String boundary = "----big" + UUID.randomUUID();
+      HttpResponse<String> up =
+          Edge.HTTP.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/v1/documents"))
+                  .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                  .timeout(Duration.ofSeconds(120))
+                  .header("Authorization", "Bearer " + token)
+                  .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                  .POST(
+                      HttpRequest.BodyPublishers.concat(
+                          HttpRequest.BodyPublishers.ofString(
+                              "--"
+                                  + boundary
+                                  + "\r\nContent-Disposition: form-data; name=\"file\";"
+                                  + " filename=\"big.txt\"\r\nContent-Type: text/plain\r\n\r\n"),
+                          HttpRequest.BodyPublishers.ofFile(big),
+                          HttpRequest.BodyPublishers.ofString("\r\n--" + boundary + "--\r\n")))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(up.statusCode()).as(up.body()).isEqualTo(202);
+      JsonNode doc = Edge.JSON.readTree(up.body());
+      assertThat(doc.get("sizeBytes").asLong()).isEqualTo(Files.size(big));
+      assertThat(doc.get("sha256").asText()).isEqualTo(expected);
+
+      HttpResponse<java.io.InputStream> down =
+          Edge.HTTP.send(
+              HttpRequest.newBuilder(
+                      URI.create(base + "/api/v1/documents/" + doc.get("id").asText() + "/content"))
+                  .header("Authorization", "Bearer " + token)
+                  .build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(down.statusCode()).isEqualTo(200);
+      java.security.MessageDigest back = java.security.MessageDigest.getInstance("SHA-256");
+      long read = 0;
+      try (var in = down.body()) {
+        byte[] buffer = new byte[64 * 1024];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          back.update(buffer, 0, n);
+          read += n;
+        }
+      }
+      assertThat(read).isEqualTo(Files.size(big));
+      assertThat(java.util.HexFormat.of().formatHex(back.digest())).isEqualTo(expected);
+      assertThat(process.isAlive()).as("no OutOfMemoryError").isTrue();
+      Files.delete(big);
+    } finally {
+      process.destroy();
+      process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+      process.destroyForcibly();
+    }
+  }
 }

@@ -15,6 +15,7 @@ public class Embedder {
   public static final int DIMENSIONS = 384;
   public static final String MODEL = "all-MiniLM-L6-v2";
 
+  private final Object lock = new Object();
   private volatile AllMiniLmL6V2EmbeddingModel model;
 
   private AllMiniLmL6V2EmbeddingModel model() {
@@ -30,14 +31,22 @@ public class Embedder {
     return m;
   }
 
-  /** One vector per text, in order; the batch is embedded in parallel on the model's threads. */
+  /**
+   * One vector per text, in order; the batch is embedded in parallel on the model's threads. One
+   * batch at a time: the model already uses every core, and two batches at once (two pipeline
+   * workers) only add thread switches. Workers parse, chunk and index while another embeds.
+   */
   public List<float[]> embed(List<String> texts) {
-    List<Embedding> embeddings =
-        model().embedAll(texts.stream().map(TextSegment::from).toList()).content();
+    AllMiniLmL6V2EmbeddingModel m = model();
+    List<Embedding> embeddings;
+    synchronized (lock) {
+      embeddings = m.embedAll(texts.stream().map(TextSegment::from).toList()).content();
+    }
     return embeddings.stream().map(Embedding::vector).toList();
   }
 
+  /** A search query: not queued behind the pipeline's batches. */
   public float[] embed(String text) {
-    return embed(List.of(text)).get(0);
+    return model().embed(text).content().vector();
   }
 }

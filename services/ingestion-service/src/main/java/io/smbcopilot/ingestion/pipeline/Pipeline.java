@@ -257,8 +257,13 @@ public class Pipeline {
             + " WHERE document_id = $1",
         job.documentId(),
         (double) (config.parseTimeout().toSeconds() + config.lease().toSeconds()));
-    // A reindexed document's old chunks go first, so no stale chunk outlives it.
-    index.deleteDocument(job.tenantId(), job.documentId());
+    // A reindexed document's old chunks go first, so no stale chunk outlives it. (Chunks reach
+    // the index only after they are saved in the chunk table: without rows there is nothing.)
+    if (db.query("SELECT 1 FROM chunk WHERE document_id = $1 LIMIT 1", job.documentId())
+        .iterator()
+        .hasNext()) {
+      index.deleteDocument(job.tenantId(), job.documentId());
+    }
     Path file = null;
     ParsedDocument parsed;
     List<Chunker.Chunk> chunks;
