@@ -550,6 +550,74 @@ class KnowledgeTest {
     given().get("/q/health/ready").then().statusCode(200);
   }
 
+  @Test
+  void listAndSearchFilterByTagStatusAndCollection() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    String owner = token(tenant, "u-owner", "owner");
+    String tagged =
+        given()
+            .header("Authorization", owner)
+            .multiPart("file", "policy.txt", text("The Norland holiday policy gives 25 days."))
+            .multiPart("tags", "hr, policy")
+            .post("/api/v1/documents")
+            .then()
+            .statusCode(202)
+            .body("tags", org.hamcrest.Matchers.contains("hr", "policy"))
+            .extract()
+            .jsonPath()
+            .getString("id");
+    String plain =
+        upload(owner, "menu.txt", text("The Norland lunch menu changes weekly."), null, 202);
+    settle(owner, tagged, Duration.ofSeconds(60));
+    settle(owner, plain, Duration.ofSeconds(60));
+    assertThat(
+            given()
+                .header("Authorization", owner)
+                .queryParam("tag", "hr")
+                .get("/api/v1/documents")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("items.id", String.class))
+        .containsExactly(tagged);
+    assertThat(
+            given()
+                .header("Authorization", owner)
+                .queryParam("status", "indexed")
+                .queryParam("collection", "general")
+                .get("/api/v1/documents")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("items.id", String.class))
+        .containsExactlyInAnyOrder(tagged, plain);
+    assertThat(
+            given()
+                .header("Authorization", owner)
+                .queryParam("status", "failed")
+                .get("/api/v1/documents")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("items"))
+        .isEmpty();
+    for (String mode : List.of("keyword", "vector", "hybrid")) {
+      assertThat(
+              search(owner, query("Norland", mode, 10, "{\"tags\":[\"hr\"]}"), 200)
+                  .getList("hits.documentId", String.class))
+          .as(mode)
+          .containsOnly(tagged);
+      assertThat(
+              search(owner, query("Norland", mode, 10, "{\"collections\":[\"general\"]}"), 200)
+                  .getList("hits.documentId", String.class))
+          .as(mode)
+          .contains(tagged, plain);
+    }
+  }
+
   static byte[] text(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }

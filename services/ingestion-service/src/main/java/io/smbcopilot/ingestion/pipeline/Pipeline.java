@@ -55,6 +55,10 @@ public class Pipeline {
   private final Counter indexed;
   private final Counter failed;
   private final Timer documentTime;
+  private final Timer parseTime;
+  private final Timer embedTime;
+  private final Timer indexTime;
+  private final Timer saveTime;
   private volatile boolean running;
   private volatile Chunker chunker;
 
@@ -73,6 +77,10 @@ public class Pipeline {
     this.indexed = registry.counter("copilot.ingestion.documents", "outcome", "indexed");
     this.failed = registry.counter("copilot.ingestion.documents", "outcome", "failed");
     this.documentTime = registry.timer("copilot.ingestion.document.time");
+    this.parseTime = registry.timer("copilot.ingestion.stage.time", "stage", "parse");
+    this.embedTime = registry.timer("copilot.ingestion.stage.time", "stage", "embed");
+    this.indexTime = registry.timer("copilot.ingestion.stage.time", "stage", "index");
+    this.saveTime = registry.timer("copilot.ingestion.stage.time", "stage", "save");
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -87,6 +95,39 @@ public class Pipeline {
       t.start();
     }
     LOG.infof("pipeline: %d workers, store %s", config.workers(), index.name());
+    Thread warm = new Thread(this::warmUp, "ingest-warm-up");
+    warm.setDaemon(true);
+    warm.start();
+  }
+
+  /**
+   * Loads the model, the tokenizer and Tika's parsers once at start (several seconds together), so
+   * the first document does not wait for them.
+   */
+  private void warmUp() {
+    long start = System.nanoTime();
+    Path file = null;
+    try {
+      file = Files.createTempFile("warm-up-", ".txt");
+      Files.writeString(file, "Warm up.\n\nThe pipeline reads, chunks and embeds this text once.");
+      ParsedDocument parsed =
+          parser.parse(file, "text/plain", 1_000, System.nanoTime() + 60_000_000_000L);
+      List<Chunker.Chunk> chunks = chunker().chunk(parsed);
+      embedder.embed(chunks.stream().map(Chunker.Chunk::text).toList());
+      LOG.infof(
+          "pipeline: model, tokenizer and parsers ready in %.1f s",
+          (System.nanoTime() - start) / 1e9);
+    } catch (Exception | LinkageError e) {
+      LOG.warnf("pipeline: warm-up failed (the first document will load what it needs): %s", e);
+    } finally {
+      if (file != null) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException e) {
+          LOG.debugf("cannot delete %s", file);
+        }
+      }
+    }
   }
 
   void onStop(@Observes ShutdownEvent event) {
@@ -136,8 +177,10 @@ public class Pipeline {
         sample.stop(documentTime);
       } catch (InterruptedException e) {
         return;
-      } catch (RuntimeException e) {
-        // The database or the index is away: the job's lease runs out and it is taken again.
+      } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
+        // The database or the index is away, or a document was too much for the model: the
+        // worker lives on, the job's lease runs out and it is taken again (and fails after
+        // max-attempts).
         LOG.warnf("pipeline: %s", e.toString());
         sleep(config.pollInterval());
       }
@@ -203,7 +246,9 @@ public class Pipeline {
     int total = work.chunksTotal();
     if (!"embedding".equals(work.status()) || total == 0) {
       try {
+        Timer.Sample parse = Timer.start();
         total = parseAndChunk(job, work);
+        parse.stop(parseTime);
       } catch (ParseException e) {
         fail(job, work, e.getMessage());
         return;
@@ -217,7 +262,9 @@ public class Pipeline {
       if (batch.isEmpty()) {
         break;
       }
+      Timer.Sample embed = Timer.start();
       List<float[]> vectors = embedder.embed(batch.stream().map(ChunkIndex.Entry::text).toList());
+      embed.stop(embedTime);
       List<ChunkIndex.Entry> entries = new ArrayList<>(batch.size());
       for (int i = 0; i < batch.size(); i++) {
         ChunkIndex.Entry e = batch.get(i);
@@ -232,9 +279,14 @@ public class Pipeline {
                 e.location(),
                 vectors.get(i)));
       }
+      Timer.Sample write = Timer.start();
       index.upsert(entries);
+      write.stop(indexTime);
       done += batch.size();
-      if (!progress(job, done)) {
+      Timer.Sample save = Timer.start();
+      boolean mine = progress(job, done);
+      save.stop(saveTime);
+      if (!mine) {
         // Deleted (or taken over) meanwhile: leave nothing of a deleted document in the index.
         if (!exists(job)) {
           index.deleteDocument(job.tenantId(), job.documentId());

@@ -85,11 +85,13 @@ public class DocumentResource {
 
   @GET
   @RequiresPermission(Permission.DOCUMENTS_READ)
-  @Operation(summary = "Documents you may read, newest first (collection, status, limit, cursor)")
+  @Operation(
+      summary = "Documents you may read, newest first (collection, status, tag, limit, cursor)")
   @APIResponse(responseCode = "200", description = "a page of documents")
   public DocumentPage list(
       @QueryParam("collection") String collection,
       @QueryParam("status") String status,
+      @QueryParam("tag") String tag,
       @QueryParam("limit") Integer limit,
       @QueryParam("cursor") String cursor) {
     int size = Paging.limit(limit);
@@ -98,6 +100,7 @@ public class DocumentResource {
             Caller.of(context),
             collection,
             status == null || status.isBlank() ? null : status,
+            tag == null || tag.isBlank() ? null : tag,
             Paging.decodeTime(cursor),
             size);
     return new DocumentPage(

@@ -246,7 +246,12 @@ public class DocumentService {
    * collection filter is part of the query.
    */
   public List<Document> list(
-      Caller caller, String collection, String status, Paging.TimeCursor after, int limit) {
+      Caller caller,
+      String collection,
+      String status,
+      String tag,
+      Paging.TimeCursor after,
+      int limit) {
     List<UUID> readable =
         collection == null || collection.isBlank()
             ? collections.readable(caller).stream().map(CollectionService.Collection::id).toList()
@@ -260,13 +265,15 @@ public class DocumentService {
                 + " WHERE d.tenant_id = $1 AND d.collection_id = ANY($2)"
                 + " AND ($3::text IS NULL OR d.status = $3)"
                 + " AND ($4::timestamptz IS NULL OR (d.created_at, d.id) < ($4, $5))"
+                + " AND ($7::text IS NULL OR $7 = ANY(d.tags))"
                 + " ORDER BY d.created_at DESC, d.id DESC LIMIT $6",
             caller.tenantId(),
             readable.toArray(UUID[]::new),
             status,
             after == null ? null : after.at(),
             after == null ? null : after.id(),
-            limit)) {
+            limit,
+            tag)) {
       documents.add(map(row));
     }
     return documents;

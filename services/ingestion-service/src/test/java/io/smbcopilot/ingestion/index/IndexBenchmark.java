@@ -63,7 +63,8 @@ class IndexBenchmark {
   @Test
   void searchAtOneHundredThousandChunks() throws Exception {
     Random random = new Random(7);
-    Embedder embedder = new Embedder();
+    Embedder embedder =
+        new Embedder(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     List<String> seeds = new ArrayList<>();
     for (int i = 0; i < SEEDS + QUERIES; i++) {
       seeds.add(sentence(random, i));
