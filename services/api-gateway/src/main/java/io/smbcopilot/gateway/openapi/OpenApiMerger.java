@@ -93,12 +93,17 @@ public class OpenApiMerger {
   }
 
   private JsonNode fetch(String base) throws Exception {
+    // HTTP/1.1: over an h2c upgrade, the JDK client stalled reading a body larger than the
+    // HTTP/2 window (the ingestion service's document) until the test's 30 s ran out. The whole
+    // exchange, body included, is bounded (the request timeout covers only the headers).
     HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + "/q/openapi?format=json"))
-                .timeout(Duration.ofSeconds(3))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        http.sendAsync(
+                HttpRequest.newBuilder(URI.create(base + "/q/openapi?format=json"))
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .timeout(Duration.ofSeconds(3))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .get(5, java.util.concurrent.TimeUnit.SECONDS);
     if (response.statusCode() != 200) {
       throw new IllegalStateException("answered " + response.statusCode());
     }
