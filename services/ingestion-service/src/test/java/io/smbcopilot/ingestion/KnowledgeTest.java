@@ -424,7 +424,7 @@ class KnowledgeTest {
     assertThat(index.count(tenant, uuid)).isEqualTo(total);
 
     // the uploaded event again, as Kafka may redeliver it, and once more under a new id
-    CloudEvent original = uploadedEvent(id);
+    CloudEvent original = event(EventType.DOCUMENT_UPLOADED, id);
     CloudEvent copy =
         CloudEvent.of(
             EventType.DOCUMENT_UPLOADED,
@@ -456,10 +456,6 @@ class KnowledgeTest {
             search(owner, query("Osterley kitchen rota", "keyword", 50, null), 200)
                 .getList("hits.chunk", Integer.class))
         .doesNotHaveDuplicates();
-  }
-
-  CloudEvent uploadedEvent(String id) {
-    return event(EventType.DOCUMENT_UPLOADED, id);
   }
 
   /** The event of this type about the document, from the documents topic. */

@@ -11,17 +11,14 @@ import io.smbcopilot.ingestion.pipeline.Chunker;
 import io.smbcopilot.ingestion.pipeline.DocumentParser;
 import io.smbcopilot.ingestion.pipeline.ParseException;
 import io.smbcopilot.ingestion.pipeline.ParsedDocument;
+import io.smbcopilot.ingestion.service.DocumentService;
 import io.smbcopilot.testing.InternalTokenResource;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.tika.Tika;
-import org.apache.tika.metadata.Metadata;
-import org.apache.tika.metadata.TikaCoreProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,18 +52,10 @@ class ParsingTest {
     chunker.close();
   }
 
-  String detect(Path file, String name) throws Exception {
-    Metadata m = new Metadata();
-    m.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
-    try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
-      return new Tika().getDetector().detect(in, m).getBaseType().toString();
-    }
-  }
-
   List<Chunker.Chunk> chunks(String name, byte[] bytes) throws Exception {
     Path file = dir.resolve(name);
     Files.write(file, bytes);
-    String type = detect(file, name);
+    String type = DocumentService.detect(file, name);
     ParsedDocument parsed = PARSER.parse(file, type, 4_000_000, deadline(60));
     return chunker.chunk(parsed);
   }
@@ -83,7 +72,9 @@ class ParsingTest {
     for (Corpus.Doc doc : docs.values()) {
       Path file = dir.resolve(doc.file());
       Files.write(file, doc.bytes());
-      assertThat(detect(file, doc.file())).as(doc.file()).isEqualTo(doc.mediaType());
+      assertThat(DocumentService.detect(file, doc.file()))
+          .as(doc.file())
+          .isEqualTo(doc.mediaType());
     }
     for (Corpus.Fact fact : Corpus.FACTS) {
       List<Chunker.Chunk> chunks = chunks(fact.file(), docs.get(fact.file()).bytes());

@@ -171,11 +171,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
   @Override
   public void deleteDocument(UUID tenantId, UUID documentId) {
     try {
-      writer.deleteDocuments(
-          new BooleanQuery.Builder()
-              .add(term(TENANT, tenantId.toString()), BooleanClause.Occur.FILTER)
-              .add(term(DOCUMENT, documentId.toString()), BooleanClause.Occur.FILTER)
-              .build());
+      writer.deleteDocuments(ofDocument(tenantId, documentId));
       writer.commit();
       searchers.maybeRefreshBlocking();
     } catch (IOException e) {
@@ -207,14 +203,27 @@ public final class LuceneChunkIndex implements ChunkIndex {
 
   @Override
   public long count(UUID tenantId, UUID documentId) {
+    return withSearcher(searcher -> searcher.count(ofDocument(tenantId, documentId)));
+  }
+
+  /** One document of one tenant. */
+  private static Query ofDocument(UUID tenantId, UUID documentId) {
+    return new BooleanQuery.Builder()
+        .add(term(TENANT, tenantId.toString()), BooleanClause.Occur.FILTER)
+        .add(term(DOCUMENT, documentId.toString()), BooleanClause.Occur.FILTER)
+        .build();
+  }
+
+  private interface SearcherWork<T> {
+    T run(IndexSearcher searcher) throws IOException;
+  }
+
+  /** Runs the work on the current searcher and releases it. */
+  private <T> T withSearcher(SearcherWork<T> work) {
     try {
       IndexSearcher searcher = searchers.acquire();
       try {
-        return searcher.count(
-            new BooleanQuery.Builder()
-                .add(term(TENANT, tenantId.toString()), BooleanClause.Occur.FILTER)
-                .add(term(DOCUMENT, documentId.toString()), BooleanClause.Occur.FILTER)
-                .build());
+        return work.run(searcher);
       } finally {
         searchers.release(searcher);
       }
@@ -248,34 +257,28 @@ public final class LuceneChunkIndex implements ChunkIndex {
   }
 
   private List<Hit> search(Query query, int k) {
-    try {
-      IndexSearcher searcher = searchers.acquire();
-      try {
-        TopDocs top = searcher.search(query, k);
-        StoredFields stored = searcher.storedFields();
-        List<Hit> hits = new ArrayList<>(top.scoreDocs.length);
-        for (ScoreDoc sd : top.scoreDocs) {
-          Document doc = stored.document(sd.doc);
-          Integer page =
-              doc.getField(PAGE) == null ? null : doc.getField(PAGE).numericValue().intValue();
-          Location location =
-              new Location(page, doc.get(SHEET), Arrays.asList(doc.getValues(HEADING)));
-          hits.add(
-              new Hit(
-                  UUID.fromString(doc.get(DOCUMENT)),
-                  UUID.fromString(doc.get(COLLECTION)),
-                  doc.getField(SEQ).numericValue().intValue(),
-                  doc.get(TEXT),
-                  location,
-                  sd.score));
-        }
-        return hits;
-      } finally {
-        searchers.release(searcher);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return withSearcher(
+        searcher -> {
+          TopDocs top = searcher.search(query, k);
+          StoredFields stored = searcher.storedFields();
+          List<Hit> hits = new ArrayList<>(top.scoreDocs.length);
+          for (ScoreDoc sd : top.scoreDocs) {
+            Document doc = stored.document(sd.doc);
+            Integer page =
+                doc.getField(PAGE) == null ? null : doc.getField(PAGE).numericValue().intValue();
+            Location location =
+                new Location(page, doc.get(SHEET), Arrays.asList(doc.getValues(HEADING)));
+            hits.add(
+                new Hit(
+                    UUID.fromString(doc.get(DOCUMENT)),
+                    UUID.fromString(doc.get(COLLECTION)),
+                    doc.getField(SEQ).numericValue().intValue(),
+                    doc.get(TEXT),
+                    location,
+                    sd.score));
+          }
+          return hits;
+        });
   }
 
   @Override

@@ -181,13 +181,7 @@ public final class QdrantChunkIndex implements ChunkIndex {
 
   @Override
   public void deleteDocument(UUID tenantId, UUID documentId) {
-    await(
-        client.deleteAsync(
-            collection,
-            Points.Filter.newBuilder()
-                .addMust(matchKeyword("tenant", tenantId.toString()))
-                .addMust(matchKeyword("document", documentId.toString()))
-                .build()));
+    await(client.deleteAsync(collection, ofDocument(tenantId, documentId)));
   }
 
   @Override
@@ -247,6 +241,14 @@ public final class QdrantChunkIndex implements ChunkIndex {
     return hits;
   }
 
+  /** One document of one tenant. */
+  private static Points.Filter ofDocument(UUID tenantId, UUID documentId) {
+    return Points.Filter.newBuilder()
+        .addMust(matchKeyword("tenant", tenantId.toString()))
+        .addMust(matchKeyword("document", documentId.toString()))
+        .build();
+  }
+
   /** Tenant and collections always; tags and documents when asked for. */
   static Points.Filter filter(ChunkIndex.Filter f) {
     Points.Filter.Builder b =
@@ -265,14 +267,7 @@ public final class QdrantChunkIndex implements ChunkIndex {
 
   @Override
   public long count(UUID tenantId, UUID documentId) {
-    return await(
-        client.countAsync(
-            collection,
-            Points.Filter.newBuilder()
-                .addMust(matchKeyword("tenant", tenantId.toString()))
-                .addMust(matchKeyword("document", documentId.toString()))
-                .build(),
-            true));
+    return await(client.countAsync(collection, ofDocument(tenantId, documentId), true));
   }
 
   private static <T> T await(Future<T> future) {

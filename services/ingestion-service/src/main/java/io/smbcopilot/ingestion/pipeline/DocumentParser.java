@@ -16,7 +16,6 @@ import org.apache.tika.exception.TikaException;
 import org.apache.tika.exception.ZeroByteFileException;
 import org.apache.tika.io.TikaInputStream;
 import org.apache.tika.metadata.Metadata;
-import org.apache.tika.metadata.TikaCoreProperties;
 import org.apache.tika.parser.AutoDetectParser;
 import org.apache.tika.parser.ParseContext;
 import org.apache.tika.parser.ocr.TesseractOCRConfig;
@@ -61,9 +60,6 @@ public class DocumentParser {
       tika.parse(in, handler, metadata, context);
     } catch (ZeroByteFileException e) {
       throw new ParseException("the file is empty", e);
-    } catch (EncryptedDocumentException e) {
-      throw new ParseException(
-          "the document is encrypted (password protected); upload it without a password", e);
     } catch (SAXException | TikaException | IOException | RuntimeException e) {
       throw new ParseException(reason(e, mediaType), e);
     }
@@ -76,7 +72,7 @@ public class DocumentParser {
           "no text could be extracted (a scanned document or an image without a text layer?)");
     }
     Integer pages = handler.page > 0 ? handler.page : null;
-    return new ParsedDocument(blocks, pages, metadata.get(TikaCoreProperties.TITLE));
+    return new ParsedDocument(blocks, pages);
   }
 
   /** Splits a raw block into paragraphs; in Markdown, lines starting with # are headings. */

@@ -12,8 +12,6 @@ public record Location(Integer page, String sheet, List<String> headings) {
     headings = headings == null ? List.of() : List.copyOf(headings);
   }
 
-  public static final Location NONE = new Location(null, null, List.of());
-
   /** The heading path as one string, {@code "Chapter > Section"}, or null without headings. */
   public String headingPath() {
     return headings.isEmpty() ? null : String.join(" > ", headings);

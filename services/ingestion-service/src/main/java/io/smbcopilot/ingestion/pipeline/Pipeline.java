@@ -11,6 +11,7 @@ import io.smbcopilot.events.documents.DocumentFailed;
 import io.smbcopilot.events.documents.DocumentIndexed;
 import io.smbcopilot.ingestion.config.IngestionConfig;
 import io.smbcopilot.ingestion.index.ChunkIndex;
+import io.smbcopilot.ingestion.service.Originals;
 import io.smbcopilot.outbox.Db;
 import io.smbcopilot.outbox.Outbox;
 import io.vertx.mutiny.sqlclient.Row;
@@ -49,6 +50,7 @@ public class Pipeline {
   private final DocumentParser parser;
   private final Embedder embedder;
   private final ChunkIndex index;
+  private final Originals originals;
   private final Semaphore wake = new Semaphore(0);
   private final String workerId = "worker-" + UUID.randomUUID();
   private final List<Thread> threads = new ArrayList<>();
@@ -68,7 +70,9 @@ public class Pipeline {
       DocumentParser parser,
       Embedder embedder,
       ChunkIndex index,
+      Originals originals,
       MeterRegistry registry) {
+    this.originals = originals;
     this.db = db;
     this.config = config;
     this.parser = parser;
@@ -120,13 +124,7 @@ public class Pipeline {
     } catch (Exception | LinkageError e) {
       LOG.warnf("pipeline: warm-up failed (the first document will load what it needs): %s", e);
     } finally {
-      if (file != null) {
-        try {
-          Files.deleteIfExists(file);
-        } catch (IOException e) {
-          LOG.debugf("cannot delete %s", file);
-        }
-      }
+      deleteQuietly(file);
     }
   }
 
@@ -189,6 +187,11 @@ public class Pipeline {
 
   record Job(UUID documentId, UUID tenantId, int attempts) {}
 
+  /** This worker, as written in the jobs it holds. */
+  private String me() {
+    return workerId + "/" + Thread.currentThread().getName();
+  }
+
   private Job claim() {
     Iterator<Row> rows =
         db.query(
@@ -198,7 +201,7 @@ public class Pipeline {
                     + " WHERE lease_until IS NULL OR lease_until < now()"
                     + " ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)"
                     + " RETURNING document_id, tenant_id, attempts",
-                workerId + "/" + Thread.currentThread().getName(),
+                me(),
                 (double) config.lease().toSeconds())
             .iterator();
     if (!rows.hasNext()) {
@@ -267,17 +270,7 @@ public class Pipeline {
       embed.stop(embedTime);
       List<ChunkIndex.Entry> entries = new ArrayList<>(batch.size());
       for (int i = 0; i < batch.size(); i++) {
-        ChunkIndex.Entry e = batch.get(i);
-        entries.add(
-            new ChunkIndex.Entry(
-                e.tenantId(),
-                e.collectionId(),
-                e.documentId(),
-                e.seq(),
-                e.tags(),
-                e.text(),
-                e.location(),
-                vectors.get(i)));
+        entries.add(batch.get(i).withVector(vectors.get(i)));
       }
       Timer.Sample write = Timer.start();
       index.upsert(entries);
@@ -321,20 +314,16 @@ public class Pipeline {
     List<Chunker.Chunk> chunks;
     try {
       file = Files.createTempFile("ingest-", ".bin");
-      copyOriginal(job.documentId(), file);
+      try (OutputStream out = Files.newOutputStream(file)) {
+        originals.copy(job.documentId(), out);
+      }
       long deadline = System.nanoTime() + config.parseTimeout().toNanos();
       parsed = parser.parse(file, work.mediaType(), config.maxTextChars(), deadline);
       chunks = chunker().chunk(parsed);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } finally {
-      if (file != null) {
-        try {
-          Files.deleteIfExists(file);
-        } catch (IOException e) {
-          LOG.debugf("cannot delete %s", file);
-        }
-      }
+      deleteQuietly(file);
     }
     if (chunks.isEmpty()) {
       throw new ParseException("no text could be extracted");
@@ -385,24 +374,6 @@ public class Pipeline {
         .atMost(Duration.ofSeconds(30));
   }
 
-  /** Writes the stored original to a file, one piece at a time. */
-  private void copyOriginal(UUID documentId, Path file) throws IOException {
-    try (OutputStream out = Files.newOutputStream(file)) {
-      for (int seq = 0; ; seq++) {
-        Iterator<Row> rows =
-            db.query(
-                    "SELECT bytes FROM document_blob WHERE document_id = $1 AND seq = $2",
-                    documentId,
-                    seq)
-                .iterator();
-        if (!rows.hasNext()) {
-          return;
-        }
-        out.write(rows.next().getBuffer("bytes").getBytes());
-      }
-    }
-  }
-
   private List<ChunkIndex.Entry> batch(Job job, Work work, int from) {
     List<ChunkIndex.Entry> batch = new ArrayList<>();
     for (Row row :
@@ -440,7 +411,7 @@ public class Pipeline {
                           "UPDATE ingest_job SET lease_until = now() + make_interval(secs => $3)"
                               + " WHERE document_id = $1 AND worker = $2",
                           job.documentId(),
-                          workerId + "/" + Thread.currentThread().getName(),
+                          me(),
                           (double) config.lease().toSeconds())
                       .rowCount();
               if (renewed == 0) {
@@ -526,6 +497,16 @@ public class Pipeline {
                 data))
         .await()
         .atMost(Duration.ofSeconds(10));
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        LOG.debugf("cannot delete %s", file);
+      }
+    }
   }
 
   private static void sleep(Duration d) {

@@ -12,7 +12,6 @@ import io.smbcopilot.problem.Paging;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -74,15 +73,18 @@ public class DocumentService {
   private final IngestionConfig config;
   private final ChunkIndex index;
   private final Pipeline pipeline;
-  private final Tika tika = new Tika();
+  private static final Tika TIKA = new Tika();
+  private final Originals originals;
 
   public DocumentService(
       Db db,
       CollectionService collections,
       IngestionConfig config,
       ChunkIndex index,
-      Pipeline pipeline) {
+      Pipeline pipeline,
+      Originals originals) {
     this.db = db;
+    this.originals = originals;
     this.collections = collections;
     this.config = config;
     this.index = index;
@@ -134,7 +136,7 @@ public class DocumentService {
                 sha256,
                 tags.toArray(String[]::new),
                 caller.subject());
-            storeBlob(tx, id, file);
+            originals.store(tx, id, file);
             CloudEvent event =
                 CloudEvent.of(
                     EventType.DOCUMENT_UPLOADED,
@@ -161,30 +163,14 @@ public class DocumentService {
     return new Upload(get(caller, id), true);
   }
 
-  /** Reads the file one piece at a time: at most one piece is in memory. */
-  private void storeBlob(SqlClient tx, UUID id, Path file) throws IOException {
-    int chunk = (int) config.blobChunkSize().asLongValue();
-    try (InputStream in = Files.newInputStream(file)) {
-      int seq = 0;
-      byte[] piece;
-      while ((piece = in.readNBytes(chunk)).length > 0) {
-        Db.run(
-            tx,
-            "INSERT INTO document_blob (document_id, seq, bytes) VALUES ($1, $2, $3)",
-            id,
-            seq++,
-            io.vertx.core.buffer.Buffer.buffer(piece));
-      }
-    }
-  }
-
-  String detect(Path file, String fileName) throws IOException {
+  /** The media type, read from the content (the file name only refines a text type). */
+  public static String detect(Path file, String fileName) throws IOException {
     Metadata metadata = new Metadata();
     if (fileName != null) {
       metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName);
     }
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-      return tika.getDetector().detect(in, metadata).getBaseType().toString();
+      return TIKA.getDetector().detect(in, metadata).getBaseType().toString();
     }
   }
 
@@ -284,19 +270,7 @@ public class DocumentService {
    * stored piece at a time.
    */
   public void writeContent(Document document, OutputStream out) throws IOException {
-    int seq = 0;
-    while (true) {
-      Iterator<Row> rows =
-          db.query(
-                  "SELECT bytes FROM document_blob WHERE document_id = $1 AND seq = $2",
-                  document.id(),
-                  seq++)
-              .iterator();
-      if (!rows.hasNext()) {
-        return;
-      }
-      out.write(rows.next().getBuffer("bytes").getBytes());
-    }
+    originals.copy(document.id(), out);
   }
 
   /**
