@@ -122,6 +122,15 @@ class KnowledgeTest {
         + "}";
   }
 
+  boolean inInbox(String eventId) {
+    return db.query(
+            "SELECT 1 FROM inbox_event WHERE consumer = $1 AND event_id = $2",
+            io.smbcopilot.ingestion.pipeline.DocumentEventsConsumer.CONSUMER,
+            eventId)
+        .iterator()
+        .hasNext();
+  }
+
   long chunkRows(String documentId) {
     return db.query(
             "SELECT count(*) AS n FROM chunk WHERE document_id = $1", UUID.fromString(documentId))
@@ -437,7 +446,16 @@ class KnowledgeTest {
       producer.send(KafkaCloudEvents.toRecord(Topics.DOCUMENTS, original)).get();
       producer.send(KafkaCloudEvents.toRecord(Topics.DOCUMENTS, copy)).get();
     }
-    Thread.sleep(3000);
+    String indexedAt = document(owner, id).getString("updatedAt");
+    // wait until the pipeline's consumer has taken the copy (its id is in the inbox) ...
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!inInbox(copy.id())) {
+      assertThat(System.nanoTime()).as("the copy reaches the consumer").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+    Thread.sleep(1000);
+    // ... and neither event started the document again: not touched since it was indexed
+    assertThat(document(owner, id).getString("updatedAt")).isEqualTo(indexedAt);
     assertThat(document(owner, id).getString("status")).isEqualTo("indexed");
     assertThat(index.count(tenant, uuid)).isEqualTo(total);
     assertThat(chunkRows(id)).isEqualTo(total);
