@@ -145,14 +145,30 @@ final class KafkaServer implements Component {
   private String clusterId() throws IOException {
     Path file = dataDir().resolve("cluster.id");
     if (Files.exists(file)) {
-      return Files.readString(file).trim();
+      String id = Files.readString(file).trim();
+      if (!id.startsWith("-")) {
+        return id;
+      }
     }
-    UUID uuid = UUID.randomUUID();
-    ByteBuffer bytes = ByteBuffer.allocate(16);
-    bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-    String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+    String id = newClusterId();
     Files.writeString(file, id);
     return id;
+  }
+
+  /**
+   * A random cluster id: 16 bytes, URL-safe Base64. Never one that starts with '-', which the
+   * storage tool would read as an option (1 in 64 ids; Kafka's own ids avoid it the same way).
+   */
+  static String newClusterId() {
+    while (true) {
+      UUID uuid = UUID.randomUUID();
+      ByteBuffer bytes = ByteBuffer.allocate(16);
+      bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+      String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+      if (!id.startsWith("-")) {
+        return id;
+      }
+    }
   }
 
   private Path writeConfig() throws IOException {
