@@ -16,13 +16,19 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -174,11 +180,10 @@ class KnowledgeBenchmark {
     long anonBefore = status(pid, "RssAnon:");
     print("  ingestion-service before %,d documents: %s%n", MEMORY_DOCUMENTS, memory(pid));
     // A new token every 1,000 documents: the uploads take longer than one lives.
-    java.util.concurrent.atomic.AtomicReference<String> token =
-        new java.util.concurrent.atomic.AtomicReference<>(signedIn(edge, owner).token());
+    AtomicReference<String> token = new AtomicReference<>(signedIn(edge, owner).token());
     ExecutorService pool = Executors.newFixedThreadPool(4);
     AtomicInteger next = new AtomicInteger();
-    List<String> memoryIds = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> memoryIds = Collections.synchronizedList(new ArrayList<>());
     long memoryStart = System.nanoTime();
     List<Future<?>> uploads = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
@@ -315,15 +320,15 @@ class KnowledgeBenchmark {
   }
 
   static Map<String, Double> difference(Map<String, Double> before, Map<String, Double> after) {
-    Map<String, Double> d = new java.util.TreeMap<>();
+    Map<String, Double> d = new TreeMap<>();
     after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0.0)));
     return d;
   }
 
   /** The keys whose value reaches {@code min} in some round, largest first. */
   static List<String> keysOver(
-      List<Round> rounds, java.util.function.Function<Round, Map<String, Double>> map, double min) {
-    Map<String, Double> max = new java.util.HashMap<>();
+      List<Round> rounds, Function<Round, Map<String, Double>> map, double min) {
+    Map<String, Double> max = new HashMap<>();
     for (Round r : rounds) {
       map.apply(r).forEach((k, v) -> max.merge(k, v, Math::max));
     }
@@ -334,8 +339,7 @@ class KnowledgeBenchmark {
         .toList();
   }
 
-  void printColumns(
-      String label, List<Round> rounds, java.util.function.ToDoubleFunction<Round> value) {
+  void printColumns(String label, List<Round> rounds, ToDoubleFunction<Round> value) {
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "    %-44s", label));
     for (Round r : rounds) {
       line.append(String.format(Locale.ROOT, " %7.1f", value.applyAsDouble(r)));
@@ -345,14 +349,11 @@ class KnowledgeBenchmark {
 
   /** CPU seconds (user + system) of every process, by a readable name. */
   static Map<String, Double> cpuByProcess() throws Exception {
-    Map<String, Double> cpu = new java.util.HashMap<>();
-    long ticks = 100; // USER_HZ
+    Map<String, Double> cpu = new HashMap<>();
     try (var dirs = Files.list(Path.of("/proc"))) {
       for (Path dir : dirs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
         try {
-          String stat = Files.readString(dir.resolve("stat"));
-          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) ticks;
+          double seconds = cpuSeconds(dir.resolve("stat"));
           String cmd = Files.readString(dir.resolve("cmdline")).replace('\0', ' ').trim();
           cpu.merge(name(cmd, dir.getFileName().toString()), seconds, Double::sum);
         } catch (Exception gone) {
@@ -365,8 +366,13 @@ class KnowledgeBenchmark {
 
   /** CPU seconds (user + system) of a process, its ended threads included. */
   static double processCpu(long pid) throws Exception {
-    String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return cpuSeconds(Path.of("/proc", String.valueOf(pid), "stat"));
+  }
+
+  /** utime + stime of a /proc stat file (a process's or a thread's), in seconds (USER_HZ 100). */
+  static double cpuSeconds(Path stat) throws Exception {
+    String line = Files.readString(stat);
+    String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
     return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
   }
 
@@ -375,13 +381,11 @@ class KnowledgeBenchmark {
    * ("embedding-#"); threads that ended are not counted.
    */
   static Map<String, Double> cpuByThread(long pid) throws Exception {
-    Map<String, Double> cpu = new java.util.TreeMap<>();
+    Map<String, Double> cpu = new TreeMap<>();
     try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
       for (Path task : tasks.toList()) {
         try {
-          String stat = Files.readString(task.resolve("stat"));
-          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+          double seconds = cpuSeconds(task.resolve("stat"));
           String name = Files.readString(task.resolve("comm")).trim().replaceAll("\\d+", "#");
           cpu.merge(name, seconds, Double::sum);
         } catch (Exception gone) {
@@ -418,7 +422,7 @@ class KnowledgeBenchmark {
 
   /** The pipeline's stage timers from the service's Prometheus metrics (sums in seconds). */
   static Map<String, Double> stages(Edge edge) {
-    Map<String, Double> sums = new java.util.TreeMap<>();
+    Map<String, Double> sums = new TreeMap<>();
     String metrics = Edge.send("GET", edge.url("ingestion-service") + "/q/metrics", null).body();
     for (String line : metrics.split("\n")) {
       if (line.startsWith("copilot_ingestion_") && line.contains("_seconds_sum")) {
