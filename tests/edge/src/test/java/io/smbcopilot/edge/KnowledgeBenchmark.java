@@ -55,6 +55,8 @@ class KnowledgeBenchmark {
 
   static final int BATCH = 32;
 
+  static final String SELF = "this benchmark's JVM";
+
   /** Rounds that warm the service up, printed but not counted (-Dknowledge.warmup). */
   static final int WARM_UP = Integer.getInteger("knowledge.warmup", 2);
 
@@ -113,7 +115,16 @@ class KnowledgeBenchmark {
     // JIT compiling Lucene's, Tika's and the drivers' code as each path gets hot); the figure is
     // the median of the rounds after them.
     List<Round> rounds = new ArrayList<>();
-    for (int r = 0; r < WARM_UP + ROUNDS; r++) {
+    for (int r = 0; r < WARM_UP; r++) {
+      rounds.add(round(edge, signedIn(edge, owner), pid, r, library, asTheService));
+    }
+    // The memory part between them: ten more minutes of ingestion, after which the JIT has
+    // compiled what a long-running service runs (it still compiled 2-3 CPU-seconds per round
+    // after two rounds alone).
+    if (MEMORY_DOCUMENTS > 0) {
+      memory(edge, owner, pid);
+    }
+    for (int r = WARM_UP; r < WARM_UP + ROUNDS; r++) {
       rounds.add(round(edge, signedIn(edge, owner), pid, r, library, asTheService));
     }
     print(
@@ -162,6 +173,11 @@ class KnowledgeBenchmark {
     for (String process : keysOver(rounds, Round::processes, 0.5)) {
       printColumns(process, rounds, x -> x.processes().getOrDefault(process, 0.0));
     }
+    print("  CPU seconds while the raw model ran in this JVM (the same processes, idle):%n");
+    printColumns("elapsed (x2 = CPU seconds available)", rounds, Round::rawElapsed);
+    for (String process : keysOver(rounds, Round::rawProcesses, 0.5)) {
+      printColumns(process, rounds, x -> x.rawProcesses().getOrDefault(process, 0.0));
+    }
     print("  CPU seconds by thread of the ingestion-service:%n");
     for (String thread : keysOver(rounds, Round::threads, 0.2)) {
       printColumns("  " + thread, rounds, x -> x.threads().getOrDefault(thread, 0.0));
@@ -171,11 +187,11 @@ class KnowledgeBenchmark {
       printColumns("  " + stage, rounds, x -> x.stages().getOrDefault(stage, 0.0));
     }
 
-    // 3. memory: VmRSS of the service before and after 10,000 more documents
-    if (MEMORY_DOCUMENTS == 0) {
-      Files.writeString(Path.of("target", "knowledge-benchmark.txt"), report.toString());
-      return;
-    }
+    Files.writeString(Path.of("target", "knowledge-benchmark.txt"), report.toString());
+  }
+
+  /** VmRSS of the service before and after ingesting {@code MEMORY_DOCUMENTS} more documents. */
+  void memory(Edge edge, Edge.User owner, long pid) throws Exception {
     long before = rss(pid);
     long anonBefore = status(pid, "RssAnon:");
     print("  ingestion-service before %,d documents: %s%n", MEMORY_DOCUMENTS, memory(pid));
@@ -225,7 +241,6 @@ class KnowledgeBenchmark {
     print(
         "  VmRSS %+.1f%%, anonymous %+.1f%% (target: within 10%%)%n",
         100.0 * (after - before) / before, 100.0 * (anonAfter - anonBefore) / anonBefore);
-    Files.writeString(Path.of("target", "knowledge-benchmark.txt"), report.toString());
   }
 
   /** The user with a new access token (a run takes longer than one token lives). */
@@ -243,6 +258,8 @@ class KnowledgeBenchmark {
       double raw,
       double rawCpu,
       double rawLibrary,
+      double rawElapsed,
+      Map<String, Double> rawProcesses,
       Map<String, Double> processes,
       Map<String, Double> threads,
       Map<String, Double> stages) {}
@@ -261,7 +278,7 @@ class KnowledgeBenchmark {
     Map<String, Double> cpuBefore = cpuByProcess();
     Map<String, Double> threadsBefore = cpuByThread(pid);
     double processBefore = processCpu(pid);
-    long start = System.nanoTime();
+    double start = System.currentTimeMillis() / 1000.0;
     for (int i = 0; i < THROUGHPUT_DOCUMENTS; i++) {
       int d = number * THROUGHPUT_DOCUMENTS + i;
       StringBuilder text = new StringBuilder();
@@ -279,8 +296,9 @@ class KnowledgeBenchmark {
       }
       ids.add(r.json().get("id").asText());
     }
-    int chunks = awaitIndexed(edge, owner, ids, Duration.ofMinutes(10));
-    double elapsed = (System.nanoTime() - start) / 1e9;
+    Indexed indexed = awaitIndexed(edge, owner, ids, Duration.ofMinutes(10));
+    int chunks = indexed.chunks();
+    double elapsed = indexed.last() - start;
     Map<String, Double> processes = difference(cpuBefore, cpuByProcess());
     Map<String, Double> threads = difference(threadsBefore, cpuByThread(pid));
     double threadSum = threads.values().stream().mapToDouble(Double::doubleValue).sum();
@@ -300,10 +318,12 @@ class KnowledgeBenchmark {
         }
       }
     }
-    long self = ProcessHandle.current().pid();
-    double cpuStart = processCpu(self);
+    Map<String, Double> cpuBeforeRaw = cpuByProcess();
+    long rawStart = System.nanoTime();
     double raw = raw(asTheService, texts);
-    double rawCpu = processCpu(self) - cpuStart;
+    double rawElapsed = (System.nanoTime() - rawStart) / 1e9;
+    Map<String, Double> rawProcesses = difference(cpuBeforeRaw, cpuByProcess());
+    double rawCpu = rawProcesses.getOrDefault(SELF, 0.0);
     // The library's default threading: once, in the last round (it is not the comparison).
     double rawLibrary = number == WARM_UP + ROUNDS - 1 ? raw(library, texts) : Double.NaN;
     return new Round(
@@ -314,6 +334,8 @@ class KnowledgeBenchmark {
         raw,
         rawCpu,
         rawLibrary,
+        rawElapsed,
+        rawProcesses,
         processes,
         threads,
         stages);
@@ -403,7 +425,7 @@ class KnowledgeBenchmark {
       return service.group(1) + " (" + pid + ")";
     }
     if (cmd.contains("surefire")) {
-      return "this benchmark's JVM";
+      return SELF;
     }
     if (cmd.contains("kafka")) {
       return "kafka";
@@ -474,15 +496,23 @@ class KnowledgeBenchmark {
     return texts.size() / ((System.nanoTime() - s) / 1e9);
   }
 
-  /** Waits until every document is indexed; answers their chunks. */
-  static int awaitIndexed(Edge edge, Edge.User owner, List<String> ids, Duration timeout)
+  /** Every document indexed: their chunks, and when the last one was (epoch seconds). */
+  record Indexed(int chunks, double last) {}
+
+  /**
+   * Waits until every document is indexed. The end is the database's time of the last document's
+   * change to indexed, so the poll can be slow: it shares the two cores with the service it
+   * measures.
+   */
+  static Indexed awaitIndexed(Edge edge, Edge.User owner, List<String> ids, Duration timeout)
       throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (Connection c = edge.database("ingestion-service");
         PreparedStatement s =
             c.prepareStatement(
                 "SELECT count(*) FILTER (WHERE status = 'indexed'),"
-                    + " count(*) FILTER (WHERE status = 'failed'), coalesce(sum(chunks_total), 0)"
+                    + " count(*) FILTER (WHERE status = 'failed'), coalesce(sum(chunks_total), 0),"
+                    + " extract(epoch FROM max(updated_at))::float8"
                     + " FROM document WHERE id = ANY(?::uuid[])")) {
       s.setArray(1, c.createArrayOf("text", ids.toArray()));
       while (System.nanoTime() < deadline) {
@@ -492,10 +522,10 @@ class KnowledgeBenchmark {
             throw new AssertionError(rs.getInt(2) + " documents failed");
           }
           if (rs.getInt(1) == ids.size()) {
-            return rs.getInt(3);
+            return new Indexed(rs.getInt(3), rs.getDouble(4));
           }
         }
-        Thread.sleep(50);
+        Thread.sleep(250);
       }
     }
     throw new AssertionError("not all " + ids.size() + " documents were indexed in " + timeout);
