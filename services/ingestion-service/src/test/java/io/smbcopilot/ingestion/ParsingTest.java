@@ -13,6 +13,7 @@ import io.smbcopilot.ingestion.pipeline.ParseException;
 import io.smbcopilot.ingestion.pipeline.ParsedDocument;
 import io.smbcopilot.ingestion.service.DocumentService;
 import io.smbcopilot.testing.InternalTokenResource;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -156,5 +157,32 @@ class ParsingTest {
         .isInstanceOf(ParseException.class)
         .hasMessageContaining("more than 4,000,000 characters");
     assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(60);
+  }
+
+  @Test
+  void plainTextIsReadInItsCharacterSet() throws Exception {
+    // UTF-8 with a byte order mark and Windows line ends: read directly, without the mark
+    Path utf8 = dir.resolve("menu.txt");
+    Files.write(
+        utf8,
+        ("\uFEFFCafé crème costs 3 €.\r\n\r\nThe 日本 tea is on the second shelf.\r\n")
+            .getBytes(StandardCharsets.UTF_8));
+    assertThat(DocumentService.detect(utf8, "menu.txt")).isEqualTo("text/plain");
+    assertThat(PARSER.parse(utf8, "text/plain", 4_000_000, deadline(10)).blocks())
+        .extracting(ParsedDocument.Block::text)
+        .containsExactly("Café crème costs 3 €.", "The 日本 tea is on the second shelf.");
+
+    // ISO-8859-1 is not UTF-8: Tika detects the character set
+    Path latin1 = dir.resolve("latin1.txt");
+    String french =
+        "Le café crème de la boulangerie coûte trois euros. Les élèves préfèrent le thé.\n\n"
+            .repeat(20);
+    Files.write(latin1, french.getBytes(StandardCharsets.ISO_8859_1));
+    List<ParsedDocument.Block> blocks =
+        PARSER.parse(latin1, "text/plain", 4_000_000, deadline(10)).blocks();
+    assertThat(blocks).hasSize(20);
+    assertThat(blocks.get(0).text())
+        .isEqualTo(
+            "Le café crème de la boulangerie coûte trois euros. Les élèves préfèrent le thé.");
   }
 }

@@ -247,21 +247,25 @@ public class Pipeline {
     }
     int done = work.chunksDone();
     int total = work.chunksTotal();
+    // Chunks just made are embedded from memory; a resumed document's are read back.
+    List<Chunker.Chunk> chunks = null;
     if (!"embedding".equals(work.status()) || total == 0) {
       try {
         Timer.Sample parse = Timer.start();
-        total = parseAndChunk(job, work);
+        chunks = parseAndChunk(job, work);
         parse.stop(parseTime);
       } catch (ParseException e) {
         fail(job, work, e.getMessage());
         return;
       }
+      total = chunks.size();
       done = 0;
     } else {
       LOG.infof("pipeline: resuming %s at chunk %d of %d", job.documentId(), done, total);
     }
     while (done < total) {
-      List<ChunkIndex.Entry> batch = batch(job, work, done);
+      List<ChunkIndex.Entry> batch =
+          chunks == null ? saved(job, work, done) : fresh(job, work, chunks, done);
       if (batch.isEmpty()) {
         break;
       }
@@ -290,8 +294,8 @@ public class Pipeline {
     finish(job, work, total);
   }
 
-  /** Parses and chunks the original; saves the chunks; answers how many there are. */
-  private int parseAndChunk(Job job, Work work) throws ParseException {
+  /** Parses and chunks the original; saves the chunks and answers them. */
+  private List<Chunker.Chunk> parseAndChunk(Job job, Work work) throws ParseException {
     db.query(
         "UPDATE document SET status = 'parsing', chunks_done = 0, chunks_total = 0, error = NULL,"
             + " updated_at = now() WHERE id = $1",
@@ -362,7 +366,7 @@ public class Pipeline {
               pages);
           return null;
         });
-    return chunks.size();
+    return chunks;
   }
 
   private static void insertChunks(SqlConnection tx, List<Tuple> tuples) {
@@ -374,7 +378,27 @@ public class Pipeline {
         .atMost(Duration.ofSeconds(30));
   }
 
-  private List<ChunkIndex.Entry> batch(Job job, Work work, int from) {
+  /** The next batch of chunks made by this worker a moment ago. */
+  private List<ChunkIndex.Entry> fresh(Job job, Work work, List<Chunker.Chunk> chunks, int from) {
+    List<ChunkIndex.Entry> batch = new ArrayList<>();
+    for (Chunker.Chunk c :
+        chunks.subList(from, Math.min(from + config.embedBatch(), chunks.size()))) {
+      batch.add(
+          new ChunkIndex.Entry(
+              job.tenantId(),
+              work.collectionId(),
+              job.documentId(),
+              c.seq(),
+              work.tags(),
+              c.text(),
+              c.location(),
+              null));
+    }
+    return batch;
+  }
+
+  /** The next batch of saved chunks (a document resumed after a crash). */
+  private List<ChunkIndex.Entry> saved(Job job, Work work, int from) {
     List<ChunkIndex.Entry> batch = new ArrayList<>();
     for (Row row :
         db.query(
