@@ -21,11 +21,6 @@ public interface ChunkIndex extends AutoCloseable {
       String text,
       Location location,
       float[] vector) {
-    /** The same chunk with its vector. */
-    public Entry withVector(float[] embedding) {
-      return new Entry(tenantId, collectionId, documentId, seq, tags, text, location, embedding);
-    }
-
     /** Stable id of the chunk: indexing the same chunk again replaces it. */
     public String id() {
       return documentId + ":" + seq;

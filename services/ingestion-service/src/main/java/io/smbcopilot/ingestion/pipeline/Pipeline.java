@@ -264,17 +264,29 @@ public class Pipeline {
       LOG.infof("pipeline: resuming %s at chunk %d of %d", job.documentId(), done, total);
     }
     while (done < total) {
-      List<ChunkIndex.Entry> batch =
-          chunks == null ? saved(job, work, done) : fresh(job, work, chunks, done);
+      List<Chunker.Chunk> batch =
+          chunks == null
+              ? saved(job, done)
+              : chunks.subList(done, Math.min(done + config.embedBatch(), total));
       if (batch.isEmpty()) {
         break;
       }
       Timer.Sample embed = Timer.start();
-      List<float[]> vectors = embedder.embed(batch.stream().map(ChunkIndex.Entry::text).toList());
+      List<float[]> vectors = embedder.embed(batch.stream().map(Chunker.Chunk::text).toList());
       embed.stop(embedTime);
       List<ChunkIndex.Entry> entries = new ArrayList<>(batch.size());
       for (int i = 0; i < batch.size(); i++) {
-        entries.add(batch.get(i).withVector(vectors.get(i)));
+        Chunker.Chunk c = batch.get(i);
+        entries.add(
+            new ChunkIndex.Entry(
+                job.tenantId(),
+                work.collectionId(),
+                job.documentId(),
+                c.seq(),
+                work.tags(),
+                c.text(),
+                c.location(),
+                vectors.get(i)));
       }
       Timer.Sample write = Timer.start();
       index.upsert(entries);
@@ -378,48 +390,25 @@ public class Pipeline {
         .atMost(Duration.ofSeconds(30));
   }
 
-  /** The next batch of chunks made by this worker a moment ago. */
-  private List<ChunkIndex.Entry> fresh(Job job, Work work, List<Chunker.Chunk> chunks, int from) {
-    List<ChunkIndex.Entry> batch = new ArrayList<>();
-    for (Chunker.Chunk c :
-        chunks.subList(from, Math.min(from + config.embedBatch(), chunks.size()))) {
-      batch.add(
-          new ChunkIndex.Entry(
-              job.tenantId(),
-              work.collectionId(),
-              job.documentId(),
-              c.seq(),
-              work.tags(),
-              c.text(),
-              c.location(),
-              null));
-    }
-    return batch;
-  }
-
   /** The next batch of saved chunks (a document resumed after a crash). */
-  private List<ChunkIndex.Entry> saved(Job job, Work work, int from) {
-    List<ChunkIndex.Entry> batch = new ArrayList<>();
+  private List<Chunker.Chunk> saved(Job job, int from) {
+    List<Chunker.Chunk> batch = new ArrayList<>();
     for (Row row :
         db.query(
-            "SELECT seq, text, page, sheet, headings FROM chunk WHERE document_id = $1"
+            "SELECT seq, text, tokens, page, sheet, headings FROM chunk WHERE document_id = $1"
                 + " AND seq >= $2 ORDER BY seq LIMIT $3",
             job.documentId(),
             from,
             config.embedBatch())) {
       batch.add(
-          new ChunkIndex.Entry(
-              job.tenantId(),
-              work.collectionId(),
-              job.documentId(),
+          new Chunker.Chunk(
               row.getInteger("seq"),
-              work.tags(),
               row.getString("text"),
               new Location(
                   row.getInteger("page"),
                   row.getString("sheet"),
                   Arrays.asList(row.getArrayOfStrings("headings"))),
-              null));
+              row.getInteger("tokens")));
     }
     return batch;
   }
