@@ -103,9 +103,8 @@ public class DocumentParser {
       char[] buffer = new char[8192];
       handler.startElement("", "p", "p", new AttributesImpl());
       boolean first = true;
-      for (int n; (n = in.read(buffer)) >= 0; ) {
-        int skip = first && n > 0 && buffer[0] == '\uFEFF' ? 1 : 0;
-        first &= n == 0;
+      for (int n; (n = in.read(buffer)) > 0; first = false) {
+        int skip = first && buffer[0] == '\uFEFF' ? 1 : 0;
         handler.characters(buffer, skip, n - skip);
       }
       handler.endElement("", "p", "p");

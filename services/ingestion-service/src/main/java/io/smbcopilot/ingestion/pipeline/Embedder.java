@@ -15,11 +15,11 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -128,25 +128,29 @@ public class Embedder {
     Model m = model();
     Timer.Sample sample = Timer.start();
     CountDownLatch started = new CountDownLatch(texts.size());
-    List<Future<float[]>> vectors = new ArrayList<>(texts.size());
+    List<CompletableFuture<float[]>> vectors = new ArrayList<>(texts.size());
     synchronized (lock) {
       for (String text : texts) {
         vectors.add(
-            m.threads()
-                .submit(
-                    () -> {
-                      started.countDown();
-                      return m.embed(text).content().vector();
-                    }));
+            CompletableFuture.supplyAsync(
+                () -> {
+                  started.countDown();
+                  return m.embed(text).content().vector();
+                },
+                m.threads()));
       }
       awaitUninterruptibly(started);
     }
-    List<float[]> out = new ArrayList<>(texts.size());
-    for (Future<float[]> vector : vectors) {
-      out.add(result(vector));
+    try {
+      List<float[]> out = vectors.stream().map(CompletableFuture::join).toList();
+      sample.stop(modelTime);
+      return out;
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e.getCause() instanceof RuntimeException r ? r : e;
     }
-    sample.stop(modelTime);
-    return out;
   }
 
   private static void awaitUninterruptibly(CountDownLatch latch) {
@@ -161,31 +165,6 @@ public class Embedder {
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static float[] result(Future<float[]> vector) {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return vector.get();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw new IllegalStateException(e.getCause());
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 
