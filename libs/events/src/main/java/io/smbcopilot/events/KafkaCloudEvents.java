@@ -51,14 +51,21 @@ public final class KafkaCloudEvents {
 
   /** Reads a record; throws {@link InvalidEventException} when it is not a valid event. */
   public static CloudEvent fromRecord(ConsumerRecord<String, byte[]> record) {
-    Headers headers = record.headers();
+    return fromRecord(record.headers(), record.value());
+  }
+
+  /**
+   * Reads an event from a record's headers and value; throws {@link InvalidEventException} when it
+   * is not a valid event.
+   */
+  public static CloudEvent fromRecord(Headers headers, byte[] value) {
     String spec = required(headers, SPECVERSION);
     if (!CloudEvent.SPEC_VERSION.equals(spec)) {
       throw new InvalidEventException("unsupported specversion " + spec);
     }
     JsonNode data;
     try {
-      data = EventJson.MAPPER.readTree(record.value() == null ? new byte[0] : record.value());
+      data = EventJson.MAPPER.readTree(value == null ? new byte[0] : value);
     } catch (IOException e) {
       throw new InvalidEventException("data is not JSON", e);
     }

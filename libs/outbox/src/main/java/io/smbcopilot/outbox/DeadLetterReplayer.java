@@ -1,5 +1,6 @@
 package io.smbcopilot.outbox;
 
+import io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * event headers, once the cause is fixed. Its own consumer group remembers what was replayed.
  */
 public final class DeadLetterReplayer {
+  /** Headers that the Kafka connector's dead-letter strategy adds. */
+  private static final String DEAD_LETTER_PREFIX = "dead-letter-";
+
+  /** Where a record came from, in dead-letter records written before the connector's strategy. */
+  static final String LEGACY_ORIGINAL_TOPIC = "dlq_original_topic";
+
   private DeadLetterReplayer() {}
 
   /**
@@ -62,11 +69,11 @@ public final class DeadLetterReplayer {
             consumer.seek(tp, end.get(tp));
             continue;
           }
-          Header original = record.headers().lastHeader(InboxConsumer.DLQ_ORIGINAL_TOPIC);
+          Header original = originalTopic(record);
           if (original != null) {
             RecordHeaders headers = new RecordHeaders();
             for (Header h : record.headers()) {
-              if (!h.key().startsWith("dlq_")) {
+              if (!h.key().startsWith("dlq_") && !h.key().startsWith(DEAD_LETTER_PREFIX)) {
                 headers.add(h);
               }
             }
@@ -81,6 +88,12 @@ public final class DeadLetterReplayer {
       }
     }
     return replayed;
+  }
+
+  /** Where the record came from: the connector's header, or the one older versions wrote. */
+  private static Header originalTopic(ConsumerRecord<String, byte[]> record) {
+    Header header = record.headers().lastHeader(KafkaDeadLetterQueue.DEAD_LETTER_TOPIC);
+    return header != null ? header : record.headers().lastHeader(LEGACY_ORIGINAL_TOPIC);
   }
 
   private static boolean reached(

@@ -16,9 +16,16 @@ public interface OutboxConfig {
   @WithDefault("200")
   int batchSize();
 
-  /** Pause between polls when the outbox is empty. */
-  @WithDefault("200ms")
+  /**
+   * Longest pause between polls when the outbox is empty. With {@link #wakeOnInsert()} the relay
+   * publishes as soon as a row is committed; the poll only catches a missed notification.
+   */
+  @WithDefault("1s")
   Duration pollInterval();
+
+  /** Listen for the outbox trigger's notification and publish at once (PostgreSQL NOTIFY). */
+  @WithDefault("true")
+  boolean wakeOnInsert();
 
   /** Longest pause between attempts while Kafka or Postgres is unreachable. */
   @WithDefault("5s")

@@ -52,7 +52,11 @@ public class OutboxLifecycle {
               pool,
               KafkaSettings.producer(bootstrapServers, application + "-outbox"),
               new OutboxRelay.Settings(
-                  application, config.batchSize(), config.pollInterval(), config.maxBackoff()),
+                  application,
+                  config.batchSize(),
+                  config.pollInterval(),
+                  config.maxBackoff(),
+                  config.wakeOnInsert()),
               registry);
       relay.start();
     }

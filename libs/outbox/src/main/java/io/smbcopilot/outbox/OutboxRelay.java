@@ -45,12 +45,23 @@ public final class OutboxRelay implements AutoCloseable {
    *
    * @param name identifies this relay in logs, metrics and the Kafka client id
    * @param batchSize rows per transaction
-   * @param pollInterval pause when the outbox is empty
+   * @param pollInterval longest pause when the outbox is empty
    * @param maxBackoff longest pause after failures (doubling from the poll interval)
+   * @param wakeOnInsert listen for the outbox trigger's notification and publish at once, instead
+   *     of waiting for the next poll
    */
-  public record Settings(String name, int batchSize, Duration pollInterval, Duration maxBackoff) {
+  public record Settings(
+      String name,
+      int batchSize,
+      Duration pollInterval,
+      Duration maxBackoff,
+      boolean wakeOnInsert) {
+    public Settings(String name, int batchSize, Duration pollInterval, Duration maxBackoff) {
+      this(name, batchSize, pollInterval, maxBackoff, true);
+    }
+
     public static Settings defaults(String name) {
-      return new Settings(name, 200, Duration.ofMillis(200), Duration.ofSeconds(5));
+      return new Settings(name, 200, Duration.ofSeconds(1), Duration.ofSeconds(5), true);
     }
   }
 
@@ -58,6 +69,7 @@ public final class OutboxRelay implements AutoCloseable {
   private final Map<String, Object> producerConfig;
   private final Settings settings;
   private final AtomicReference<Producer<String, byte[]>> producer = new AtomicReference<>();
+  private final OutboxListener listener;
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong lagMillis = new AtomicLong();
   private final Counter published;
@@ -71,6 +83,7 @@ public final class OutboxRelay implements AutoCloseable {
     this.pool = pool;
     this.producerConfig = Map.copyOf(producerConfig);
     this.settings = settings;
+    this.listener = settings.wakeOnInsert() ? new OutboxListener(pool, settings.name()) : null;
     if (registry != null) {
       Gauge.builder("copilot.outbox.pending", pending, AtomicLong::get)
           .description("Events in the outbox not yet published")
@@ -109,7 +122,7 @@ public final class OutboxRelay implements AutoCloseable {
         backoff = settings.pollInterval();
         refreshLag();
         if (sent < settings.batchSize()) {
-          pause(settings.pollInterval());
+          awaitWork();
         }
       } catch (Exception e) {
         if (!running) {
@@ -237,6 +250,20 @@ public final class OutboxRelay implements AutoCloseable {
     }
   }
 
+  /** Until the outbox trigger's notification, or the poll interval at the longest. */
+  private void awaitWork() {
+    if (listener == null) {
+      pause(settings.pollInterval());
+      return;
+    }
+    try {
+      listener.await(settings.pollInterval());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
   private void pause(Duration duration) {
     try {
       Thread.sleep(duration);
@@ -262,5 +289,8 @@ public final class OutboxRelay implements AutoCloseable {
       }
     }
     resetProducer();
+    if (listener != null) {
+      listener.close();
+    }
   }
 }

@@ -9,16 +9,8 @@ import io.smallrye.mutiny.Uni;
 import io.smbcopilot.devstack.DevStack;
 import io.smbcopilot.events.CloudEvent;
 import io.smbcopilot.events.KafkaCloudEvents;
-import io.smbcopilot.events.Topics;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
-import java.io.InputStream;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -29,79 +21,45 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The outbox and inbox against the real PostgreSQL and Kafka broker of the devstack: nothing lost
- * while the broker is down, nothing doubled on redelivery, poison messages dead-lettered without
- * blocking, and two relays publishing each event once.
+ * The outbox relay against the real PostgreSQL and Kafka broker of the devstack: nothing lost while
+ * the broker is down, two relays publishing each event once, and a relay woken by the commit of new
+ * rows. The consuming side, the inbox, is {@link InboxTest}.
  */
 class OutboxDeliveryTest {
   private static final int EVENTS = 1000;
   private static DevStack stack;
   private static String bootstrap;
-  private static Vertx vertx;
+  private static OutboxSchema schema;
   private static Pool pool;
 
   @BeforeAll
   static void startStack() throws Exception {
     stack = DevStack.forTests(List.of("postgres", "kafka"));
     bootstrap = stack.kafkaBootstrapServers();
-    Map<String, String> db = stack.provision("outbox-test");
-    URI url = URI.create(db.get("reactive-url"));
-    vertx = Vertx.vertx();
-    pool =
-        PgBuilder.pool()
-            .with(new PoolOptions().setMaxSize(8))
-            .connectingTo(
-                new PgConnectOptions()
-                    .setHost(url.getHost())
-                    .setPort(url.getPort())
-                    .setDatabase(url.getPath().substring(1))
-                    .setUser(db.get("username"))
-                    .setPassword(db.get("password")))
-            .using(vertx)
-            .build();
-    String schema;
-    try (InputStream in =
-        OutboxDeliveryTest.class.getResourceAsStream("/db/outbox/V0_1__outbox_and_inbox.sql")) {
-      schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    sql("DROP TABLE IF EXISTS outbox_event, inbox_event, widget, effect, effect_total CASCADE");
-    for (String statement : schema.replaceAll("(?m)^--.*$", "").split(";")) {
-      if (!statement.isBlank()) {
-        sql(statement);
-      }
-    }
+    schema = new OutboxSchema(stack, "outbox-test", "widget");
+    pool = schema.pool;
     sql("CREATE TABLE widget (id text PRIMARY KEY, name text NOT NULL)");
-    sql("CREATE TABLE effect (event_id text PRIMARY KEY, consumer text NOT NULL)");
-    sql("CREATE TABLE effect_total (consumer text PRIMARY KEY, n int NOT NULL)");
   }
 
   @AfterAll
   static void close() {
-    if (pool != null) {
-      pool.close().await().indefinitely();
-    }
-    if (vertx != null) {
-      vertx.close().await().indefinitely();
+    if (schema != null) {
+      schema.close();
     }
   }
 
   @Test
-  void eventsWrittenWhileTheBrokerIsDownAreAllDeliveredOnceItStartsAndRedeliveryChangesNothing()
-      throws Exception {
+  void eventsWrittenWhileTheBrokerIsDownAreAllDeliveredOnceItStarts() throws Exception {
     String topic = "test.delivery." + UUID.randomUUID();
     createTopic(topic);
     stack.stop("kafka");
@@ -136,97 +94,9 @@ class OutboxDeliveryTest {
       assertThat(ids).isEqualTo(written);
       await().atMost(Duration.ofSeconds(30)).until(() -> count("outbox_event") == 0);
 
-      // (2) the inbox applies each event once; every one delivered a second time changes nothing.
-      String consumer = "inbox-" + UUID.randomUUID();
-      sql("INSERT INTO effect_total VALUES ('" + consumer + "', 0)");
-      try (InboxConsumer inbox =
-          new InboxConsumer(
-              pool,
-              List.of(topic),
-              bootstrap,
-              effectHandler(consumer, new AtomicBoolean()),
-              new InboxConsumer.Settings(consumer, 3, Duration.ofMillis(50)),
-              null)) {
-        inbox.start();
-        await().atMost(Duration.ofMinutes(2)).until(() -> inbox.processedCount() == EVENTS);
-        assertThat(total(consumer)).isEqualTo(EVENTS);
-
-        redeliver(delivered);
-        await().atMost(Duration.ofMinutes(2)).until(() -> inbox.duplicateCount() == EVENTS);
-        assertThat(inbox.processedCount()).isEqualTo(EVENTS);
-        assertThat(total(consumer)).isEqualTo(EVENTS);
-        assertThat(count("effect WHERE consumer = '" + consumer + "'")).isEqualTo(EVENTS);
-      }
+      // InboxTest shows the inbox applying each of them once, and redelivery changing nothing.
     } finally {
       stack.start("kafka");
-    }
-  }
-
-  @Test
-  void aPoisonMessageGoesToTheDeadLetterTopicWithoutBlockingTheOnesBehindItAndCanBeReplayed()
-      throws Exception {
-    String topic = "test.poison." + UUID.randomUUID();
-    createTopic(topic);
-    createTopic(Topics.deadLetter(topic));
-    String tenant = "tenant-" + UUID.randomUUID();
-    List<CloudEvent> events = new ArrayList<>();
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(KafkaSettings.producer(bootstrap, "poison-test"))) {
-      for (int i = 0; i < 20; i++) {
-        if (i == 9) {
-          // not a CloudEvent at all: no headers, not JSON
-          producer
-              .send(new ProducerRecord<>(topic, tenant, "garbage".getBytes(StandardCharsets.UTF_8)))
-              .get();
-          continue;
-        }
-        CloudEvent event = event(tenant, i, i == 4);
-        events.add(event);
-        producer.send(KafkaCloudEvents.toRecord(topic, event)).get();
-      }
-    }
-    String consumer = "inbox-" + UUID.randomUUID();
-    sql("INSERT INTO effect_total VALUES ('" + consumer + "', 0)");
-    AtomicBoolean poisonFails = new AtomicBoolean(true);
-    try (InboxConsumer inbox =
-        new InboxConsumer(
-            pool,
-            List.of(topic),
-            bootstrap,
-            effectHandler(consumer, poisonFails),
-            new InboxConsumer.Settings(consumer, 3, Duration.ofMillis(50)),
-            null)) {
-      inbox.start();
-      await()
-          .atMost(Duration.ofMinutes(2))
-          .until(() -> inbox.deadLetteredCount() == 2 && inbox.processedCount() == 18);
-      // every event behind the poison one (same tenant, so same partition) was applied
-      for (CloudEvent e : events) {
-        boolean applied = count("effect WHERE event_id = '" + e.id() + "'") == 1;
-        assertThat(applied).as("event %s", e.subject()).isEqualTo(!e.subject().equals("item-4"));
-      }
-      List<ConsumerRecord<String, byte[]>> dead =
-          consume(Topics.deadLetter(topic), 2, Duration.ofMinutes(1));
-      assertThat(dead).hasSize(2);
-      ConsumerRecord<String, byte[]> poison =
-          dead.stream()
-              .filter(r -> r.headers().lastHeader("ce_id") != null)
-              .findFirst()
-              .orElseThrow();
-      assertThat(header(poison, InboxConsumer.DLQ_ATTEMPTS)).isEqualTo("3");
-      assertThat(header(poison, InboxConsumer.DLQ_ERROR)).contains("poison");
-      assertThat(header(poison, InboxConsumer.DLQ_ORIGINAL_TOPIC)).isEqualTo(topic);
-
-      // Once the cause is fixed, the replay applies the event; the garbage goes back to the DLQ.
-      poisonFails.set(false);
-      int replayed =
-          DeadLetterReplayer.replay(bootstrap, Topics.deadLetter(topic), Duration.ofSeconds(60));
-      assertThat(replayed).isEqualTo(2);
-      await()
-          .atMost(Duration.ofMinutes(1))
-          .until(() -> inbox.processedCount() == 19 && inbox.deadLetteredCount() == 3);
-      assertThat(count("effect WHERE event_id = '" + events.get(4).id() + "'")).isEqualTo(1);
-      assertThat(total(consumer)).isEqualTo(19);
     }
   }
 
@@ -262,22 +132,43 @@ class OutboxDeliveryTest {
     }
   }
 
-  // --- helpers ---------------------------------------------------------------------------------
-
-  private static InboxConsumer.Handler effectHandler(String consumer, AtomicBoolean poisonFails) {
-    return (tx, event) -> {
-      if (event.data().path("poison").asBoolean(false) && poisonFails.get()) {
-        return Uni.createFrom().failure(new IllegalStateException("poison event " + event.id()));
+  @Test
+  void aRelayPublishesAnEventAsSoonAsItIsCommittedNotAtItsNextPoll() throws Exception {
+    String topic = "test.wake." + UUID.randomUUID();
+    createTopic(topic);
+    // A poll interval far longer than the wait below: only the insert's notification can wake it.
+    OutboxRelay.Settings settings =
+        new OutboxRelay.Settings("wake", 100, Duration.ofMinutes(10), Duration.ofSeconds(1), true);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (OutboxRelay relay =
+            new OutboxRelay(
+                pool, KafkaSettings.producer(bootstrap, "relay-wake"), settings, meters);
+        KafkaConsumer<String, byte[]> reader =
+            new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, "reader-" + UUID.randomUUID()))) {
+      reader.subscribe(List.of(topic));
+      relay.start();
+      // the relay has made its first (empty) pass and now waits
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> meters.get("copilot.outbox.pending").gauge().value() == 0);
+      for (int round = 0; round < 3; round++) {
+        Set<String> written = writeEvents(topic, 10);
+        Set<String> seen = new HashSet<>();
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () -> {
+                  reader
+                      .poll(Duration.ofMillis(200))
+                      .forEach(r -> seen.add(KafkaCloudEvents.fromRecord(r).id()));
+                  return seen.containsAll(written);
+                });
       }
-      return tx.preparedQuery("INSERT INTO effect (event_id, consumer) VALUES ($1, $2)")
-          .execute(Tuple.of(event.id(), consumer))
-          .flatMap(
-              r ->
-                  tx.preparedQuery("UPDATE effect_total SET n = n + 1 WHERE consumer = $1")
-                      .execute(Tuple.of(consumer)))
-          .replaceWithVoid();
-    };
+      assertThat(meters.get("copilot.outbox.published").counter().count()).isEqualTo(30);
+    }
   }
+
+  // --- helpers ---------------------------------------------------------------------------------
 
   private static CloudEvent event(String tenant, int i, boolean poison) {
     var data = JsonNodeFactory.instance.objectNode().put("n", i).put("poison", poison);
@@ -340,18 +231,6 @@ class OutboxDeliveryTest {
     return records;
   }
 
-  private static void redeliver(List<ConsumerRecord<String, byte[]>> records) throws Exception {
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(KafkaSettings.producer(bootstrap, "redeliver"))) {
-      for (ConsumerRecord<String, byte[]> r : records) {
-        producer.send(
-            new ProducerRecord<>(
-                r.topic(), null, r.key(), r.value(), new RecordHeaders(r.headers().toArray())));
-      }
-      producer.flush();
-    }
-  }
-
   private static void createTopic(String topic) throws Exception {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -360,10 +239,6 @@ class OutboxDeliveryTest {
           .all()
           .get(30, TimeUnit.SECONDS);
     }
-  }
-
-  private static String header(ConsumerRecord<String, byte[]> r, String key) {
-    return new String(r.headers().lastHeader(key).value(), StandardCharsets.UTF_8);
   }
 
   private static void sql(String statement) {
@@ -378,15 +253,5 @@ class OutboxDeliveryTest {
         .iterator()
         .next()
         .getLong("n");
-  }
-
-  private static long total(String consumer) {
-    return pool.preparedQuery("SELECT n FROM effect_total WHERE consumer = $1")
-        .execute(Tuple.of(consumer))
-        .await()
-        .atMost(Duration.ofSeconds(30))
-        .iterator()
-        .next()
-        .getInteger("n");
   }
 }

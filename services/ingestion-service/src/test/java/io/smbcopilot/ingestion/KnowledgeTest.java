@@ -125,7 +125,7 @@ class KnowledgeTest {
   boolean inInbox(String eventId) {
     return db.query(
             "SELECT 1 FROM inbox_event WHERE consumer = $1 AND event_id = $2",
-            io.smbcopilot.ingestion.pipeline.DocumentEventsConsumer.CONSUMER,
+            io.smbcopilot.ingestion.messaging.DocumentEventsConsumer.CONSUMER,
             eventId)
         .iterator()
         .hasNext();

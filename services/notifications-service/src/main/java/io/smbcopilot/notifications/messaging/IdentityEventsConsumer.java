@@ -1,56 +1,38 @@
 package io.smbcopilot.notifications.messaging;
 
 import io.smallrye.mutiny.Uni;
-import io.smbcopilot.events.CloudEvent;
 import io.smbcopilot.events.EventType;
-import io.smbcopilot.events.Topics;
 import io.smbcopilot.events.identity.TenantCreated;
-import io.smbcopilot.outbox.EventConsumer;
-import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.smbcopilot.notifications.service.NotificationService;
+import io.smbcopilot.outbox.EventHandlers;
+import io.smbcopilot.outbox.Inbox;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
-import java.util.UUID;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Identity events, applied exactly once through the inbox: a new tenant's owner gets a welcome
- * notification in the app.
+ * Identity events ({@code copilot.identity.v1}), applied exactly once through the inbox: a new
+ * tenant's owner gets a welcome notification in the app.
  */
 @ApplicationScoped
-public class IdentityEventsConsumer extends EventConsumer {
+public class IdentityEventsConsumer {
+  /** The channel (see application.properties) and this consumer's key in the inbox. */
+  public static final String CHANNEL = "identity-events";
+
   public static final String CONSUMER = "notifications-service.identity";
 
-  @Override
-  protected String name() {
-    return CONSUMER;
+  private final Inbox inbox;
+  private final EventHandlers handlers;
+
+  public IdentityEventsConsumer(Inbox inbox, NotificationService notifications) {
+    this.inbox = inbox;
+    this.handlers =
+        EventHandlers.of(CONSUMER)
+            .on(EventType.TENANT_CREATED, TenantCreated.class, notifications::welcome);
   }
 
-  @Override
-  protected List<String> topics() {
-    return List.of(Topics.IDENTITY);
-  }
-
-  @Override
-  protected Uni<Void> apply(SqlConnection tx, CloudEvent event) {
-    if (!EventType.TENANT_CREATED.typeName().equals(event.type())) {
-      return Uni.createFrom().voidItem();
-    }
-    TenantCreated created = event.dataAs(TenantCreated.class);
-    Tuple row = Tuple.tuple();
-    row.addUUID(UUID.randomUUID())
-        .addUUID(UUID.fromString(created.tenantId()))
-        .addString(created.ownerUserId())
-        .addString("welcome")
-        .addString("Welcome to SMB Copilot, " + created.ownerDisplayName())
-        .addString(
-            created.name()
-                + " is ready. Upload your first documents, invite your team and ask the copilot.")
-        .addString("/documents")
-        .addString(event.id());
-    return tx.preparedQuery(
-            "INSERT INTO notification (id, tenant_id, user_id, kind, title, body, link,"
-                + " source_event_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-        .execute(row)
-        .replaceWithVoid();
+  @Incoming(CHANNEL)
+  Uni<Void> consume(Message<byte[]> message) {
+    return inbox.process(message, handlers);
   }
 }

@@ -1,22 +1,23 @@
 package io.smbcopilot.notifications.rest;
 
-import io.smbcopilot.outbox.Db;
+import io.smallrye.mutiny.Uni;
+import io.smbcopilot.notifications.domain.Notification;
+import io.smbcopilot.notifications.service.NotificationService;
 import io.smbcopilot.problem.Paging;
 import io.smbcopilot.security.Permission;
 import io.smbcopilot.security.PrincipalType;
 import io.smbcopilot.security.RequiresPermission;
 import io.smbcopilot.security.TenantContext;
-import io.vertx.mutiny.sqlclient.Row;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -26,22 +27,27 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @RequiresPermission(Permission.NOTIFICATIONS_READ)
 public class NotificationResource {
-  public record Notification(
+  @Schema(name = "Notification")
+  public record NotificationView(
       UUID id,
       String kind,
       String title,
       String body,
       String link,
       OffsetDateTime createdAt,
-      OffsetDateTime readAt) {}
+      OffsetDateTime readAt) {
+    static NotificationView of(Notification n) {
+      return new NotificationView(n.id, n.kind, n.title, n.body, n.link, n.createdAt, n.readAt);
+    }
+  }
 
-  public record NotificationPage(List<Notification> items, String nextCursor) {}
+  public record NotificationPage(List<NotificationView> items, String nextCursor) {}
 
-  private final Db db;
+  private final NotificationService notifications;
   private final TenantContext context;
 
-  public NotificationResource(Db db, TenantContext context) {
-    this.db = db;
+  public NotificationResource(NotificationService notifications, TenantContext context) {
+    this.notifications = notifications;
     this.context = context;
   }
 
@@ -49,37 +55,25 @@ public class NotificationResource {
   @Operation(summary = "My notifications, newest first")
   @APIResponse(responseCode = "200", description = "a page of notifications")
   @APIResponse(responseCode = "400", description = "a bad limit or cursor")
-  public NotificationPage list(
+  public Uni<NotificationPage> list(
       @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
-    if (context.principalType() != PrincipalType.USER) {
-      return new NotificationPage(List.of(), null);
-    }
     int size = Paging.limit(limit);
     Paging.TimeCursor after = Paging.decodeTime(cursor);
-    List<Notification> items = new ArrayList<>();
-    for (Row row :
-        db.query(
-            "SELECT id, kind, title, body, link, created_at, read_at FROM notification"
-                + " WHERE tenant_id = $1 AND user_id = $2"
-                + " AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4))"
-                + " ORDER BY created_at DESC, id DESC LIMIT $5",
-            context.tenantId(),
-            context.subject(),
-            after == null ? null : after.at(),
-            after == null ? null : after.id(),
-            size)) {
-      items.add(
-          new Notification(
-              row.getUUID("id"),
-              row.getString("kind"),
-              row.getString("title"),
-              row.getString("body"),
-              row.getString("link"),
-              row.getOffsetDateTime("created_at"),
-              row.getOffsetDateTime("read_at")));
+    if (context.principalType() != PrincipalType.USER) {
+      // API keys have no feed of their own.
+      return Uni.createFrom().item(new NotificationPage(List.of(), null));
     }
-    return new NotificationPage(
-        items,
-        Paging.next(items, size, n -> Paging.encode(new Paging.TimeCursor(n.createdAt(), n.id()))));
+    return notifications
+        .feed(context.tenantId(), context.subject(), after, size)
+        .map(
+            found -> {
+              List<NotificationView> items = found.stream().map(NotificationView::of).toList();
+              return new NotificationPage(
+                  items,
+                  Paging.next(
+                      items,
+                      size,
+                      n -> Paging.encode(new Paging.TimeCursor(n.createdAt(), n.id()))));
+            });
   }
 }

@@ -1,0 +1,58 @@
+package io.smbcopilot.outbox;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.smbcopilot.events.CloudEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/** InboxTest's consumer: each item event adds one row to {@code effect} and one to its total. */
+@ApplicationScoped
+public class EffectConsumer {
+  static final String CONSUMER = "inbox-test.effects";
+  static final String TYPE = "io.smbcopilot.test.item.v1";
+
+  /** The test event's data. */
+  public record Item(int n, boolean poison) {}
+
+  /** While true, a poison item's handler fails. */
+  static final AtomicBoolean POISON_FAILS = new AtomicBoolean(true);
+
+  private final Inbox inbox;
+  private final EventHandlers handlers;
+
+  public EffectConsumer(Inbox inbox) {
+    this.inbox = inbox;
+    this.handlers = EventHandlers.of(CONSUMER).on(TYPE, Item.class, this::apply);
+  }
+
+  @Incoming("test-events")
+  Uni<Void> consume(Message<byte[]> message) {
+    return inbox.process(message, handlers);
+  }
+
+  private Uni<Void> apply(Item item, CloudEvent event) {
+    if (item.poison() && POISON_FAILS.get()) {
+      return Uni.createFrom().failure(new IllegalStateException("poison event " + event.id()));
+    }
+    return Panache.getSession()
+        .flatMap(
+            session ->
+                session
+                    .createNativeQuery("INSERT INTO effect (event_id, consumer) VALUES (:id, :c)")
+                    .setParameter("id", event.id())
+                    .setParameter("c", CONSUMER)
+                    .executeUpdate()
+                    .flatMap(
+                        n ->
+                            session
+                                .createNativeQuery(
+                                    "INSERT INTO effect_total VALUES (:c, 1) ON CONFLICT (consumer)"
+                                        + " DO UPDATE SET n = effect_total.n + 1")
+                                .setParameter("c", CONSUMER)
+                                .executeUpdate()))
+        .replaceWithVoid();
+  }
+}

@@ -1,0 +1,53 @@
+package io.smbcopilot.ingestion.messaging;
+
+import io.smallrye.mutiny.Uni;
+import io.smbcopilot.events.CloudEvent;
+import io.smbcopilot.events.EventType;
+import io.smbcopilot.events.documents.DocumentUploaded;
+import io.smbcopilot.ingestion.pipeline.Pipeline;
+import io.smbcopilot.ingestion.repository.IngestJobRepository;
+import io.smbcopilot.outbox.EventHandlers;
+import io.smbcopilot.outbox.Inbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/**
+ * {@code document.uploaded} ({@code copilot.documents.v1}), applied once through the inbox: the
+ * document gets a job in {@code ingest_job} (if it is still queued), and a worker is woken.
+ */
+@ApplicationScoped
+public class DocumentEventsConsumer {
+  /** The channel (see application.properties). */
+  public static final String CHANNEL = "document-events";
+
+  /** This consumer's key in the inbox and its Kafka group. */
+  public static final String CONSUMER = "ingestion-service.pipeline";
+
+  private final Inbox inbox;
+  private final IngestJobRepository jobs;
+  private final Pipeline pipeline;
+  private final EventHandlers handlers;
+
+  public DocumentEventsConsumer(Inbox inbox, IngestJobRepository jobs, Pipeline pipeline) {
+    this.inbox = inbox;
+    this.jobs = jobs;
+    this.pipeline = pipeline;
+    this.handlers =
+        EventHandlers.of(CONSUMER)
+            .on(EventType.DOCUMENT_UPLOADED, DocumentUploaded.class, this::uploaded);
+  }
+
+  @Incoming(CHANNEL)
+  Uni<Void> consume(Message<byte[]> message) {
+    return inbox.process(message, handlers);
+  }
+
+  private Uni<Void> uploaded(DocumentUploaded uploaded, CloudEvent event) {
+    return jobs.enqueue(
+            UUID.fromString(uploaded.tenantId()), UUID.fromString(uploaded.documentId()))
+        .invoke(pipeline::wake)
+        .replaceWithVoid();
+  }
+}

@@ -1,0 +1,58 @@
+package io.smbcopilot.notifications.service;
+
+import io.opentelemetry.instrumentation.annotations.SpanAttribute;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import io.smbcopilot.events.CloudEvent;
+import io.smbcopilot.events.identity.TenantCreated;
+import io.smbcopilot.notifications.domain.Notification;
+import io.smbcopilot.notifications.repository.NotificationRepository;
+import io.smbcopilot.problem.Paging;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+/** The in-app feed: what creates notifications, and reading them. */
+@ApplicationScoped
+public class NotificationService {
+  private final NotificationRepository notifications;
+
+  public NotificationService(NotificationRepository notifications) {
+    this.notifications = notifications;
+  }
+
+  /**
+   * A new tenant's owner is welcomed. Runs in the transaction of the inbox that records the event.
+   */
+  @WithSpan("NotificationService.welcome")
+  public Uni<Void> welcome(TenantCreated created, CloudEvent event) {
+    Notification welcome = new Notification();
+    welcome.id = UUID.randomUUID();
+    welcome.tenantId = UUID.fromString(created.tenantId());
+    welcome.userId = created.ownerUserId();
+    welcome.kind = "welcome";
+    welcome.title = "Welcome to SMB Copilot, " + created.ownerDisplayName();
+    welcome.body =
+        created.name()
+            + " is ready. Upload your first documents, invite your team and ask the copilot.";
+    welcome.link = "/documents";
+    welcome.sourceEventId = event.id();
+    welcome.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    return notifications.persist(welcome).replaceWithVoid();
+  }
+
+  /** One user's feed, newest first. */
+  @WithSession
+  @WithSpan("NotificationService.feed")
+  public Uni<List<Notification>> feed(
+      @SpanAttribute("tenant.id") UUID tenantId,
+      String userId,
+      Paging.TimeCursor after,
+      int limit) {
+    return notifications.feed(tenantId, userId, after, limit);
+  }
+}
