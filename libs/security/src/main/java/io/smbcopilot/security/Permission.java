@@ -8,19 +8,41 @@ import java.util.Optional;
  * the gateway checks a route's permission at the edge and the service checks it again.
  */
 public enum Permission {
-  DOCUMENTS_READ("documents:read"),
-  DOCUMENTS_WRITE("documents:write"),
-  SEARCH("search"),
-  COPILOT_ASK("copilot:ask"),
-  WORKFLOWS_READ("workflows:read"),
-  WORKFLOWS_RUN("workflows:run"),
-  WORKFLOWS_MANAGE("workflows:manage"),
-  NOTIFICATIONS_READ("notifications:read"),
-  WEBHOOKS_MANAGE("webhooks:manage"),
-  MEMBERS_MANAGE("members:manage"),
-  API_KEYS_MANAGE("api-keys:manage"),
-  AUDIT_READ("audit:read"),
-  TENANT_MANAGE("tenant:manage");
+  DOCUMENTS_READ(Names.DOCUMENTS_READ),
+  DOCUMENTS_WRITE(Names.DOCUMENTS_WRITE),
+  SEARCH(Names.SEARCH),
+  COPILOT_ASK(Names.COPILOT_ASK),
+  WORKFLOWS_READ(Names.WORKFLOWS_READ),
+  WORKFLOWS_RUN(Names.WORKFLOWS_RUN),
+  WORKFLOWS_MANAGE(Names.WORKFLOWS_MANAGE),
+  NOTIFICATIONS_READ(Names.NOTIFICATIONS_READ),
+  WEBHOOKS_MANAGE(Names.WEBHOOKS_MANAGE),
+  MEMBERS_MANAGE(Names.MEMBERS_MANAGE),
+  API_KEYS_MANAGE(Names.API_KEYS_MANAGE),
+  AUDIT_READ(Names.AUDIT_READ),
+  TENANT_MANAGE(Names.TENANT_MANAGE);
+
+  /**
+   * The permissions' names as constants, for {@code @PermissionsAllowed(Permission.Names.X)}
+   * (annotation values must be constants).
+   */
+  public static final class Names {
+    public static final String DOCUMENTS_READ = "documents:read";
+    public static final String DOCUMENTS_WRITE = "documents:write";
+    public static final String SEARCH = "search";
+    public static final String COPILOT_ASK = "copilot:ask";
+    public static final String WORKFLOWS_READ = "workflows:read";
+    public static final String WORKFLOWS_RUN = "workflows:run";
+    public static final String WORKFLOWS_MANAGE = "workflows:manage";
+    public static final String NOTIFICATIONS_READ = "notifications:read";
+    public static final String WEBHOOKS_MANAGE = "webhooks:manage";
+    public static final String MEMBERS_MANAGE = "members:manage";
+    public static final String API_KEYS_MANAGE = "api-keys:manage";
+    public static final String AUDIT_READ = "audit:read";
+    public static final String TENANT_MANAGE = "tenant:manage";
+
+    private Names() {}
+  }
 
   private final String value;
 

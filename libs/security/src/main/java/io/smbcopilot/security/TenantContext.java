@@ -1,27 +1,29 @@
 package io.smbcopilot.security;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
 import jakarta.enterprise.context.RequestScoped;
 import java.util.UUID;
 
 /**
- * Who is calling, for the request being handled: filled by {@link InternalAuthFilter} from the
- * verified internal token. The tenant id comes from here and nowhere else.
+ * Who is calling, for the request being handled: the internal token that Quarkus Security verified
+ * for it ({@link InternalTokenIdentityProvider}). The tenant id comes from here and nowhere else.
  */
 @RequestScoped
 public class TenantContext {
-  private InternalToken token;
+  private final SecurityIdentity identity;
 
-  void set(InternalToken token) {
-    this.token = token;
+  public TenantContext(SecurityIdentity identity) {
+    this.identity = identity;
   }
 
   public boolean present() {
-    return token != null;
+    return identity.getAttribute(InternalTokenIdentityProvider.TOKEN_ATTRIBUTE) != null;
   }
 
   public InternalToken token() {
+    InternalToken token = identity.getAttribute(InternalTokenIdentityProvider.TOKEN_ATTRIBUTE);
     if (token == null) {
       throw new ProblemException(ProblemType.UNAUTHORIZED, "no verified internal token");
     }
@@ -46,7 +48,7 @@ public class TenantContext {
   }
 
   public boolean has(Permission permission) {
-    return token != null && token.has(permission);
+    return present() && token().has(permission);
   }
 
   /** 403 problem unless the caller has the permission. */

@@ -1,9 +1,9 @@
 package io.smbcopilot.auth.rest;
 
+import io.quarkus.security.PermissionsAllowed;
 import io.smbcopilot.auth.service.Actor;
 import io.smbcopilot.auth.service.ApiKeyService;
 import io.smbcopilot.security.Permission;
-import io.smbcopilot.security.RequiresPermission;
 import io.smbcopilot.security.TenantContext;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -31,7 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "identity")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
-@RequiresPermission(Permission.API_KEYS_MANAGE)
+@PermissionsAllowed(Permission.Names.API_KEYS_MANAGE)
 public class ApiKeyResource {
   public record CreateKey(
       @NotBlank @Size(max = 100) String name,

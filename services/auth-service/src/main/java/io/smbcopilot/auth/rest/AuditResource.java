@@ -1,10 +1,10 @@
 package io.smbcopilot.auth.rest;
 
+import io.quarkus.security.PermissionsAllowed;
 import io.smbcopilot.auth.service.AuditService;
 import io.smbcopilot.problem.Paging;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.security.Permission;
-import io.smbcopilot.security.RequiresPermission;
 import io.smbcopilot.security.TenantContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -21,7 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/audit-events")
 @Tag(name = "identity")
 @Produces(MediaType.APPLICATION_JSON)
-@RequiresPermission(Permission.AUDIT_READ)
+@PermissionsAllowed(Permission.Names.AUDIT_READ)
 public class AuditResource {
   private final AuditService audit;
   private final TenantContext context;

@@ -4,7 +4,8 @@ import io.smbcopilot.auth.service.ApiKeyService;
 import io.smbcopilot.auth.service.PrincipalService;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
-import io.smbcopilot.security.ServiceOnly;
+import io.smbcopilot.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -28,7 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "internal")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
-@ServiceOnly
+@RolesAllowed(Roles.SERVICE)
 public class InternalResource {
   public record VerifyKey(@NotBlank @Size(max = 200) String key) {}
 

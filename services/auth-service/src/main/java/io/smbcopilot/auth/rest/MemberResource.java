@@ -1,10 +1,10 @@
 package io.smbcopilot.auth.rest;
 
+import io.quarkus.security.PermissionsAllowed;
 import io.smbcopilot.auth.service.Actor;
 import io.smbcopilot.auth.service.MemberService;
 import io.smbcopilot.problem.Paging;
 import io.smbcopilot.security.Permission;
-import io.smbcopilot.security.RequiresPermission;
 import io.smbcopilot.security.TenantContext;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
@@ -34,7 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "identity")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
-@RequiresPermission(Permission.MEMBERS_MANAGE)
+@PermissionsAllowed(Permission.Names.MEMBERS_MANAGE)
 public class MemberResource {
   public record InviteRequest(
       @NotBlank @Email @Size(max = 254) String email, @NotBlank @Size(max = 40) String role) {}

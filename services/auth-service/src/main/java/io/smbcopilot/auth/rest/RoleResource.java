@@ -1,9 +1,9 @@
 package io.smbcopilot.auth.rest;
 
+import io.quarkus.security.PermissionsAllowed;
 import io.smbcopilot.auth.service.Actor;
 import io.smbcopilot.auth.service.RoleService;
 import io.smbcopilot.security.Permission;
-import io.smbcopilot.security.RequiresPermission;
 import io.smbcopilot.security.TenantContext;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -30,7 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "identity")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
-@RequiresPermission(Permission.MEMBERS_MANAGE)
+@PermissionsAllowed(Permission.Names.MEMBERS_MANAGE)
 public class RoleResource {
   public record RoleRequest(
       @Size(max = 40) String name,

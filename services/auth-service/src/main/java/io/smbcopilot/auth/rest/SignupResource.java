@@ -2,8 +2,8 @@ package io.smbcopilot.auth.rest;
 
 import io.smbcopilot.auth.service.AccountService;
 import io.smbcopilot.auth.service.Actor;
-import io.smbcopilot.security.AllowAnonymous;
 import io.smbcopilot.security.TenantContext;
+import jakarta.annotation.security.PermitAll;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -26,7 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "identity")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
-@AllowAnonymous
+@PermitAll
 public class SignupResource {
   public record SignupRequest(
       @NotBlank @Size(max = 100) String tenantName,

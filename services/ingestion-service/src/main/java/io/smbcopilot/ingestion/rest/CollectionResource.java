@@ -1,9 +1,9 @@
 package io.smbcopilot.ingestion.rest;
 
+import io.quarkus.security.PermissionsAllowed;
 import io.smbcopilot.ingestion.service.Caller;
 import io.smbcopilot.ingestion.service.CollectionService;
 import io.smbcopilot.security.Permission;
-import io.smbcopilot.security.RequiresPermission;
 import io.smbcopilot.security.TenantContext;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -55,7 +55,7 @@ public class CollectionResource {
   }
 
   @GET
-  @RequiresPermission(Permission.DOCUMENTS_READ)
+  @PermissionsAllowed(Permission.Names.DOCUMENTS_READ)
   @Operation(summary = "The collections you may read (a tenant starts with general)")
   @APIResponse(responseCode = "200", description = "the collections")
   public List<CollectionService.Collection> list() {
@@ -64,7 +64,7 @@ public class CollectionResource {
 
   @GET
   @Path("/{idOrName}")
-  @RequiresPermission(Permission.DOCUMENTS_READ)
+  @PermissionsAllowed(Permission.Names.DOCUMENTS_READ)
   @Operation(summary = "One collection, by id or name")
   @APIResponse(responseCode = "200", description = "the collection")
   @APIResponse(responseCode = "404", description = "no such collection you may read")
@@ -73,7 +73,7 @@ public class CollectionResource {
   }
 
   @POST
-  @RequiresPermission(Permission.DOCUMENTS_WRITE)
+  @PermissionsAllowed(Permission.Names.DOCUMENTS_WRITE)
   @Operation(
       summary = "Create a collection, optionally restricted to some roles or users",
       description =
@@ -97,7 +97,7 @@ public class CollectionResource {
 
   @PATCH
   @Path("/{idOrName}")
-  @RequiresPermission(Permission.DOCUMENTS_WRITE)
+  @PermissionsAllowed(Permission.Names.DOCUMENTS_WRITE)
   @Operation(
       summary = "Change a collection's description or who may read and write it",
       description = "Owners and admins only. Search applies the new access at once.")
@@ -118,7 +118,7 @@ public class CollectionResource {
 
   @DELETE
   @Path("/{idOrName}")
-  @RequiresPermission(Permission.DOCUMENTS_WRITE)
+  @PermissionsAllowed(Permission.Names.DOCUMENTS_WRITE)
   @Operation(
       summary = "Delete a collection with its documents, chunks and vectors",
       description = "Owners and admins only; general cannot be deleted.")

@@ -1,11 +1,11 @@
 package io.smbcopilot.ingestion.rest;
 
+import io.quarkus.security.PermissionsAllowed;
 import io.smbcopilot.ingestion.service.Caller;
 import io.smbcopilot.ingestion.service.DocumentService;
 import io.smbcopilot.problem.Paging;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.security.Permission;
-import io.smbcopilot.security.RequiresPermission;
 import io.smbcopilot.security.TenantContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -47,7 +47,7 @@ public class DocumentResource {
 
   @POST
   @Consumes(MediaType.MULTIPART_FORM_DATA)
-  @RequiresPermission(Permission.DOCUMENTS_WRITE)
+  @PermissionsAllowed(Permission.Names.DOCUMENTS_WRITE)
   @Operation(
       summary = "Upload a document (multipart: file, optional title, collection, tags)",
       description =
@@ -84,7 +84,7 @@ public class DocumentResource {
   }
 
   @GET
-  @RequiresPermission(Permission.DOCUMENTS_READ)
+  @PermissionsAllowed(Permission.Names.DOCUMENTS_READ)
   @Operation(
       summary = "Documents you may read, newest first (collection, status, tag, limit, cursor)")
   @APIResponse(responseCode = "200", description = "a page of documents")
@@ -110,7 +110,7 @@ public class DocumentResource {
 
   @GET
   @Path("/{id}")
-  @RequiresPermission(Permission.DOCUMENTS_READ)
+  @PermissionsAllowed(Permission.Names.DOCUMENTS_READ)
   @Operation(summary = "One document: status, progress, pages, error")
   @APIResponse(responseCode = "200", description = "the document")
   @APIResponse(responseCode = "404", description = "no such document you may read")
@@ -121,7 +121,7 @@ public class DocumentResource {
   @GET
   @Path("/{id}/content")
   @Produces(MediaType.WILDCARD)
-  @RequiresPermission(Permission.DOCUMENTS_READ)
+  @PermissionsAllowed(Permission.Names.DOCUMENTS_READ)
   @Operation(summary = "The original file, with its name and type")
   @APIResponse(responseCode = "200", description = "the bytes as uploaded")
   @APIResponse(responseCode = "404", description = "no such document you may read")
@@ -141,7 +141,7 @@ public class DocumentResource {
 
   @POST
   @Path("/{id}/reindex")
-  @RequiresPermission(Permission.DOCUMENTS_WRITE)
+  @PermissionsAllowed(Permission.Names.DOCUMENTS_WRITE)
   @Operation(summary = "Parse, chunk, embed and index the document again")
   @APIResponse(responseCode = "202", description = "queued again")
   @APIResponse(responseCode = "403", description = "you may not change its collection")
@@ -153,7 +153,7 @@ public class DocumentResource {
 
   @DELETE
   @Path("/{id}")
-  @RequiresPermission(Permission.DOCUMENTS_WRITE)
+  @PermissionsAllowed(Permission.Names.DOCUMENTS_WRITE)
   @Operation(summary = "Delete a document: its original, chunks and vectors")
   @APIResponse(responseCode = "204", description = "deleted")
   @APIResponse(responseCode = "404", description = "no such document you may read")

@@ -1,9 +1,9 @@
 package io.smbcopilot.ingestion.rest;
 
+import io.quarkus.security.PermissionsAllowed;
 import io.smbcopilot.ingestion.service.Caller;
 import io.smbcopilot.ingestion.service.SearchService;
 import io.smbcopilot.security.Permission;
-import io.smbcopilot.security.RequiresPermission;
 import io.smbcopilot.security.TenantContext;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -57,7 +57,7 @@ public class SearchResource {
   }
 
   @POST
-  @RequiresPermission(Permission.SEARCH)
+  @PermissionsAllowed(Permission.Names.SEARCH)
   @Operation(
       summary = "Search the documents you may read",
       description =

@@ -1,12 +1,12 @@
 package io.smbcopilot.notifications.rest;
 
+import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.notifications.domain.Notification;
 import io.smbcopilot.notifications.service.NotificationService;
 import io.smbcopilot.problem.Paging;
 import io.smbcopilot.security.Permission;
 import io.smbcopilot.security.PrincipalType;
-import io.smbcopilot.security.RequiresPermission;
 import io.smbcopilot.security.TenantContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -25,7 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/notifications")
 @Tag(name = "notifications")
 @Produces(MediaType.APPLICATION_JSON)
-@RequiresPermission(Permission.NOTIFICATIONS_READ)
+@PermissionsAllowed(Permission.Names.NOTIFICATIONS_READ)
 public class NotificationResource {
   @Schema(name = "Notification")
   public record NotificationView(
