@@ -2,6 +2,8 @@ package io.smbcopilot.outbox;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
@@ -72,7 +74,11 @@ public class Inbox {
     running = false;
   }
 
-  /** Applies the record's event once with the consumer's handlers, then acks or nacks it. */
+  /**
+   * Applies the record's event once with the consumer's handlers, then acks or nacks it. Its span
+   * continues the producer's trace (the record's {@code traceparent}) and carries the tenant id.
+   */
+  @WithSpan("Inbox.process")
   public Uni<Void> process(Message<byte[]> message, EventHandlers handlers) {
     CloudEvent event;
     try {
@@ -83,6 +89,7 @@ public class Inbox {
     if (!handlers.handles(event)) {
       return Uni.createFrom().completionStage(message::ack);
     }
+    Span.current().setAttribute("tenant.id", event.tenantId());
     Context context = Vertx.currentContext();
     return attempt(event, handlers, 1, context)
         .onItemOrFailure()

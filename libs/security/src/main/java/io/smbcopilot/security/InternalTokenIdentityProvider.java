@@ -1,5 +1,6 @@
 package io.smbcopilot.security;
 
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
@@ -23,6 +24,9 @@ public class InternalTokenIdentityProvider implements IdentityProvider<InternalT
 
   /** The identity's attribute that holds the verified {@link InternalToken}. */
   public static final String TOKEN_ATTRIBUTE = "io.smbcopilot.internal-token";
+
+  /** The span attribute that carries the tenant id. */
+  public static final String TENANT_SPAN_ATTRIBUTE = "tenant.id";
 
   private final InternalTokenVerifier verifier;
 
@@ -58,6 +62,10 @@ public class InternalTokenIdentityProvider implements IdentityProvider<InternalT
     } catch (TokenRejectedException e) {
       LOG.debugf("internal token rejected: %s", e.getMessage());
       throw new AuthenticationFailedException("internal token rejected: " + e.getMessage());
+    }
+    if (token.tenantId() != null) {
+      // the request's span says whose it is (a span attribute, never a metric label)
+      Span.current().setAttribute(TENANT_SPAN_ATTRIBUTE, token.tenantId());
     }
     QuarkusSecurityIdentity.Builder identity =
         QuarkusSecurityIdentity.builder()
