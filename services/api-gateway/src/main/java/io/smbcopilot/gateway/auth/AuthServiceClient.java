@@ -2,7 +2,9 @@ package io.smbcopilot.gateway.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.smbcopilot.gateway.config.GatewayConfig;
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
+import io.smallrye.mutiny.Uni;
 import io.smbcopilot.security.InternalToken;
 import io.smbcopilot.security.PrincipalType;
 import io.vertx.core.Future;
@@ -13,39 +15,46 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Asks auth-service who a user is (tenant, plan, roles, permissions) and whether an API key is
- * valid. Answers are reused for a few seconds (configurable); concurrent questions about the same
- * subject share one call.
+ * valid. Answers are reused for a few seconds ({@code copilot.gateway.principal-cache-ttl}, {@code
+ * api-key-cache-ttl}) from two size-bounded Caffeine caches of quarkus-cache ({@value #USERS},
+ * {@value #API_KEYS}); concurrent questions about the same subject share one call, and a failed
+ * call is not remembered.
  */
 @ApplicationScoped
 public class AuthServiceClient {
-  private static final int MAX_ENTRIES = 50_000;
+  /** The cache of users' principals. */
+  public static final String USERS = "gateway-principals";
 
-  private record Entry(Future<Optional<Principal>> answer, long expiresAtNanos) {}
+  /** The cache of API keys' principals. */
+  public static final String API_KEYS = "gateway-api-keys";
 
   private final HttpClient http;
   private final URI base;
   private final SigningKeys keys;
   private final ObjectMapper json;
-  private final long principalTtl;
-  private final long keyTtl;
-  private final Map<String, Entry> users = new ConcurrentHashMap<>();
-  private final Map<String, Entry> apiKeys = new ConcurrentHashMap<>();
+
+  @Inject
+  @CacheName(USERS)
+  Cache users;
+
+  @Inject
+  @CacheName(API_KEYS)
+  Cache apiKeys;
 
   public AuthServiceClient(
       Vertx vertx,
       SigningKeys keys,
       ObjectMapper json,
-      GatewayConfig config,
       @ConfigProperty(
               name = "copilot.services.auth-service.url",
               defaultValue = "http://localhost:8081")
@@ -57,8 +66,6 @@ public class AuthServiceClient {
             new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
     this.keys = keys;
     this.json = json;
-    this.principalTtl = config.principalCacheTtl().toNanos();
-    this.keyTtl = config.apiKeyCacheTtl().toNanos();
   }
 
   /** The user's principal; empty when they belong to no tenant. */
@@ -66,7 +73,6 @@ public class AuthServiceClient {
     return cached(
         users,
         userId,
-        principalTtl,
         () ->
             call(HttpMethod.GET, "/internal/v1/principals/users/" + userId, null)
                 .map(body -> body.map(this::userPrincipal)));
@@ -78,30 +84,17 @@ public class AuthServiceClient {
     return cached(
         apiKeys,
         key,
-        keyTtl,
         () ->
             call(HttpMethod.POST, "/internal/v1/api-keys/verify", request)
                 .map(body -> body.map(this::keyPrincipal)));
   }
 
-  private Future<Optional<Principal>> cached(
-      Map<String, Entry> cache,
-      String key,
-      long ttl,
-      java.util.function.Supplier<Future<Optional<Principal>>> load) {
-    long now = System.nanoTime();
-    Entry entry = cache.get(key);
-    if (entry != null && now < entry.expiresAtNanos()) {
-      return entry.answer();
-    }
-    if (cache.size() >= MAX_ENTRIES) {
-      cache.clear();
-    }
-    Future<Optional<Principal>> answer = load.get();
-    Entry fresh = new Entry(answer, now + ttl);
-    cache.put(key, fresh);
-    answer.onFailure(e -> cache.remove(key, fresh));
-    return answer;
+  private static Future<Optional<Principal>> cached(
+      Cache cache, String key, Supplier<Future<Optional<Principal>>> load) {
+    Uni<Optional<Principal>> answer =
+        cache.getAsync(
+            key, k -> Uni.createFrom().completionStage(() -> load.get().toCompletionStage()));
+    return Future.fromCompletionStage(answer.subscribeAsCompletionStage());
   }
 
   /** The body of a 200, empty for 401/404, a failure for anything else. */

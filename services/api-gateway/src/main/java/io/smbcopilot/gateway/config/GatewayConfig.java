@@ -38,6 +38,10 @@ public interface GatewayConfig {
   @WithDefault("3s")
   Duration apiKeyCacheTtl();
 
+  /** Most principals each of the two caches holds (the least recently used go first). */
+  @WithDefault("50000")
+  int principalCacheSize();
+
   /** Timeout of a route that sets none. */
   @WithDefault("30s")
   Duration defaultTimeout();
@@ -63,7 +67,10 @@ public interface GatewayConfig {
   RateLimit rateLimit();
 
   interface CircuitBreaker {
-    /** Consecutive failures (unreachable, timeout, 502/503/504) that open an upstream's breaker. */
+    /**
+     * Requests in a row that failed (unreachable, timeout, 502/503/504; a retried request counts
+     * once) that open an upstream's breaker.
+     */
     @WithDefault("5")
     int failureThreshold();
 
