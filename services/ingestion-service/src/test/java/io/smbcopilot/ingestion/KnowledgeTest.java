@@ -2,6 +2,7 @@ package io.smbcopilot.ingestion;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.ResourceArg;
@@ -84,19 +85,25 @@ class KnowledgeTest {
   }
 
   /** Waits until the document is indexed or failed; answers its last state. */
-  static JsonPath settle(String auth, String id, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonPath doc = document(auth, id);
+  static JsonPath settle(String auth, String id, Duration timeout) {
     Set<String> seen = new java.util.LinkedHashSet<>();
-    while (System.nanoTime() < deadline) {
-      doc = document(auth, id);
-      seen.add(doc.getString("status"));
-      if (Set.of("indexed", "failed").contains(doc.getString("status"))) {
-        return doc;
-      }
-      Thread.sleep(100);
+    java.util.concurrent.atomic.AtomicReference<JsonPath> last =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    try {
+      await()
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                JsonPath doc = document(auth, id);
+                last.set(doc);
+                seen.add(doc.getString("status"));
+                return Set.of("indexed", "failed").contains(doc.getString("status"));
+              });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(id + " did not finish in " + timeout + "; states seen " + seen, e);
     }
-    throw new AssertionError(id + " did not finish in " + timeout + "; states seen " + seen);
+    return last.get();
   }
 
   static JsonPath search(String auth, String body, int status) {
@@ -448,13 +455,17 @@ class KnowledgeTest {
     }
     String indexedAt = document(owner, id).getString("updatedAt");
     // wait until the pipeline's consumer has taken the copy (its id is in the inbox) ...
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!inInbox(copy.id())) {
-      assertThat(System.nanoTime()).as("the copy reaches the consumer").isLessThan(deadline);
-      Thread.sleep(100);
-    }
-    Thread.sleep(1000);
+    await()
+        .alias("the copy reaches the consumer")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> inInbox(copy.id()));
     // ... and neither event started the document again: not touched since it was indexed
+    await()
+        .alias("the document stays as it was indexed")
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> indexedAt.equals(document(owner, id).getString("updatedAt")));
     assertThat(document(owner, id).getString("updatedAt")).isEqualTo(indexedAt);
     assertThat(document(owner, id).getString("status")).isEqualTo("indexed");
     assertThat(index.count(tenant, uuid)).isEqualTo(total);
@@ -481,18 +492,26 @@ class KnowledgeTest {
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, "knowledge-" + UUID.randomUUID()))) {
       consumer.subscribe(List.of(Topics.DOCUMENTS));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-          CloudEvent event = KafkaCloudEvents.fromRecord(record);
-          if (type.typeName().equals(event.type())
-              && ("document/" + documentId).equals(event.subject())) {
-            return event;
-          }
-        }
-      }
+      java.util.concurrent.atomic.AtomicReference<CloudEvent> found =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      await()
+          .alias("a " + type.typeName() + " event for " + documentId)
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ZERO)
+          .until(
+              () -> {
+                for (ConsumerRecord<String, byte[]> record :
+                    consumer.poll(Duration.ofMillis(500))) {
+                  CloudEvent event = KafkaCloudEvents.fromRecord(record);
+                  if (type.typeName().equals(event.type())
+                      && ("document/" + documentId).equals(event.subject())) {
+                    found.set(event);
+                  }
+                }
+                return found.get() != null;
+              });
+      return found.get();
     }
-    throw new AssertionError("no " + type.typeName() + " event for " + documentId);
   }
 
   @Test

@@ -73,18 +73,16 @@ final class Edge {
     gateway2 = all.get("app.api-gateway-2.url");
     keycloak = all.get("keycloak.url");
     // Another module may have restarted PostgreSQL under Keycloak: wait until it signs in again.
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (true) {
-      try {
-        adminToken();
-        break;
-      } catch (Exception e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(1000);
-      }
-    }
+    org.awaitility.Awaitility.await()
+        .alias("Keycloak signs the admin in")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              adminToken();
+              return true;
+            });
   }
 
   static synchronized Edge get() throws Exception {

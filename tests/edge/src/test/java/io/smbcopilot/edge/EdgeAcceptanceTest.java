@@ -310,7 +310,20 @@ class EdgeAcceptanceTest {
             "admin", edge.invite(owner, "admin"),
             "member", edge.invite(owner, "member"),
             "viewer", edge.invite(owner, "viewer"));
-    Thread.sleep(3500); // the plan change reaches the gateway's principal cache
+    // the plan change reaches the gateway's principal cache: the business plan's burst shows
+    await()
+        .alias("every user's principal carries the business plan")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                users.values().stream()
+                    .allMatch(
+                        u ->
+                            "1000"
+                                .equals(
+                                    edge.call("GET", "/api/v1/me", u.token(), null)
+                                        .header("RateLimit-Limit"))));
     List<String> wrong = new ArrayList<>();
     int checked = 0;
     for (Rule rule : POLICY) {

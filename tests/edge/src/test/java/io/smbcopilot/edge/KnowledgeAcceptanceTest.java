@@ -1,6 +1,7 @@
 package io.smbcopilot.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
@@ -85,15 +87,20 @@ class KnowledgeAcceptanceTest {
     String id = uploaded.json().get("id").asText();
 
     // wait until some batches are saved, then kill the service without warning
-    JsonNode doc = null;
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline) {
-      doc = edge.call("GET", "/api/v1/documents/" + id, owner.token(), null).json();
-      if ("embedding".equals(doc.get("status").asText()) && doc.get("chunksDone").asInt() >= 64) {
-        break;
-      }
-      Thread.sleep(50);
-    }
+    AtomicReference<JsonNode> seen = new AtomicReference<>();
+    await()
+        .alias("64 chunks embedded")
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              JsonNode now =
+                  edge.call("GET", "/api/v1/documents/" + id, owner.token(), null).json();
+              seen.set(now);
+              return "embedding".equals(now.get("status").asText())
+                  && now.get("chunksDone").asInt() >= 64;
+            });
+    JsonNode doc = seen.get();
     assertThat(doc.get("status").asText()).isEqualTo("embedding");
     int total = doc.get("chunksTotal").asInt();
     long pid = Long.parseLong(edge.stack.status().get("app.ingestion-service.pid"));
@@ -117,14 +124,18 @@ class KnowledgeAcceptanceTest {
     long restarted = System.nanoTime();
     Map<String, String> state = edge.stack.startApps();
     assertThat(Long.parseLong(state.get("app.ingestion-service.pid"))).isNotEqualTo(pid);
-    deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-    while (System.nanoTime() < deadline) {
-      doc = edge.call("GET", "/api/v1/documents/" + id, owner.token(), null).json();
-      if (!"embedding".equals(doc.get("status").asText())) {
-        break;
-      }
-      Thread.sleep(200);
-    }
+    await()
+        .alias("the document leaves embedding after the restart")
+        .atMost(Duration.ofSeconds(180))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              JsonNode now =
+                  edge.call("GET", "/api/v1/documents/" + id, owner.token(), null).json();
+              seen.set(now);
+              return !"embedding".equals(now.get("status").asText());
+            });
+    doc = seen.get();
     assertThat(doc.get("status").asText()).isEqualTo("indexed");
     assertThat(doc.get("chunksDone").asInt()).isEqualTo(total);
     assertThat(doc.get("chunksTotal").asInt()).isEqualTo(total);
@@ -221,19 +232,19 @@ class KnowledgeAcceptanceTest {
     Process process = builder.start();
     String base = "http://127.0.0.1:" + port;
     try {
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (true) {
-        assertThat(process.isAlive()).as("the 64 MB instance started").isTrue();
-        try {
-          if (Edge.send("GET", base + "/q/health/ready", null).status() == 200) {
-            break;
-          }
-        } catch (AssertionError notYet) {
-          // not listening yet
-        }
-        assertThat(System.nanoTime()).as("ready within 60 s").isLessThan(deadline);
-        Thread.sleep(250);
-      }
+      await()
+          .alias("the 64 MB instance ready within 60 s")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () -> {
+                assertThat(process.isAlive()).as("the 64 MB instance started").isTrue();
+                try {
+                  return Edge.send("GET", base + "/q/health/ready", null).status() == 200;
+                } catch (AssertionError notYet) {
+                  return false; // not listening yet
+                }
+              });
       String token =
           edge.registeredSigner()
               .sign(
