@@ -2,6 +2,7 @@ package io.smbcopilot.auth.rest;
 
 import io.quarkus.security.PermissionsAllowed;
 import io.smbcopilot.auth.service.AuditService;
+import io.smbcopilot.problem.Page;
 import io.smbcopilot.problem.Paging;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.security.Permission;
@@ -63,7 +64,7 @@ public class AuditResource {
             blank(action),
             seq,
             size);
-    return new Page<>(items, Paging.next(items, size, e -> Paging.encode(Long.toString(e.seq()))));
+    return Page.of(items, size, e -> Paging.encode(Long.toString(e.seq())));
   }
 
   private static String blank(String value) {

@@ -3,6 +3,7 @@ package io.smbcopilot.auth.rest;
 import io.quarkus.security.PermissionsAllowed;
 import io.smbcopilot.auth.service.Actor;
 import io.smbcopilot.auth.service.MemberService;
+import io.smbcopilot.problem.Page;
 import io.smbcopilot.problem.Paging;
 import io.smbcopilot.security.Permission;
 import io.smbcopilot.security.TenantContext;
@@ -61,7 +62,7 @@ public class MemberResource {
     int size = Paging.limit(limit);
     List<MemberService.Member> items =
         members.list(context.tenantId(), size, Paging.decode(cursor));
-    return new Page<>(items, Paging.next(items, size, m -> Paging.encode(m.userId())));
+    return Page.of(items, size, m -> Paging.encode(m.userId()));
   }
 
   @GET

@@ -3,6 +3,7 @@ package io.smbcopilot.ingestion.rest;
 import io.quarkus.security.PermissionsAllowed;
 import io.smbcopilot.ingestion.service.Caller;
 import io.smbcopilot.ingestion.service.DocumentService;
+import io.smbcopilot.problem.Page;
 import io.smbcopilot.problem.Paging;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.security.Permission;
@@ -35,8 +36,6 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Tag(name = "knowledge")
 @Produces(MediaType.APPLICATION_JSON)
 public class DocumentResource {
-  public record DocumentPage(List<DocumentService.Document> items, String nextCursor) {}
-
   private final DocumentService documents;
   private final TenantContext context;
 
@@ -88,7 +87,7 @@ public class DocumentResource {
   @Operation(
       summary = "Documents you may read, newest first (collection, status, tag, limit, cursor)")
   @APIResponse(responseCode = "200", description = "a page of documents")
-  public DocumentPage list(
+  public Page<DocumentService.Document> list(
       @QueryParam("collection") String collection,
       @QueryParam("status") String status,
       @QueryParam("tag") String tag,
@@ -103,9 +102,7 @@ public class DocumentResource {
             tag == null || tag.isBlank() ? null : tag,
             Paging.decodeTime(cursor),
             size);
-    return new DocumentPage(
-        items,
-        Paging.next(items, size, d -> Paging.encode(new Paging.TimeCursor(d.createdAt(), d.id()))));
+    return Page.of(items, size, d -> Paging.encode(new Paging.TimeCursor(d.createdAt(), d.id())));
   }
 
   @GET

@@ -4,6 +4,7 @@ import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.notifications.domain.Notification;
 import io.smbcopilot.notifications.service.NotificationService;
+import io.smbcopilot.problem.Page;
 import io.smbcopilot.problem.Paging;
 import io.smbcopilot.security.Permission;
 import io.smbcopilot.security.PrincipalType;
@@ -41,8 +42,6 @@ public class NotificationResource {
     }
   }
 
-  public record NotificationPage(List<NotificationView> items, String nextCursor) {}
-
   private final NotificationService notifications;
   private final TenantContext context;
 
@@ -55,25 +54,21 @@ public class NotificationResource {
   @Operation(summary = "My notifications, newest first")
   @APIResponse(responseCode = "200", description = "a page of notifications")
   @APIResponse(responseCode = "400", description = "a bad limit or cursor")
-  public Uni<NotificationPage> list(
+  public Uni<Page<NotificationView>> list(
       @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
     int size = Paging.limit(limit);
     Paging.TimeCursor after = Paging.decodeTime(cursor);
     if (context.principalType() != PrincipalType.USER) {
       // API keys have no feed of their own.
-      return Uni.createFrom().item(new NotificationPage(List.of(), null));
+      return Uni.createFrom().item(new Page<>(List.of(), null));
     }
     return notifications
         .feed(context.tenantId(), context.subject(), after, size)
         .map(
             found -> {
               List<NotificationView> items = found.stream().map(NotificationView::of).toList();
-              return new NotificationPage(
-                  items,
-                  Paging.next(
-                      items,
-                      size,
-                      n -> Paging.encode(new Paging.TimeCursor(n.createdAt(), n.id()))));
+              return Page.of(
+                  items, size, n -> Paging.encode(new Paging.TimeCursor(n.createdAt(), n.id())));
             });
   }
 }
