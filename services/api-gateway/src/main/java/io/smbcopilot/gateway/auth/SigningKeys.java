@@ -3,12 +3,10 @@ package io.smbcopilot.gateway.auth;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smbcopilot.gateway.config.GatewayConfig;
+import io.smbcopilot.gateway.repository.SigningKeyRepository;
 import io.smbcopilot.security.InternalToken;
 import io.smbcopilot.security.InternalTokenSigner;
 import io.vertx.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -27,15 +25,15 @@ public class SigningKeys {
   private static final Logger LOG = Logger.getLogger(SigningKeys.class);
   private static final long JWKS_CACHE_NANOS = Duration.ofSeconds(1).toNanos();
 
-  private final Pool pool;
+  private final SigningKeyRepository keys;
   private final Vertx vertx;
   private final InternalTokenSigner signer;
   private volatile boolean registered;
   private volatile String jwks;
   private volatile long jwksAt;
 
-  public SigningKeys(Pool pool, Vertx vertx, GatewayConfig config) {
-    this.pool = pool;
+  public SigningKeys(SigningKeyRepository keys, Vertx vertx, GatewayConfig config) {
+    this.keys = keys;
     this.vertx = vertx;
     this.signer = new InternalTokenSigner((int) config.internalTokenLifetime().toSeconds());
   }
@@ -61,16 +59,9 @@ public class SigningKeys {
 
   private void register() {
     try {
-      pool.preparedQuery(
-              "INSERT INTO signing_key (kid, algorithm, public_jwk) VALUES ($1, $2, $3::text::jsonb)"
-                  + " ON CONFLICT (kid) DO NOTHING")
-          .execute(Tuple.of(signer.keyId(), InternalToken.ALGORITHM, signer.publicJwk()))
+      keys.register(signer.keyId(), InternalToken.ALGORITHM, signer.publicJwk())
           .await()
-          .atMost(Duration.ofSeconds(10));
-      pool.query("DELETE FROM signing_key WHERE retired_at < now() - interval '1 day'")
-          .execute()
-          .await()
-          .atMost(Duration.ofSeconds(10));
+          .atMost(Duration.ofSeconds(20));
       registered = true;
       jwks = null;
       LOG.infof("internal-token key %s registered", signer.keyId());
@@ -81,10 +72,7 @@ public class SigningKeys {
 
   void onStop(@Observes ShutdownEvent event) {
     try {
-      pool.preparedQuery("UPDATE signing_key SET retired_at = now() WHERE kid = $1")
-          .execute(Tuple.of(signer.keyId()))
-          .await()
-          .atMost(Duration.ofSeconds(5));
+      keys.retire(signer.keyId()).await().atMost(Duration.ofSeconds(5));
     } catch (RuntimeException e) {
       LOG.warnf("could not retire key %s: %s", signer.keyId(), e.toString());
     }
@@ -103,18 +91,13 @@ public class SigningKeys {
     if (cached != null && System.nanoTime() - jwksAt < JWKS_CACHE_NANOS) {
       return io.smallrye.mutiny.Uni.createFrom().item(cached);
     }
-    return pool.preparedQuery(
-            "SELECT public_jwk::text AS jwk FROM signing_key WHERE kid <> $1"
-                + " AND (retired_at IS NULL OR retired_at > now() - interval '10 minutes')")
-        .execute(Tuple.of(signer.keyId()))
+    return keys.othersThan(signer.keyId())
         .map(
-            rows -> {
-              Set<String> keys = new LinkedHashSet<>();
-              keys.add(signer.publicJwk());
-              for (Row row : rows) {
-                keys.add(row.getString("jwk"));
-              }
-              String value = "{\"keys\":[" + String.join(",", keys) + "]}";
+            others -> {
+              Set<String> all = new LinkedHashSet<>();
+              all.add(signer.publicJwk());
+              all.addAll(others);
+              String value = "{\"keys\":[" + String.join(",", all) + "]}";
               jwks = value;
               jwksAt = System.nanoTime();
               return value;

@@ -1,10 +1,7 @@
 package io.smbcopilot.gateway.ratelimit;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.smbcopilot.gateway.repository.RateBucketRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,28 +28,17 @@ public class RateLimiter {
   public record Decision(
       boolean allowed, int limit, long remaining, long resetSeconds, long retryAfterSeconds) {}
 
-  static final String LEASE =
-      "WITH cur AS (SELECT bucket_key, LEAST($2::float8, tokens + $3::float8"
-          + " * EXTRACT(EPOCH FROM clock_timestamp() - refreshed_at)) AS t"
-          + " FROM rate_bucket WHERE bucket_key = $1 FOR UPDATE)"
-          + " UPDATE rate_bucket b SET tokens = cur.t - LEAST($4::float8, FLOOR(cur.t)),"
-          + " refreshed_at = clock_timestamp() FROM cur WHERE b.bucket_key = cur.bucket_key"
-          + " RETURNING LEAST($4::float8, FLOOR(cur.t)) AS granted, b.tokens AS left_over";
-  static final String CREATE =
-      "INSERT INTO rate_bucket (bucket_key, tokens, refreshed_at)"
-          + " VALUES ($1, $2::float8, clock_timestamp()) ON CONFLICT (bucket_key) DO NOTHING";
-
   private static final class Local {
     int available;
     double sharedLeft;
     Uni<Void> inFlight;
   }
 
-  private final Pool pool;
+  private final RateBucketRepository shared;
   private final Map<String, Local> buckets = new ConcurrentHashMap<>();
 
-  public RateLimiter(Pool pool) {
-    this.pool = pool;
+  public RateLimiter(RateBucketRepository shared) {
+    this.shared = shared;
   }
 
   /** Lease size: a twentieth of the bucket, at least one token. */
@@ -103,10 +89,11 @@ public class RateLimiter {
         return local.inFlight;
       }
       Uni<Void> call =
-          take(limit)
+          shared
+              .lease(limit.key(), limit.capacity(), limit.perSecond(), leaseSize(limit))
               .onItemOrFailure()
               .transform(
-                  (rows, failure) -> {
+                  (lease, failure) -> {
                     synchronized (local) {
                       local.inFlight = null;
                       if (failure != null) {
@@ -114,10 +101,8 @@ public class RateLimiter {
                         local.available += 1;
                         return null;
                       }
-                      for (Row row : rows) {
-                        local.available += (int) row.getDouble("granted").doubleValue();
-                        local.sharedLeft = row.getDouble("left_over");
-                      }
+                      local.available += lease.granted();
+                      local.sharedLeft = lease.leftOver();
                       return null;
                     }
                   })
@@ -127,20 +112,5 @@ public class RateLimiter {
       local.inFlight = call;
       return call;
     }
-  }
-
-  private Uni<RowSet<Row>> take(Limit limit) {
-    Tuple args =
-        Tuple.of(
-            limit.key(), (double) limit.capacity(), limit.perSecond(), (double) leaseSize(limit));
-    return pool.preparedQuery(LEASE)
-        .execute(args)
-        .flatMap(
-            rows ->
-                rows.rowCount() > 0
-                    ? Uni.createFrom().item(rows)
-                    : pool.preparedQuery(CREATE)
-                        .execute(Tuple.of(limit.key(), (double) limit.capacity()))
-                        .flatMap(created -> pool.preparedQuery(LEASE).execute(args)));
   }
 }

@@ -1,0 +1,62 @@
+package io.smbcopilot.gateway.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The shared token buckets ({@code rate_bucket}) of every gateway replica. A lease takes up to a
+ * number of whole tokens from a bucket, refilled for the time since it was last touched, in one row
+ * update under the row's lock; a bucket seen for the first time starts full. Native SQL: the refill
+ * arithmetic and the lock are the database's.
+ */
+@ApplicationScoped
+public class RateBucketRepository {
+  static final String LEASE =
+      "WITH cur AS (SELECT bucket_key, LEAST($2::float8, tokens + $3::float8"
+          + " * EXTRACT(EPOCH FROM clock_timestamp() - refreshed_at)) AS t"
+          + " FROM rate_bucket WHERE bucket_key = $1 FOR UPDATE)"
+          + " UPDATE rate_bucket b SET tokens = cur.t - LEAST($4::float8, FLOOR(cur.t)),"
+          + " refreshed_at = clock_timestamp() FROM cur WHERE b.bucket_key = cur.bucket_key"
+          + " RETURNING LEAST($4::float8, FLOOR(cur.t)) AS granted, b.tokens AS left_over";
+  static final String CREATE =
+      "INSERT INTO rate_bucket (bucket_key, tokens, refreshed_at)"
+          + " VALUES ($1, $2::float8, clock_timestamp()) ON CONFLICT (bucket_key) DO NOTHING";
+
+  /**
+   * What a lease took.
+   *
+   * @param granted whole tokens taken for this replica
+   * @param leftOver tokens still in the shared bucket
+   */
+  public record Lease(int granted, double leftOver) {}
+
+  private final Pool pool;
+
+  public RateBucketRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Takes up to {@code size} tokens from the bucket, creating it full when it is new. */
+  public Uni<Lease> lease(String key, int capacity, double perSecond, int size) {
+    Tuple args = Tuple.of(key, (double) capacity, perSecond, (double) size);
+    return pool.preparedQuery(LEASE)
+        .execute(args)
+        .flatMap(
+            rows ->
+                rows.rowCount() > 0
+                    ? Uni.createFrom().item(rows)
+                    : pool.preparedQuery(CREATE)
+                        .execute(Tuple.of(key, (double) capacity))
+                        .flatMap(created -> pool.preparedQuery(LEASE).execute(args)))
+        .map(RateBucketRepository::lease);
+  }
+
+  private static Lease lease(RowSet<Row> rows) {
+    Row row = rows.iterator().next();
+    return new Lease((int) row.getDouble("granted").doubleValue(), row.getDouble("left_over"));
+  }
+}

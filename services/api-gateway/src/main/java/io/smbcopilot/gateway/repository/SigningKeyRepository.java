@@ -1,0 +1,57 @@
+package io.smbcopilot.gateway.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The public halves of every gateway replica's internal-token key ({@code signing_key}): registered
+ * at start, retired at shutdown, served for ten minutes after retirement, removed after a day.
+ */
+@ApplicationScoped
+public class SigningKeyRepository {
+  private final Pool pool;
+
+  public SigningKeyRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Registers a key (once) and removes keys retired more than a day ago. */
+  public Uni<Void> register(String kid, String algorithm, String publicJwk) {
+    return pool.preparedQuery(
+            "INSERT INTO signing_key (kid, algorithm, public_jwk) VALUES ($1, $2, $3::text::jsonb)"
+                + " ON CONFLICT (kid) DO NOTHING")
+        .execute(Tuple.of(kid, algorithm, publicJwk))
+        .flatMap(
+            r ->
+                pool.query("DELETE FROM signing_key WHERE retired_at < now() - interval '1 day'")
+                    .execute())
+        .replaceWithVoid();
+  }
+
+  public Uni<Void> retire(String kid) {
+    return pool.preparedQuery("UPDATE signing_key SET retired_at = now() WHERE kid = $1")
+        .execute(Tuple.of(kid))
+        .replaceWithVoid();
+  }
+
+  /** The public JWKs of the other live keys, and of those retired within ten minutes. */
+  public Uni<List<String>> othersThan(String kid) {
+    return pool.preparedQuery(
+            "SELECT public_jwk::text AS jwk FROM signing_key WHERE kid <> $1"
+                + " AND (retired_at IS NULL OR retired_at > now() - interval '10 minutes')")
+        .execute(Tuple.of(kid))
+        .map(
+            rows -> {
+              List<String> keys = new ArrayList<>();
+              for (Row row : rows) {
+                keys.add(row.getString("jwk"));
+              }
+              return keys;
+            });
+  }
+}

@@ -1,0 +1,70 @@
+package io.smbcopilot.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smbcopilot.devstack.DevStackResource;
+import io.smbcopilot.gateway.ratelimit.RateLimiter;
+import io.smbcopilot.gateway.repository.RateBucketRepository;
+import io.smbcopilot.testing.InternalTokenResource;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rate limiter on the real PostgreSQL: a bucket admits its capacity, then refuses with a
+ * Retry-After that matches its refill rate; the tokens come from the shared bucket, so a second
+ * replica (a limiter of its own over the same table) finds them spent.
+ */
+@QuarkusTest
+@WithTestResource(InternalTokenResource.class)
+@WithTestResource(
+    value = DevStackResource.class,
+    initArgs = {
+      @ResourceArg(name = "service", value = "api-gateway"),
+      @ResourceArg(name = "components", value = "postgres")
+    })
+class RateLimiterTest {
+  @Inject RateLimiter limiter;
+  @Inject RateBucketRepository buckets;
+
+  private static RateLimiter.Decision acquire(RateLimiter limiter, RateLimiter.Limit limit) {
+    return limiter.acquire(limit).await().atMost(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void aBucketAdmitsItsCapacityThenRefusesUntilItRefills() {
+    // 40 tokens, refilled at one every 20 s: nothing refills during the test
+    RateLimiter.Limit limit = new RateLimiter.Limit("test:" + UUID.randomUUID(), 40, 0.05);
+    long lastRemaining = Long.MAX_VALUE;
+    for (int i = 0; i < 40; i++) {
+      RateLimiter.Decision decision = acquire(limiter, limit);
+      assertThat(decision.allowed()).as("request %d", i + 1).isTrue();
+      assertThat(decision.limit()).isEqualTo(40);
+      assertThat(decision.remaining()).isLessThan(lastRemaining);
+      lastRemaining = decision.remaining();
+    }
+    assertThat(lastRemaining).isZero();
+    RateLimiter.Decision refused = acquire(limiter, limit);
+    assertThat(refused.allowed()).isFalse();
+    assertThat(refused.remaining()).isZero();
+    assertThat(refused.retryAfterSeconds()).isBetween(1L, 20L);
+  }
+
+  @Test
+  void anotherReplicaDrawsFromTheSameSharedBucket() {
+    RateLimiter.Limit limit = new RateLimiter.Limit("test:" + UUID.randomUUID(), 20, 0.05);
+    RateLimiter other = new RateLimiter(buckets);
+    int admitted = 0;
+    for (int i = 0; i < 30; i++) {
+      // the two replicas take turns
+      if (acquire(i % 2 == 0 ? limiter : other, limit).allowed()) {
+        admitted++;
+      }
+    }
+    assertThat(admitted).as("both replicas together admit the bucket's 20").isEqualTo(20);
+  }
+}
