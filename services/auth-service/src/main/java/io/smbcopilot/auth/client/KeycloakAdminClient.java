@@ -2,40 +2,56 @@ package io.smbcopilot.auth.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.faulttolerance.api.Guard;
 import io.smbcopilot.auth.config.KeycloakConfig;
 import io.smbcopilot.problem.Problem;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.ws.rs.NotAuthorizedException;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.function.Function;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
+import org.keycloak.admin.client.CreatedResponseUtil;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.resource.UsersResource;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
 
 /**
- * Keycloak's Admin REST API, as the auth-service service account: creates and deletes the users of
- * the platform's realm. Blocking; call it from a worker thread.
+ * Keycloak's Admin REST API as the auth-service service account (client credentials), through
+ * {@code quarkus-keycloak-admin-rest-client}: creates and deletes the users of the platform's
+ * realm, and turns Keycloak's answers into problems. Blocking; call it from a worker thread.
  */
 @ApplicationScoped
 public class KeycloakAdminClient {
   private static final Logger LOG = Logger.getLogger(KeycloakAdminClient.class);
 
+  private final Instance<Keycloak> keycloak;
   private final KeycloakConfig config;
   private final ObjectMapper json;
-  private final HttpClient http;
-  private String token;
-  private long tokenExpiresAt;
+  private final Guard timeout;
 
-  public KeycloakAdminClient(KeycloakConfig config, ObjectMapper json) {
+  public KeycloakAdminClient(
+      Instance<Keycloak> keycloak, KeycloakConfig config, ObjectMapper json) {
+    this.keycloak = keycloak;
     this.config = config;
     this.json = json;
-    this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).build();
+    // The extension's client has no connect or read timeout of its own: each call is bounded here.
+    this.timeout =
+        Guard.create()
+            .withDescription("Keycloak Admin REST call")
+            .withTimeout()
+            .duration(config.timeout().toMillis(), ChronoUnit.MILLIS)
+            .done()
+            .build();
   }
 
   /**
@@ -47,46 +63,56 @@ public class KeycloakAdminClient {
    *     Keycloak cannot be reached
    */
   public String createUser(String email, String password, String displayName) {
-    ObjectNode user = json.createObjectNode();
-    user.put("username", email.toLowerCase());
-    user.put("email", email.toLowerCase());
-    user.put("emailVerified", false);
-    user.put("enabled", true);
-    user.put("firstName", displayName);
-    ObjectNode credential = user.putArray("credentials").addObject();
-    credential.put("type", "password");
-    credential.put("value", password);
-    credential.put("temporary", false);
-    HttpResponse<String> response = send("POST", "/users", user.toString());
-    if (response.statusCode() == 201) {
-      String location = response.headers().firstValue("Location").orElseThrow();
-      return location.substring(location.lastIndexOf('/') + 1);
-    }
-    if (response.statusCode() == 409) {
-      throw new ProblemException(ProblemType.CONFLICT, "an account with this email already exists");
-    }
-    if (response.statusCode() == 400) {
-      String rule = passwordRule(response.body());
-      if (rule != null) {
-        throw new ProblemException(
-            ProblemType.VALIDATION,
-            "the password does not meet the policy: " + rule,
-            List.of(new Problem.FieldError("password", rule)));
-      }
-    }
-    LOG.warnf("Keycloak refused a new user: %d %s", response.statusCode(), response.body());
-    throw new ProblemException(
-        ProblemType.BAD_GATEWAY, "the identity provider refused the account");
+    UserRepresentation user = new UserRepresentation();
+    user.setUsername(email.toLowerCase());
+    user.setEmail(email.toLowerCase());
+    user.setEmailVerified(false);
+    user.setEnabled(true);
+    user.setFirstName(displayName);
+    CredentialRepresentation credential = new CredentialRepresentation();
+    credential.setType(CredentialRepresentation.PASSWORD);
+    credential.setValue(password);
+    credential.setTemporary(false);
+    user.setCredentials(List.of(credential));
+    return call(
+        users -> {
+          try (Response response = users.create(user)) {
+            int status = response.getStatus();
+            if (status == 201) {
+              return CreatedResponseUtil.getCreatedId(response);
+            }
+            String body = response.hasEntity() ? response.readEntity(String.class) : "";
+            if (status == 409) {
+              throw new ProblemException(
+                  ProblemType.CONFLICT, "an account with this email already exists");
+            }
+            String rule = status == 400 ? passwordRule(body) : null;
+            if (rule != null) {
+              throw new ProblemException(
+                  ProblemType.VALIDATION,
+                  "the password does not meet the policy: " + rule,
+                  List.of(new Problem.FieldError("password", rule)));
+            }
+            LOG.warnf("Keycloak refused a new user: %d %s", status, body);
+            throw new ProblemException(
+                ProblemType.BAD_GATEWAY, "the identity provider refused the account");
+          }
+        });
   }
 
   /** Deletes the user; a user that is gone already is fine. */
   public void deleteUser(String userId) {
-    HttpResponse<String> response = send("DELETE", "/users/" + userId, null);
-    if (response.statusCode() != 204 && response.statusCode() != 404) {
-      throw new ProblemException(
-          ProblemType.BAD_GATEWAY,
-          "the identity provider could not delete the user (" + response.statusCode() + ")");
-    }
+    call(
+        users -> {
+          try (Response response = users.delete(userId)) {
+            if (response.getStatus() != 204 && response.getStatus() != 404) {
+              throw new ProblemException(
+                  ProblemType.BAD_GATEWAY,
+                  "the identity provider could not delete the user (" + response.getStatus() + ")");
+            }
+            return null;
+          }
+        });
   }
 
   /**
@@ -108,94 +134,42 @@ public class KeycloakAdminClient {
     }
   }
 
-  private HttpResponse<String> send(String method, String path, String body) {
-    URI uri = URI.create(config.url() + "/admin/realms/" + config.realm() + path);
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri)
-            .timeout(config.timeout())
-            .header("Authorization", "Bearer " + token())
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
+  /** Runs a call on the realm's users; Keycloak's failures become problems. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static final Class<Object> RESULT = (Class) Object.class;
+
+  @SuppressWarnings("unchecked")
+  private <T> T call(Function<UsersResource, T> work) {
+    if (config.adminClientSecret().filter(s -> !s.isBlank()).isEmpty()) {
+      throw new ProblemException(
+          ProblemType.SERVICE_UNAVAILABLE,
+          "user provisioning is not configured (COPILOT_KEYCLOAK_ADMIN_CLIENT_SECRET)");
     }
     try {
-      HttpResponse<String> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() == 401) {
-        invalidate();
-      }
-      return response;
-    } catch (IOException e) {
-      throw unavailable(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unavailable(e);
+      return (T)
+          timeout.call(() -> work.apply(keycloak.get().realm(config.realm()).users()), RESULT);
+    } catch (ProblemException e) {
+      throw e;
+    } catch (TimeoutException e) {
+      LOG.warnf("Keycloak did not answer within %s", config.timeout());
+      throw new ProblemException(
+          ProblemType.SERVICE_UNAVAILABLE, "the identity provider did not answer in time");
+    } catch (NotAuthorizedException e) {
+      LOG.warnf("Keycloak service-account login failed: %s", e.getMessage());
+      throw new ProblemException(
+          ProblemType.SERVICE_UNAVAILABLE, "the identity provider refused the service account");
+    } catch (ProcessingException e) {
+      LOG.warnf("Keycloak unreachable: %s", e.toString());
+      throw new ProblemException(
+          ProblemType.SERVICE_UNAVAILABLE, "the identity provider cannot be reached; try again");
+    } catch (WebApplicationException e) {
+      LOG.warnf("Keycloak answered %d", e.getResponse().getStatus());
+      throw new ProblemException(
+          ProblemType.BAD_GATEWAY, "the identity provider answered " + e.getResponse().getStatus());
+    } catch (Exception e) {
+      LOG.warnf("Keycloak call failed: %s", e.toString());
+      throw new ProblemException(
+          ProblemType.SERVICE_UNAVAILABLE, "the identity provider cannot be reached; try again");
     }
-  }
-
-  private synchronized void invalidate() {
-    token = null;
-  }
-
-  /**
-   * The service account's access token (client credentials), reused until shortly before expiry.
-   */
-  private synchronized String token() {
-    if (token != null && System.currentTimeMillis() < tokenExpiresAt) {
-      return token;
-    }
-    String secret =
-        config
-            .adminClientSecret()
-            .orElseThrow(
-                () ->
-                    new ProblemException(
-                        ProblemType.SERVICE_UNAVAILABLE,
-                        "user provisioning is not configured (COPILOT_KEYCLOAK_ADMIN_CLIENT_SECRET)"));
-    String form =
-        "grant_type=client_credentials&client_id="
-            + URLEncoder.encode(config.adminClientId(), StandardCharsets.UTF_8)
-            + "&client_secret="
-            + URLEncoder.encode(secret, StandardCharsets.UTF_8);
-    try {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create(
-                          config.url()
-                              + "/realms/"
-                              + config.realm()
-                              + "/protocol/openid-connect/token"))
-                  .timeout(config.timeout())
-                  .header("Content-Type", "application/x-www-form-urlencoded")
-                  .POST(HttpRequest.BodyPublishers.ofString(form))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        LOG.warnf("Keycloak service-account login failed: %d", response.statusCode());
-        throw new ProblemException(
-            ProblemType.SERVICE_UNAVAILABLE, "the identity provider refused the service account");
-      }
-      JsonNode body = json.readTree(response.body());
-      token = body.path("access_token").asText();
-      tokenExpiresAt =
-          System.currentTimeMillis() + Math.max(5, body.path("expires_in").asLong(60) - 15) * 1000;
-      return token;
-    } catch (IOException e) {
-      throw unavailable(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unavailable(e);
-    }
-  }
-
-  private static ProblemException unavailable(Exception e) {
-    LOG.warnf("Keycloak unreachable: %s", e.toString());
-    return new ProblemException(
-        ProblemType.SERVICE_UNAVAILABLE, "the identity provider cannot be reached; try again");
   }
 }
