@@ -34,6 +34,30 @@ import org.junit.jupiter.api.Test;
 class PrincipalCacheTest {
 
   @Test
+  void aKeyCheckThatCannotReachAuthServiceIsRetriedThenRefusedWithAProblemAndNotRemembered() {
+    String key = "smbc_down-" + UUID.randomUUID();
+    int before = StubAuthService.keyChecks.get();
+    StubAuthService.dropKeyChecks = true;
+    try {
+      given()
+          .header("X-API-Key", key)
+          .get("/api/v1/me")
+          .then()
+          .statusCode(503)
+          .contentType("application/problem+json")
+          .header("Retry-After", "1");
+      assertThat(StubAuthService.keyChecks.get() - before)
+          .as("the REST client's first call and its two retries")
+          .isEqualTo(3);
+    } finally {
+      StubAuthService.dropKeyChecks = false;
+    }
+    // the failure was not cached: the next request checks again, and passes
+    given().header("X-API-Key", key).get("/api/v1/me").then().statusCode(200);
+    assertThat(StubAuthService.keyChecks.get() - before).isEqualTo(4);
+  }
+
+  @Test
   void anApiKeysCheckIsSharedByConcurrentRequestsAndReusedForItsTtl() throws Exception {
     StubAuthService.mode = StubAuthService.Mode.OK;
     String key = "smbc_cache-" + UUID.randomUUID();

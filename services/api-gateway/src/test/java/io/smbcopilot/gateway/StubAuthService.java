@@ -33,6 +33,10 @@ public class StubAuthService implements QuarkusTestResourceLifecycleManager {
   static volatile Mode mode = Mode.OK;
   static final AtomicInteger proxied = new AtomicInteger();
   static final AtomicInteger keyChecks = new AtomicInteger();
+
+  /** While true, key checks are dropped without an answer. */
+  static volatile boolean dropKeyChecks;
+
   private HttpServer server;
 
   @Override
@@ -47,6 +51,10 @@ public class StubAuthService implements QuarkusTestResourceLifecycleManager {
         "/internal/v1/api-keys/verify",
         exchange -> {
           keyChecks.incrementAndGet();
+          if (dropKeyChecks) {
+            exchange.close();
+            return;
+          }
           reply(
               exchange,
               200,

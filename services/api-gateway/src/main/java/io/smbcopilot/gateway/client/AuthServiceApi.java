@@ -21,10 +21,19 @@ import org.jboss.resteasy.reactive.ClientWebApplicationException;
  * auth-service's internal API, as the gateway calls it (a Quarkus REST client, {@code
  * quarkus.rest-client.auth-service.url}): who a user is, whether an API key is valid. Every call
  * carries a service token of the gateway ({@link ServiceTokenFilter}); timeout, retries of an
- * unreachable service and a circuit breaker are declared here. A 401 or 404 answer is not retried:
- * it is the answer.
+ * unreachable service and a circuit breaker are declared here, for each method (each has a breaker
+ * of its own). A 401 or 404 answer is not retried and does not count for the breaker: it is the
+ * answer.
  */
 @RegisterRestClient(configKey = "auth-service")
+@Timeout(value = 5, unit = ChronoUnit.SECONDS)
+@Retry(maxRetries = 2, delay = 50, jitter = 25, abortOn = ClientWebApplicationException.class)
+@CircuitBreaker(
+    requestVolumeThreshold = 10,
+    failureRatio = 0.8,
+    delay = 5,
+    delayUnit = ChronoUnit.SECONDS,
+    skipOn = ClientWebApplicationException.class)
 @RegisterProvider(ServiceTokenFilter.class)
 @Path("/internal/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -42,26 +51,10 @@ public interface AuthServiceApi {
 
   @GET
   @Path("/principals/users/{userId}")
-  @Timeout(value = 5, unit = ChronoUnit.SECONDS)
-  @Retry(maxRetries = 2, delay = 50, jitter = 25, abortOn = ClientWebApplicationException.class)
-  @CircuitBreaker(
-      requestVolumeThreshold = 10,
-      failureRatio = 0.8,
-      delay = 5,
-      delayUnit = ChronoUnit.SECONDS,
-      skipOn = ClientWebApplicationException.class)
   Uni<UserPrincipal> user(@PathParam("userId") String userId);
 
   @POST
   @Path("/api-keys/verify")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Timeout(value = 5, unit = ChronoUnit.SECONDS)
-  @Retry(maxRetries = 2, delay = 50, jitter = 25, abortOn = ClientWebApplicationException.class)
-  @CircuitBreaker(
-      requestVolumeThreshold = 10,
-      failureRatio = 0.8,
-      delay = 5,
-      delayUnit = ChronoUnit.SECONDS,
-      skipOn = ClientWebApplicationException.class)
   Uni<KeyPrincipal> verify(KeyCheck check);
 }
