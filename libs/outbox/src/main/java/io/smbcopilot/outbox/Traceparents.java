@@ -1,18 +1,20 @@
 package io.smbcopilot.outbox;
 
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import java.util.HashMap;
+import java.util.Map;
 
 /** The W3C {@code traceparent} of the current span, for events that continue its trace. */
 public final class Traceparents {
+  private static final String TRACEPARENT = "traceparent";
+
   private Traceparents() {}
 
-  /** {@code 00-<trace id>-<span id>-<flags>}, or null outside a sampled or valid span. */
+  /** The current context's {@code traceparent}, or null outside a valid span. */
   public static String current() {
-    SpanContext span = Span.current().getSpanContext();
-    if (!span.isValid()) {
-      return null;
-    }
-    return "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex();
+    Map<String, String> carrier = new HashMap<>(2);
+    W3CTraceContextPropagator.getInstance().inject(Context.current(), carrier, Map::put);
+    return carrier.get(TRACEPARENT);
   }
 }

@@ -78,7 +78,15 @@ class GatewayBenchmark {
             new Target("direct to auth-service", edge.url("auth-service") + PATH, direct),
             new Target("gateway, Keycloak token", edge.gateway + PATH, () -> keycloak),
             new Target("gateway, API key", edge.gateway + PATH, () -> apiKey));
-    Thread.sleep(3500); // the plan change reaches the gateway
+    // the plan change reaches the gateway's principal caches: the unlimited plan has no RateLimit-*
+    org.awaitility.Awaitility.await()
+        .alias("the unlimited plan reaches the gateway")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                edge.call("GET", PATH, owner.token(), null).header("RateLimit-Limit") == null
+                    && edge.call("GET", PATH, key, null).header("RateLimit-Limit") == null);
     for (Target t : targets) {
       check(t);
       wrk(t, 2, CLIENTS); // warm the JIT of every hop

@@ -506,7 +506,6 @@ class KnowledgeBenchmark {
    */
   static Indexed awaitIndexed(Edge edge, Edge.User owner, List<String> ids, Duration timeout)
       throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
     try (Connection c = edge.database("ingestion-service");
         PreparedStatement s =
             c.prepareStatement(
@@ -515,20 +514,27 @@ class KnowledgeBenchmark {
                     + " extract(epoch FROM max(updated_at))::float8"
                     + " FROM document WHERE id = ANY(?::uuid[])")) {
       s.setArray(1, c.createArrayOf("text", ids.toArray()));
-      while (System.nanoTime() < deadline) {
-        try (ResultSet rs = s.executeQuery()) {
-          rs.next();
-          if (rs.getInt(2) > 0) {
-            throw new AssertionError(rs.getInt(2) + " documents failed");
-          }
-          if (rs.getInt(1) == ids.size()) {
-            return new Indexed(rs.getInt(3), rs.getDouble(4));
-          }
-        }
-        Thread.sleep(250);
-      }
+      java.util.concurrent.atomic.AtomicReference<Indexed> indexed =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      org.awaitility.Awaitility.await()
+          .alias("all " + ids.size() + " documents indexed")
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () -> {
+                try (ResultSet rs = s.executeQuery()) {
+                  rs.next();
+                  if (rs.getInt(2) > 0) {
+                    throw new AssertionError(rs.getInt(2) + " documents failed");
+                  }
+                  if (rs.getInt(1) == ids.size()) {
+                    indexed.set(new Indexed(rs.getInt(3), rs.getDouble(4)));
+                  }
+                }
+                return indexed.get() != null;
+              });
+      return indexed.get();
     }
-    throw new AssertionError("not all " + ids.size() + " documents were indexed in " + timeout);
   }
 
   static long rss(long pid) throws Exception {
