@@ -116,6 +116,18 @@ public class ProblemMappers {
   @ServerExceptionMapper
   public Response unexpected(Throwable e, ContainerRequestContext request, UriInfo uri) {
     String requestId = RequestIdFilter.of(request);
+    if (causedBy(e, java.net.ConnectException.class)) {
+      // the database (or another backing service) is down: the client may try again later
+      Log.warnf(
+          "a backing service cannot be reached on %s %s (request %s): %s",
+          request.getMethod(), uri.getPath(), requestId, e.toString());
+      return respond(
+          ProblemType.SERVICE_UNAVAILABLE,
+          "A service this request needs cannot be reached; try again",
+          List.of(),
+          request,
+          uri);
+    }
     Log.errorf(
         e, "unhandled error on %s %s (request %s)", request.getMethod(), uri.getPath(), requestId);
     return respond(
@@ -124,6 +136,15 @@ public class ProblemMappers {
         List.of(),
         request,
         uri);
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean causedByJson(Throwable e) {

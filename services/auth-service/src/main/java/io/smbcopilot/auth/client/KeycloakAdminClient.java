@@ -3,10 +3,12 @@ package io.smbcopilot.auth.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.faulttolerance.api.Guard;
+import io.smallrye.mutiny.Uni;
 import io.smbcopilot.auth.config.KeycloakConfig;
 import io.smbcopilot.problem.Problem;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.NotAuthorizedException;
@@ -28,7 +30,8 @@ import org.keycloak.representations.idm.UserRepresentation;
 /**
  * Keycloak's Admin REST API as the auth-service service account (client credentials), through
  * {@code quarkus-keycloak-admin-rest-client}: creates and deletes the users of the platform's
- * realm, and turns Keycloak's answers into problems. Blocking; call it from a worker thread.
+ * realm, and turns Keycloak's answers into problems. The admin client blocks, so each call runs on
+ * a worker thread and its result comes back on the caller's context.
  */
 @ApplicationScoped
 public class KeycloakAdminClient {
@@ -38,10 +41,12 @@ public class KeycloakAdminClient {
   private final KeycloakConfig config;
   private final ObjectMapper json;
   private final Guard timeout;
+  private final Vertx vertx;
 
   public KeycloakAdminClient(
-      Instance<Keycloak> keycloak, KeycloakConfig config, ObjectMapper json) {
+      Instance<Keycloak> keycloak, KeycloakConfig config, ObjectMapper json, Vertx vertx) {
     this.keycloak = keycloak;
+    this.vertx = vertx;
     this.config = config;
     this.json = json;
     // The extension's client has no connect or read timeout of its own: each call is bounded here.
@@ -62,7 +67,7 @@ public class KeycloakAdminClient {
    * @throws ProblemException 409 for a taken email, 400 naming the broken password rule, 503 when
    *     Keycloak cannot be reached
    */
-  public String createUser(String email, String password, String displayName) {
+  public Uni<String> createUser(String email, String password, String displayName) {
     UserRepresentation user = new UserRepresentation();
     user.setUsername(email.toLowerCase());
     user.setEmail(email.toLowerCase());
@@ -101,8 +106,8 @@ public class KeycloakAdminClient {
   }
 
   /** Deletes the user; a user that is gone already is fine. */
-  public void deleteUser(String userId) {
-    call(
+  public Uni<Void> deleteUser(String userId) {
+    return call(
         users -> {
           try (Response response = users.delete(userId)) {
             if (response.getStatus() != 204 && response.getStatus() != 404) {
@@ -138,8 +143,12 @@ public class KeycloakAdminClient {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static final Class<Object> RESULT = (Class) Object.class;
 
+  private <T> Uni<T> call(Function<UsersResource, T> work) {
+    return vertx.executeBlocking(() -> callBlocking(work), false);
+  }
+
   @SuppressWarnings("unchecked")
-  private <T> T call(Function<UsersResource, T> work) {
+  private <T> T callBlocking(Function<UsersResource, T> work) {
     if (config.adminClientSecret().filter(s -> !s.isBlank()).isEmpty()) {
       throw new ProblemException(
           ProblemType.SERVICE_UNAVAILABLE,

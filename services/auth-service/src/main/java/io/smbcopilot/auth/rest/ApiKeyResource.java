@@ -1,6 +1,7 @@
 package io.smbcopilot.auth.rest;
 
 import io.quarkus.security.PermissionsAllowed;
+import io.smallrye.mutiny.Uni;
 import io.smbcopilot.auth.service.Actor;
 import io.smbcopilot.auth.service.ApiKeyService;
 import io.smbcopilot.security.Permission;
@@ -77,8 +78,8 @@ public class ApiKeyResource {
   @GET
   @Operation(summary = "The tenant's API keys (never their secrets)")
   @APIResponse(responseCode = "200", description = "the keys, newest first")
-  public List<KeyView> list() {
-    return keys.list(context.tenantId()).stream().map(KeyView::of).toList();
+  public Uni<List<KeyView>> list() {
+    return keys.list(context.tenantId()).map(found -> found.stream().map(KeyView::of).toList());
   }
 
   @GET
@@ -86,8 +87,8 @@ public class ApiKeyResource {
   @Operation(summary = "One API key")
   @APIResponse(responseCode = "200", description = "the key")
   @APIResponse(responseCode = "404", description = "no such key")
-  public KeyView get(@PathParam("id") UUID id) {
-    return KeyView.of(keys.get(context.tenantId(), id));
+  public Uni<KeyView> get(@PathParam("id") UUID id) {
+    return keys.get(context.tenantId(), id).map(KeyView::of);
   }
 
   @POST
@@ -97,18 +98,19 @@ public class ApiKeyResource {
   @APIResponse(responseCode = "201", description = "created")
   @APIResponse(responseCode = "400", description = "unknown scope or an expiry in the past")
   @APIResponse(responseCode = "403", description = "a scope you lack")
-  public Response create(@NotNull @Valid CreateKey request) {
-    ApiKeyService.ApiKey key =
-        keys.create(
+  public Uni<Response> create(@NotNull @Valid CreateKey request) {
+    return keys.create(
             context.tenantId(),
             Actor.of(context),
             Set.copyOf(context.token().permissions()),
             request.name(),
             request.scopes(),
-            request.expiresAt());
-    return Response.created(URI.create("/api/v1/api-keys/" + key.id()))
-        .entity(KeyView.of(key))
-        .build();
+            request.expiresAt())
+        .map(
+            key ->
+                Response.created(URI.create("/api/v1/api-keys/" + key.id()))
+                    .entity(KeyView.of(key))
+                    .build());
   }
 
   @DELETE
@@ -116,7 +118,7 @@ public class ApiKeyResource {
   @Operation(summary = "Revoke an API key; every gateway refuses it within 5 seconds")
   @APIResponse(responseCode = "204", description = "revoked")
   @APIResponse(responseCode = "404", description = "no such key")
-  public void revoke(@PathParam("id") UUID id) {
-    keys.revoke(context.tenantId(), Actor.of(context), id);
+  public Uni<Void> revoke(@PathParam("id") UUID id) {
+    return keys.revoke(context.tenantId(), Actor.of(context), id);
   }
 }

@@ -1,6 +1,7 @@
 package io.smbcopilot.auth.rest;
 
 import io.quarkus.security.PermissionsAllowed;
+import io.smallrye.mutiny.Uni;
 import io.smbcopilot.auth.service.AuditService;
 import io.smbcopilot.problem.Page;
 import io.smbcopilot.problem.Paging;
@@ -14,7 +15,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -40,7 +40,7 @@ public class AuditResource {
               + " action (exact, or a prefix ending in *, e.g. member.*).")
   @APIResponse(responseCode = "200", description = "a page of audit events")
   @APIResponse(responseCode = "400", description = "a bad filter or cursor")
-  public Page<AuditService.AuditEvent> search(
+  public Uni<Page<AuditService.AuditEvent>> search(
       @QueryParam("from") String from,
       @QueryParam("to") String to,
       @QueryParam("actor") String actor,
@@ -55,16 +55,16 @@ public class AuditResource {
     } catch (NumberFormatException e) {
       throw ProblemException.invalid("cursor", "not a cursor this API gave out");
     }
-    List<AuditService.AuditEvent> items =
-        audit.search(
+    return audit
+        .search(
             context.tenantId(),
             time("from", from),
             time("to", to),
             blank(actor),
             blank(action),
             seq,
-            size);
-    return Page.of(items, size, e -> Paging.encode(Long.toString(e.seq())));
+            size)
+        .map(items -> Page.of(items, size, e -> Paging.encode(Long.toString(e.seq()))));
   }
 
   private static String blank(String value) {

@@ -1,5 +1,6 @@
 package io.smbcopilot.auth.rest;
 
+import io.smallrye.mutiny.Uni;
 import io.smbcopilot.auth.service.ApiKeyService;
 import io.smbcopilot.auth.service.PrincipalService;
 import io.smbcopilot.problem.ProblemException;
@@ -46,8 +47,10 @@ public class InternalResource {
   @Operation(summary = "A signed-in user's tenant, plan, roles and permissions")
   @APIResponse(responseCode = "200", description = "the user's membership")
   @APIResponse(responseCode = "404", description = "the user belongs to no tenant")
-  public PrincipalService.UserPrincipal user(@PathParam("userId") String userId) {
-    return principals.user(userId).orElseThrow(() -> ProblemException.notFound("membership"));
+  public Uni<PrincipalService.UserPrincipal> user(@PathParam("userId") String userId) {
+    return principals
+        .user(userId)
+        .map(found -> found.orElseThrow(() -> ProblemException.notFound("membership")));
   }
 
   @POST
@@ -55,9 +58,13 @@ public class InternalResource {
   @Operation(summary = "Check an API key: its tenant, plan and scopes when it is valid")
   @APIResponse(responseCode = "200", description = "valid")
   @APIResponse(responseCode = "401", description = "unknown, revoked or expired")
-  public ApiKeyService.VerifiedKey verify(@NotNull @Valid VerifyKey request) {
+  public Uni<ApiKeyService.VerifiedKey> verify(@NotNull @Valid VerifyKey request) {
     return keys.verify(request.key())
-        .orElseThrow(
-            () -> new ProblemException(ProblemType.UNAUTHORIZED, "the API key is not valid"));
+        .map(
+            found ->
+                found.orElseThrow(
+                    () ->
+                        new ProblemException(
+                            ProblemType.UNAUTHORIZED, "the API key is not valid")));
   }
 }

@@ -1,5 +1,6 @@
 package io.smbcopilot.auth.rest;
 
+import io.smallrye.mutiny.Uni;
 import io.smbcopilot.auth.service.ApiKeyService;
 import io.smbcopilot.auth.service.MemberService;
 import io.smbcopilot.auth.service.PrincipalService;
@@ -54,25 +55,43 @@ public class MeResource {
   @Operation(summary = "Who am I: user or API key, tenant, roles and permissions")
   @APIResponse(responseCode = "200", description = "the caller")
   @APIResponse(responseCode = "401", description = "not signed in")
-  public Me me() {
+  public Uni<Me> me() {
     UUID tenantId = context.tenantId();
-    PrincipalService.TenantInfo tenant =
-        principals.tenant(tenantId).orElseThrow(() -> ProblemException.notFound("tenant"));
-    User user = null;
-    Key key = null;
-    if (context.principalType() == PrincipalType.USER) {
-      MemberService.Member member = members.get(tenantId, context.subject());
-      user = new User(member.userId(), member.email(), member.displayName());
-    } else {
-      ApiKeyService.ApiKey apiKey = keys.get(tenantId, UUID.fromString(context.subject()));
-      key = new Key(apiKey.id(), apiKey.name(), apiKey.prefix());
+    PrincipalType type = context.principalType();
+    String subject = context.subject();
+    List<String> roles = context.token().roles();
+    List<String> permissions = context.token().permissions();
+    Uni<Tenant> tenant =
+        principals
+            .tenant(tenantId)
+            .map(found -> found.orElseThrow(() -> ProblemException.notFound("tenant")))
+            .map(t -> new Tenant(t.id(), t.name(), t.plan()));
+    if (type == PrincipalType.USER) {
+      return tenant.chain(
+          t ->
+              members
+                  .get(tenantId, subject)
+                  .map(
+                      m ->
+                          new Me(
+                              type.claim(),
+                              new User(m.userId(), m.email(), m.displayName()),
+                              null,
+                              t,
+                              roles,
+                              permissions)));
     }
-    return new Me(
-        context.principalType().claim(),
-        user,
-        key,
-        new Tenant(tenant.id(), tenant.name(), tenant.plan()),
-        context.token().roles(),
-        context.token().permissions());
+    return tenant.chain(
+        t ->
+            keys.get(tenantId, UUID.fromString(subject))
+                .map(
+                    k ->
+                        new Me(
+                            type.claim(),
+                            null,
+                            new Key(k.id(), k.name(), k.prefix()),
+                            t,
+                            roles,
+                            permissions)));
   }
 }

@@ -1,6 +1,7 @@
 package io.smbcopilot.auth.rest;
 
 import io.quarkus.security.PermissionsAllowed;
+import io.smallrye.mutiny.Uni;
 import io.smbcopilot.auth.service.Actor;
 import io.smbcopilot.auth.service.MemberService;
 import io.smbcopilot.problem.Page;
@@ -57,12 +58,12 @@ public class MemberResource {
   @GET
   @Operation(summary = "The tenant's members, by user id")
   @APIResponse(responseCode = "200", description = "a page of members")
-  public Page<MemberService.Member> list(
+  public Uni<Page<MemberService.Member>> list(
       @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
     int size = Paging.limit(limit);
-    List<MemberService.Member> items =
-        members.list(context.tenantId(), size, Paging.decode(cursor));
-    return Page.of(items, size, m -> Paging.encode(m.userId()));
+    return members
+        .list(context.tenantId(), size, Paging.decode(cursor))
+        .map(items -> Page.of(items, size, m -> Paging.encode(m.userId())));
   }
 
   @GET
@@ -70,7 +71,7 @@ public class MemberResource {
   @Operation(summary = "One member")
   @APIResponse(responseCode = "200", description = "the member")
   @APIResponse(responseCode = "404", description = "no such member in this tenant")
-  public MemberService.Member get(@PathParam("userId") String userId) {
+  public Uni<MemberService.Member> get(@PathParam("userId") String userId) {
     return members.get(context.tenantId(), userId);
   }
 
@@ -84,20 +85,21 @@ public class MemberResource {
   @APIResponse(responseCode = "400", description = "invalid email or unknown role")
   @APIResponse(responseCode = "403", description = "the role grants permissions you lack")
   @APIResponse(responseCode = "409", description = "the email already has an account")
-  public Response invite(@NotNull @Valid InviteRequest request) {
-    MemberService.Invitation invitation =
-        members.invite(
-            context.tenantId(), Actor.of(context), mine(), request.email(), request.role());
-    return Response.created(URI.create("/api/v1/members/invitations/" + invitation.id()))
-        .entity(invitation)
-        .build();
+  public Uni<Response> invite(@NotNull @Valid InviteRequest request) {
+    return members
+        .invite(context.tenantId(), Actor.of(context), mine(), request.email(), request.role())
+        .map(
+            invitation ->
+                Response.created(URI.create("/api/v1/members/invitations/" + invitation.id()))
+                    .entity(invitation)
+                    .build());
   }
 
   @GET
   @Path("/invitations")
   @Operation(summary = "Invitations not accepted yet")
   @APIResponse(responseCode = "200", description = "the pending invitations")
-  public List<MemberService.Invitation> invitations() {
+  public Uni<List<MemberService.Invitation>> invitations() {
     return members.pendingInvitations(context.tenantId());
   }
 
@@ -106,8 +108,8 @@ public class MemberResource {
   @Operation(summary = "Cancel an invitation")
   @APIResponse(responseCode = "204", description = "cancelled")
   @APIResponse(responseCode = "404", description = "no such pending invitation")
-  public void cancel(@PathParam("id") UUID id) {
-    members.cancelInvitation(context.tenantId(), Actor.of(context), id);
+  public Uni<Void> cancel(@PathParam("id") UUID id) {
+    return members.cancelInvitation(context.tenantId(), Actor.of(context), id);
   }
 
   @PATCH
@@ -119,7 +121,7 @@ public class MemberResource {
       description = "the member or the role has permissions you lack")
   @APIResponse(responseCode = "404", description = "no such member")
   @APIResponse(responseCode = "409", description = "the last owner cannot be demoted")
-  public MemberService.Member changeRole(
+  public Uni<MemberService.Member> changeRole(
       @PathParam("userId") String userId, @NotNull @Valid RoleChange change) {
     return members.changeRole(context.tenantId(), Actor.of(context), mine(), userId, change.role());
   }
@@ -130,7 +132,7 @@ public class MemberResource {
   @APIResponse(responseCode = "204", description = "removed")
   @APIResponse(responseCode = "404", description = "no such member")
   @APIResponse(responseCode = "409", description = "the last owner cannot be removed")
-  public void remove(@PathParam("userId") String userId) {
-    members.remove(context.tenantId(), Actor.of(context), mine(), userId);
+  public Uni<Void> remove(@PathParam("userId") String userId) {
+    return members.remove(context.tenantId(), Actor.of(context), mine(), userId);
   }
 }

@@ -1,6 +1,7 @@
 package io.smbcopilot.auth.rest;
 
 import io.quarkus.security.PermissionsAllowed;
+import io.smallrye.mutiny.Uni;
 import io.smbcopilot.auth.service.Actor;
 import io.smbcopilot.auth.service.RoleService;
 import io.smbcopilot.security.Permission;
@@ -48,7 +49,7 @@ public class RoleResource {
   @GET
   @Operation(summary = "Built-in and custom roles, with their permissions")
   @APIResponse(responseCode = "200", description = "the roles")
-  public List<RoleService.Role> list() {
+  public Uni<List<RoleService.Role>> list() {
     return roles.list(context.tenantId());
   }
 
@@ -65,7 +66,7 @@ public class RoleResource {
   @Operation(summary = "One role")
   @APIResponse(responseCode = "200", description = "the role")
   @APIResponse(responseCode = "404", description = "no such role")
-  public RoleService.Role get(@PathParam("name") String name) {
+  public Uni<RoleService.Role> get(@PathParam("name") String name) {
     return roles.get(context.tenantId(), name);
   }
 
@@ -75,16 +76,18 @@ public class RoleResource {
   @APIResponse(responseCode = "400", description = "bad name or unknown permission")
   @APIResponse(responseCode = "403", description = "a permission you lack")
   @APIResponse(responseCode = "409", description = "the name is taken")
-  public Response create(@NotNull @Valid RoleRequest request) {
-    RoleService.Role role =
-        roles.create(
+  public Uni<Response> create(@NotNull @Valid RoleRequest request) {
+    return roles
+        .create(
             context.tenantId(),
             Actor.of(context),
             Set.copyOf(context.token().permissions()),
             request.name(),
             request.description(),
-            request.permissions());
-    return Response.created(URI.create("/api/v1/roles/" + role.name())).entity(role).build();
+            request.permissions())
+        .map(
+            role ->
+                Response.created(URI.create("/api/v1/roles/" + role.name())).entity(role).build());
   }
 
   @PUT
@@ -93,7 +96,7 @@ public class RoleResource {
   @APIResponse(responseCode = "200", description = "changed")
   @APIResponse(responseCode = "404", description = "no such role")
   @APIResponse(responseCode = "409", description = "built-in roles do not change")
-  public RoleService.Role update(
+  public Uni<RoleService.Role> update(
       @PathParam("name") String name, @NotNull @Valid RoleRequest request) {
     return roles.update(
         context.tenantId(),
@@ -110,7 +113,7 @@ public class RoleResource {
   @APIResponse(responseCode = "204", description = "deleted")
   @APIResponse(responseCode = "404", description = "no such role")
   @APIResponse(responseCode = "409", description = "built-in, or still held by members")
-  public void delete(@PathParam("name") String name) {
-    roles.delete(context.tenantId(), Actor.of(context), name);
+  public Uni<Void> delete(@PathParam("name") String name) {
+    return roles.delete(context.tenantId(), Actor.of(context), name);
   }
 }

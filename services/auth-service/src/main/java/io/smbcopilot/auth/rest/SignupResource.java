@@ -1,5 +1,6 @@
 package io.smbcopilot.auth.rest;
 
+import io.smallrye.mutiny.Uni;
 import io.smbcopilot.auth.service.AccountService;
 import io.smbcopilot.auth.service.Actor;
 import io.smbcopilot.security.TenantContext;
@@ -56,19 +57,15 @@ public class SignupResource {
   @APIResponse(responseCode = "400", description = "invalid input or a password the policy refuses")
   @APIResponse(responseCode = "409", description = "the email already has an account")
   @APIResponse(responseCode = "503", description = "the identity provider cannot be reached")
-  public Response signup(@NotNull @Valid SignupRequest request) {
-    AccountService.Account account =
-        accounts.signup(
+  public Uni<Response> signup(@NotNull @Valid SignupRequest request) {
+    return accounts
+        .signup(
             request.tenantName(),
             request.email(),
             request.password(),
             request.displayName().trim(),
-            Actor.of(context));
-    return Response.created(URI.create("/api/v1/me"))
-        .entity(
-            new AccountCreated(
-                account.tenantId(), account.userId(), account.email(), account.role()))
-        .build();
+            Actor.of(context))
+        .map(SignupResource::created);
   }
 
   @POST
@@ -78,10 +75,14 @@ public class SignupResource {
   @APIResponse(responseCode = "400", description = "invalid input or a password the policy refuses")
   @APIResponse(responseCode = "404", description = "no such invitation, used, or expired")
   @APIResponse(responseCode = "409", description = "the email already has an account")
-  public Response accept(@NotNull @Valid AcceptInvitationRequest request) {
-    AccountService.Account account =
-        accounts.acceptInvitation(
-            request.token(), request.password(), request.displayName().trim(), Actor.of(context));
+  public Uni<Response> accept(@NotNull @Valid AcceptInvitationRequest request) {
+    return accounts
+        .acceptInvitation(
+            request.token(), request.password(), request.displayName().trim(), Actor.of(context))
+        .map(SignupResource::created);
+  }
+
+  private static Response created(AccountService.Account account) {
     return Response.created(URI.create("/api/v1/me"))
         .entity(
             new AccountCreated(

@@ -1,19 +1,27 @@
 package io.smbcopilot.auth.service;
 
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import io.smbcopilot.auth.client.KeycloakAdminClient;
 import io.smbcopilot.auth.config.AuthConfig;
+import io.smbcopilot.auth.domain.Invitation;
+import io.smbcopilot.auth.domain.Membership;
+import io.smbcopilot.auth.domain.Tenant;
+import io.smbcopilot.auth.repository.InvitationRepository;
+import io.smbcopilot.auth.repository.MembershipRepository;
+import io.smbcopilot.auth.repository.TenantRepository;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.MemberChanged;
 import io.smbcopilot.events.identity.TenantCreated;
-import io.smbcopilot.outbox.Db;
+import io.smbcopilot.outbox.SqlErrors;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,171 +35,217 @@ public class AccountService {
 
   public record Account(UUID tenantId, String userId, String email, String role) {}
 
-  private final Db db;
   private final KeycloakAdminClient keycloak;
   private final IdentityRecorder recorder;
   private final RoleService roles;
+  private final TenantRepository tenants;
+  private final MembershipRepository memberships;
+  private final InvitationRepository invitations;
   private final AuthConfig config;
 
   public AccountService(
-      Db db,
       KeycloakAdminClient keycloak,
       IdentityRecorder recorder,
       RoleService roles,
+      TenantRepository tenants,
+      MembershipRepository memberships,
+      InvitationRepository invitations,
       AuthConfig config) {
-    this.db = db;
     this.keycloak = keycloak;
     this.recorder = recorder;
     this.roles = roles;
+    this.tenants = tenants;
+    this.memberships = memberships;
+    this.invitations = invitations;
     this.config = config;
   }
 
-  public Account signup(
+  @WithSpan("AccountService.signup")
+  public Uni<Account> signup(
       String tenantName, String email, String password, String displayName, Actor caller) {
     String normalized = email.trim().toLowerCase();
-    ensureNoAccount(normalized);
-    String userId = keycloak.createUser(normalized, password, displayName);
     UUID tenantId = UUID.randomUUID();
-    Actor actor = new Actor(userId, "user", caller.ip(), caller.requestId());
-    try {
-      db.inTransaction(
-          tx -> {
-            Db.run(
-                tx,
-                "INSERT INTO tenant (id, name, plan) VALUES ($1, $2, $3)",
-                tenantId,
-                tenantName.trim(),
-                config.defaultPlan());
-            recorder.audit(
-                tx,
-                tenantId,
-                actor,
-                "tenant.created",
-                "tenant",
-                tenantId.toString(),
-                "success",
-                Map.of("name", tenantName.trim()));
-            recorder.emit(
-                tx,
-                EventType.TENANT_CREATED,
-                tenantId,
-                "tenant/" + tenantId,
-                new TenantCreated(
-                    tenantId.toString(), tenantName.trim(), userId, normalized, displayName));
-            join(tx, tenantId, actor, normalized, displayName, RoleService.OWNER, Map.of());
-            return null;
-          });
-    } catch (RuntimeException e) {
-      undo(userId, e);
-      if (Db.duplicate(e)) {
-        throw new ProblemException(
-            ProblemType.CONFLICT, "an account with this email already exists");
-      }
-      throw e;
-    }
-    return new Account(tenantId, userId, normalized, RoleService.OWNER);
+    return ensureNoAccount(normalized)
+        .chain(() -> keycloak.createUser(normalized, password, displayName))
+        .chain(
+            userId -> {
+              Actor actor = new Actor(userId, "user", caller.ip(), caller.requestId());
+              return undoneOnFailure(
+                      userId,
+                      () -> {
+                        Tenant tenant = new Tenant();
+                        tenant.id = tenantId;
+                        tenant.name = tenantName.trim();
+                        tenant.plan = config.defaultPlan();
+                        tenant.createdAt = Now.utc();
+                        return tenants
+                            .persist(tenant)
+                            .call(
+                                () ->
+                                    recorder.audit(
+                                        tenantId,
+                                        actor,
+                                        "tenant.created",
+                                        "tenant",
+                                        tenantId.toString(),
+                                        "success",
+                                        Map.of("name", tenant.name)))
+                            .call(
+                                () ->
+                                    recorder.emit(
+                                        EventType.TENANT_CREATED,
+                                        tenantId,
+                                        "tenant/" + tenantId,
+                                        new TenantCreated(
+                                            tenantId.toString(),
+                                            tenant.name,
+                                            userId,
+                                            normalized,
+                                            displayName)))
+                            .chain(
+                                () ->
+                                    join(
+                                        tenantId,
+                                        actor,
+                                        normalized,
+                                        displayName,
+                                        RoleService.OWNER,
+                                        Map.of()));
+                      })
+                  .onFailure(SqlErrors::uniqueViolation)
+                  .transform(
+                      e ->
+                          new ProblemException(
+                              ProblemType.CONFLICT, "an account with this email already exists"))
+                  .replaceWith(new Account(tenantId, userId, normalized, RoleService.OWNER));
+            });
   }
 
-  public Account acceptInvitation(String token, String password, String displayName, Actor caller) {
+  @WithSpan("AccountService.acceptInvitation")
+  public Uni<Account> acceptInvitation(
+      String token, String password, String displayName, Actor caller) {
     byte[] hash = Secrets.sha256(token);
-    Iterator<Row> found =
-        db.query(
-                "SELECT id, tenant_id, email, role FROM invitation WHERE token_hash = $1"
-                    + " AND accepted_at IS NULL AND expires_at > now()",
-                (Object) hash)
-            .iterator();
-    if (!found.hasNext()) {
-      throw new ProblemException(
-          ProblemType.NOT_FOUND, "the invitation does not exist, was used or has expired");
-    }
-    Row invitation = found.next();
-    UUID invitationId = invitation.getUUID("id");
-    UUID tenantId = invitation.getUUID("tenant_id");
-    String email = invitation.getString("email");
-    String role = invitation.getString("role");
-    ensureNoAccount(email);
-    String userId = keycloak.createUser(email, password, displayName);
+    return Panache.withSession(() -> invitations.usable(hash, Now.utc()))
+        .onItem()
+        .ifNull()
+        .failWith(
+            () ->
+                new ProblemException(
+                    ProblemType.NOT_FOUND,
+                    "the invitation does not exist, was used or has expired"))
+        .chain(
+            invitation ->
+                ensureNoAccount(invitation.email)
+                    .chain(() -> keycloak.createUser(invitation.email, password, displayName))
+                    .chain(userId -> accept(invitation, userId, displayName, caller)));
+  }
+
+  private Uni<Account> accept(
+      Invitation invitation, String userId, String displayName, Actor caller) {
     Actor actor = new Actor(userId, "user", caller.ip(), caller.requestId());
-    try {
-      db.inTransaction(
-          tx -> {
-            int taken =
-                Db.run(
-                        tx,
-                        "UPDATE invitation SET accepted_at = now(), accepted_by = $2"
-                            + " WHERE id = $1 AND accepted_at IS NULL",
-                        invitationId,
-                        userId)
-                    .rowCount();
-            if (taken != 1) {
-              throw new ProblemException(ProblemType.CONFLICT, "the invitation was just used");
-            }
-            if (roles.find(tx, tenantId, role).isEmpty()) {
-              throw new ProblemException(
-                  ProblemType.CONFLICT,
-                  "the invited role no longer exists; ask for a new invitation");
-            }
-            join(
-                tx,
-                tenantId,
-                actor,
-                email,
-                displayName,
-                role,
-                Map.of("invitation", invitationId.toString()));
-            return null;
-          });
-    } catch (RuntimeException e) {
-      undo(userId, e);
-      throw e;
-    }
-    return new Account(tenantId, userId, email, role);
+    return undoneOnFailure(
+            userId,
+            () ->
+                invitations
+                    .accept(invitation.id, userId, Now.utc())
+                    .invoke(
+                        taken -> {
+                          if (taken != 1) {
+                            throw new ProblemException(
+                                ProblemType.CONFLICT, "the invitation was just used");
+                          }
+                        })
+                    .chain(() -> roles.find(invitation.tenantId, invitation.role))
+                    .invoke(
+                        role -> {
+                          if (role == null) {
+                            throw new ProblemException(
+                                ProblemType.CONFLICT,
+                                "the invited role no longer exists; ask for a new invitation");
+                          }
+                        })
+                    .chain(
+                        () ->
+                            join(
+                                invitation.tenantId,
+                                actor,
+                                invitation.email,
+                                displayName,
+                                invitation.role,
+                                Map.of("invitation", invitation.id.toString()))))
+        .replaceWith(new Account(invitation.tenantId, userId, invitation.email, invitation.role));
   }
 
   /** The actor's membership, its audit entry and its event, in the caller's transaction. */
-  private void join(
-      SqlConnection tx,
+  private Uni<Void> join(
       UUID tenantId,
       Actor actor,
       String email,
       String displayName,
       String role,
       Map<String, String> details) {
-    Db.run(
-        tx,
-        "INSERT INTO membership (tenant_id, user_id, role, email, display_name)"
-            + " VALUES ($1, $2, $3, $4, $5)",
-        tenantId,
-        actor.id(),
-        role,
-        email,
-        displayName);
-    Map<String, String> audited = new java.util.LinkedHashMap<>(details);
+    Membership membership = new Membership();
+    membership.tenantId = tenantId;
+    membership.userId = actor.id();
+    membership.role = role;
+    membership.email = email;
+    membership.displayName = displayName;
+    membership.createdAt = Now.utc();
+    Map<String, String> audited = new LinkedHashMap<>(details);
     audited.put("role", role);
     audited.put("email", email);
-    recorder.audit(tx, tenantId, actor, "member.joined", "member", actor.id(), "success", audited);
-    recorder.emit(
-        tx,
-        EventType.MEMBER_CHANGED,
-        tenantId,
-        "member/" + actor.id(),
-        new MemberChanged(tenantId.toString(), actor.id(), email, role, "joined", actor.id()));
+    return memberships
+        .persist(membership)
+        .call(
+            () ->
+                recorder.audit(
+                    tenantId, actor, "member.joined", "member", actor.id(), "success", audited))
+        .call(
+            () ->
+                recorder.emit(
+                    EventType.MEMBER_CHANGED,
+                    tenantId,
+                    "member/" + actor.id(),
+                    new MemberChanged(
+                        tenantId.toString(), actor.id(), email, role, "joined", actor.id())))
+        .replaceWithVoid();
   }
 
-  private void ensureNoAccount(String email) {
-    if (db.query("SELECT 1 FROM membership WHERE lower(email) = $1", email).rowCount() > 0) {
-      throw new ProblemException(ProblemType.CONFLICT, "an account with this email already exists");
-    }
+  private Uni<Void> ensureNoAccount(String email) {
+    return Panache.withSession(() -> memberships.emailTaken(email))
+        .invoke(
+            taken -> {
+              if (taken) {
+                throw new ProblemException(
+                    ProblemType.CONFLICT, "an account with this email already exists");
+              }
+            })
+        .replaceWithVoid();
   }
 
-  private void undo(String userId, RuntimeException cause) {
-    try {
-      keycloak.deleteUser(userId);
-      LOG.infof("removed Keycloak user %s again: %s", userId, cause.getMessage());
-    } catch (RuntimeException e) {
-      LOG.errorf(
-          "Keycloak user %s remains after a failed sign-up (%s) and could not be removed: %s",
-          userId, cause.getMessage(), e.getMessage());
-    }
+  /**
+   * Runs the work in a transaction; when it fails, the Keycloak user made for it is deleted again
+   * before the failure goes on.
+   */
+  private Uni<Void> undoneOnFailure(String userId, Supplier<Uni<Void>> work) {
+    return Panache.withTransaction(work)
+        .onFailure()
+        .call(
+            cause ->
+                keycloak
+                    .deleteUser(userId)
+                    .invoke(
+                        () ->
+                            LOG.infof(
+                                "removed Keycloak user %s again: %s", userId, cause.getMessage()))
+                    .onFailure()
+                    .invoke(
+                        e ->
+                            LOG.errorf(
+                                "Keycloak user %s remains after a failed sign-up (%s) and could"
+                                    + " not be removed: %s",
+                                userId, cause.getMessage(), e.getMessage()))
+                    .onFailure()
+                    .recoverWithNull());
   }
 }

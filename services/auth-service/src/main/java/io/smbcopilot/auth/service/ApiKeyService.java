@@ -1,18 +1,21 @@
 package io.smbcopilot.auth.service;
 
+import io.opentelemetry.instrumentation.annotations.SpanAttribute;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.smbcopilot.auth.config.AuthConfig;
+import io.smbcopilot.auth.repository.ApiKeyRepository;
+import io.smbcopilot.auth.repository.TenantRepository;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.ApiKeyChanged;
-import io.smbcopilot.outbox.Db;
 import io.smbcopilot.problem.ProblemException;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.MessageDigest;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,8 +32,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class ApiKeyService {
   public static final Pattern FORMAT = Pattern.compile("(smbc_[A-Za-z0-9]{10})_([A-Za-z0-9]{40})");
-  static final String COLUMNS =
-      "id, name, prefix, scopes, created_by, created_at, expires_at, last_used_at, revoked_at";
 
   public record ApiKey(
       UUID id,
@@ -49,23 +50,45 @@ public class ApiKeyService {
       }
       return expiresAt != null && expiresAt.isBefore(OffsetDateTime.now()) ? "expired" : "active";
     }
+
+    static ApiKey of(io.smbcopilot.auth.domain.ApiKey key, String secret) {
+      return new ApiKey(
+          key.id,
+          key.name,
+          key.prefix,
+          List.copyOf(key.scopes),
+          key.createdBy,
+          key.createdAt,
+          key.expiresAt,
+          key.lastUsedAt,
+          key.revokedAt,
+          secret);
+    }
   }
 
   public record VerifiedKey(
       UUID keyId, UUID tenantId, String name, List<String> scopes, String plan, String createdBy) {}
 
-  private final Db db;
+  private final ApiKeyRepository keys;
+  private final TenantRepository tenants;
   private final IdentityRecorder recorder;
   private final AuthConfig config;
 
-  public ApiKeyService(Db db, IdentityRecorder recorder, AuthConfig config) {
-    this.db = db;
+  public ApiKeyService(
+      ApiKeyRepository keys,
+      TenantRepository tenants,
+      IdentityRecorder recorder,
+      AuthConfig config) {
+    this.keys = keys;
+    this.tenants = tenants;
     this.recorder = recorder;
     this.config = config;
   }
 
-  public ApiKey create(
-      UUID tenantId,
+  @WithTransaction
+  @WithSpan("ApiKeyService.create")
+  public Uni<ApiKey> create(
+      @SpanAttribute("tenant.id") UUID tenantId,
       Actor actor,
       Set<String> mine,
       String name,
@@ -76,172 +99,137 @@ public class ApiKeyService {
       throw ProblemException.invalid("expiresAt", "must be in the future");
     }
     String prefix = "smbc_" + Secrets.readable(10);
-    String key = prefix + "_" + Secrets.readable(40);
-    UUID id = UUID.randomUUID();
-    return db.inTransaction(
-        tx -> {
-          Row row =
-              Db.run(
-                      tx,
-                      "INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash, scopes,"
-                          + " created_by, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-                          + " RETURNING "
-                          + COLUMNS,
-                      id,
-                      tenantId,
-                      name.trim(),
-                      prefix,
-                      Secrets.sha256(key),
-                      checked.toArray(String[]::new),
-                      actor.id(),
-                      expiresAt)
-                  .iterator()
-                  .next();
-          recorder.audit(
-              tx,
-              tenantId,
-              actor,
-              "api-key.created",
-              "api-key",
-              id.toString(),
-              "success",
-              Map.of("name", name.trim(), "prefix", prefix, "scopes", checked));
-          recorder.emit(
-              tx,
-              EventType.API_KEY_CHANGED,
-              tenantId,
-              "api-key/" + id,
-              new ApiKeyChanged(
-                  tenantId.toString(), id.toString(), prefix, checked, "created", actor.id()));
-          return map(row, key);
-        });
+    String secret = prefix + "_" + Secrets.readable(40);
+    io.smbcopilot.auth.domain.ApiKey key = new io.smbcopilot.auth.domain.ApiKey();
+    key.id = UUID.randomUUID();
+    key.tenantId = tenantId;
+    key.name = name.trim();
+    key.prefix = prefix;
+    key.secretHash = Secrets.sha256(secret);
+    key.scopes = checked;
+    key.createdBy = actor.id();
+    key.createdAt = Now.utc();
+    key.expiresAt = expiresAt;
+    return keys.persist(key)
+        .call(
+            created ->
+                recorder.audit(
+                    tenantId,
+                    actor,
+                    "api-key.created",
+                    "api-key",
+                    key.id.toString(),
+                    "success",
+                    Map.of("name", key.name, "prefix", prefix, "scopes", checked)))
+        .call(created -> announce(tenantId, actor, created, "created"))
+        .map(created -> ApiKey.of(created, secret));
   }
 
-  public List<ApiKey> list(UUID tenantId) {
-    List<ApiKey> keys = new ArrayList<>();
-    for (Row row :
-        db.query(
-            "SELECT " + COLUMNS + " FROM api_key WHERE tenant_id = $1 ORDER BY created_at DESC",
-            tenantId)) {
-      keys.add(map(row, null));
-    }
-    return keys;
+  @WithSession
+  @WithSpan("ApiKeyService.list")
+  public Uni<List<ApiKey>> list(@SpanAttribute("tenant.id") UUID tenantId) {
+    return keys.forTenant(tenantId)
+        .map(found -> found.stream().map(k -> ApiKey.of(k, null)).toList());
   }
 
-  public ApiKey get(UUID tenantId, UUID id) {
-    Iterator<Row> rows =
-        db.query(
-                "SELECT " + COLUMNS + " FROM api_key WHERE tenant_id = $1 AND id = $2",
-                tenantId,
-                id)
-            .iterator();
-    if (!rows.hasNext()) {
-      throw ProblemException.notFound("API key");
-    }
-    return map(rows.next(), null);
+  @WithSession
+  @WithSpan("ApiKeyService.get")
+  public Uni<ApiKey> get(@SpanAttribute("tenant.id") UUID tenantId, UUID id) {
+    return existing(tenantId, id).map(key -> ApiKey.of(key, null));
   }
 
   /** Revokes the key (again is fine); it stops working within the gateway's cache time. */
-  public void revoke(UUID tenantId, Actor actor, UUID id) {
-    db.inTransaction(
-        tx -> {
-          if (Db.run(tx, "SELECT 1 FROM api_key WHERE tenant_id = $1 AND id = $2", tenantId, id)
-                  .rowCount()
-              == 0) {
-            throw ProblemException.notFound("API key");
-          }
-          revokeWhere(tx, tenantId, actor, "id = $2", id, null);
-          return null;
-        });
+  @WithTransaction
+  @WithSpan("ApiKeyService.revoke")
+  public Uni<Void> revoke(@SpanAttribute("tenant.id") UUID tenantId, Actor actor, UUID id) {
+    return existing(tenantId, id)
+        .chain(
+            key -> key.revokedAt != null ? Uni.createFrom().voidItem() : revoke(key, actor, null));
   }
 
   /** Revokes, in the caller's transaction, every key a (removed) member created. */
-  public void revokeCreatedBy(SqlConnection tx, UUID tenantId, Actor actor, String userId) {
-    revokeWhere(tx, tenantId, actor, "created_by = $2", userId, "its creator was removed");
+  Uni<Void> revokeCreatedBy(UUID tenantId, Actor actor, String userId) {
+    return keys.unrevokedCreatedBy(tenantId, userId)
+        .onItem()
+        .transformToMulti(found -> Multi.createFrom().iterable(found))
+        .onItem()
+        .transformToUniAndConcatenate(key -> revoke(key, actor, "its creator was removed"))
+        .collect()
+        .last()
+        .replaceWithVoid();
   }
 
-  /** Revokes the tenant's live keys matching the condition on $2; each is audited and announced. */
-  private void revokeWhere(
-      SqlConnection tx, UUID tenantId, Actor actor, String condition, Object value, String reason) {
-    for (Row row :
-        Db.run(
-            tx,
-            "UPDATE api_key SET revoked_at = now(), revoked_by = $3 WHERE tenant_id = $1 AND "
-                + condition
-                + " AND revoked_at IS NULL RETURNING id, prefix, scopes",
-            tenantId,
-            value,
-            actor.id())) {
-      String id = row.getUUID("id").toString();
-      Map<String, Object> details = new java.util.LinkedHashMap<>();
-      details.put("prefix", row.getString("prefix"));
-      if (reason != null) {
-        details.put("reason", reason);
-      }
-      recorder.audit(tx, tenantId, actor, "api-key.revoked", "api-key", id, "success", details);
-      recorder.emit(
-          tx,
-          EventType.API_KEY_CHANGED,
-          tenantId,
-          "api-key/" + id,
-          new ApiKeyChanged(
-              tenantId.toString(),
-              id,
-              row.getString("prefix"),
-              Arrays.asList(row.getArrayOfStrings("scopes")),
-              "revoked",
-              actor.id()));
+  /** Revokes a live key: audited and announced. */
+  private Uni<Void> revoke(io.smbcopilot.auth.domain.ApiKey key, Actor actor, String reason) {
+    key.revokedAt = Now.utc();
+    key.revokedBy = actor.id();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("prefix", key.prefix);
+    if (reason != null) {
+      details.put("reason", reason);
     }
+    return recorder
+        .audit(
+            key.tenantId,
+            actor,
+            "api-key.revoked",
+            "api-key",
+            key.id.toString(),
+            "success",
+            details)
+        .chain(() -> announce(key.tenantId, actor, key, "revoked"));
+  }
+
+  private Uni<Void> announce(
+      UUID tenantId, Actor actor, io.smbcopilot.auth.domain.ApiKey key, String change) {
+    return recorder.emit(
+        EventType.API_KEY_CHANGED,
+        tenantId,
+        "api-key/" + key.id,
+        new ApiKeyChanged(
+            tenantId.toString(),
+            key.id.toString(),
+            key.prefix,
+            List.copyOf(key.scopes),
+            change,
+            actor.id()));
+  }
+
+  private Uni<io.smbcopilot.auth.domain.ApiKey> existing(UUID tenantId, UUID id) {
+    return keys.find(tenantId, id)
+        .onItem()
+        .ifNull()
+        .failWith(() -> ProblemException.notFound("API key"));
   }
 
   /** The key's tenant and scopes, if it is well-formed, known, not revoked and not expired. */
-  public Optional<VerifiedKey> verify(String key) {
-    Matcher parts = key == null ? null : FORMAT.matcher(key.trim());
+  @WithTransaction
+  @WithSpan("ApiKeyService.verify")
+  public Uni<Optional<VerifiedKey>> verify(String presented) {
+    Matcher parts = presented == null ? null : FORMAT.matcher(presented.trim());
     if (parts == null || !parts.matches()) {
-      return Optional.empty();
+      return Uni.createFrom().item(Optional.empty());
     }
-    Iterator<Row> rows =
-        db.query(
-                "SELECT k.id, k.tenant_id, k.name, k.scopes, k.secret_hash, k.created_by, t.plan"
-                    + " FROM api_key k JOIN tenant t ON t.id = k.tenant_id WHERE k.prefix = $1"
-                    + " AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())",
-                parts.group(1))
-            .iterator();
-    if (!rows.hasNext()) {
-      return Optional.empty();
-    }
-    Row row = rows.next();
-    byte[] stored = row.getBuffer("secret_hash").getBytes();
-    if (!MessageDigest.isEqual(stored, Secrets.sha256(key.trim()))) {
-      return Optional.empty();
-    }
-    UUID id = row.getUUID("id");
-    db.query(
-        "UPDATE api_key SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL"
-            + " OR last_used_at < now() - make_interval(secs => $2))",
-        id,
-        (double) config.lastUseResolution().toMillis() / 1000.0);
-    return Optional.of(
-        new VerifiedKey(
-            id,
-            row.getUUID("tenant_id"),
-            row.getString("name"),
-            Arrays.asList(row.getArrayOfStrings("scopes")),
-            row.getString("plan"),
-            row.getString("created_by")));
-  }
-
-  private static ApiKey map(Row row, String secret) {
-    return new ApiKey(
-        row.getUUID("id"),
-        row.getString("name"),
-        row.getString("prefix"),
-        Arrays.asList(row.getArrayOfStrings("scopes")),
-        row.getString("created_by"),
-        row.getOffsetDateTime("created_at"),
-        row.getOffsetDateTime("expires_at"),
-        row.getOffsetDateTime("last_used_at"),
-        row.getOffsetDateTime("revoked_at"),
-        secret);
+    OffsetDateTime now = Now.utc();
+    return keys.live(parts.group(1), now)
+        .chain(
+            key -> {
+              if (key == null
+                  || !MessageDigest.isEqual(key.secretHash, Secrets.sha256(presented.trim()))) {
+                return Uni.createFrom().item(Optional.<VerifiedKey>empty());
+              }
+              return keys.touch(key.id, now, config.lastUseResolution())
+                  .chain(() -> tenants.findById(key.tenantId))
+                  .map(
+                      tenant ->
+                          Optional.of(
+                              new VerifiedKey(
+                                  key.id,
+                                  key.tenantId,
+                                  key.name,
+                                  List.copyOf(key.scopes),
+                                  tenant.plan,
+                                  key.createdBy)));
+            });
   }
 }

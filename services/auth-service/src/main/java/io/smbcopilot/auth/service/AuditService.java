@@ -1,12 +1,15 @@
 package io.smbcopilot.auth.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.smbcopilot.outbox.Db;
-import io.vertx.mutiny.sqlclient.Row;
+import io.opentelemetry.instrumentation.annotations.SpanAttribute;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import io.smbcopilot.auth.repository.AuditEventRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -27,11 +30,11 @@ public class AuditService {
       String requestId,
       JsonNode details) {}
 
-  private final Db db;
+  private final AuditEventRepository auditLog;
   private final ObjectMapper json;
 
-  public AuditService(Db db, ObjectMapper json) {
-    this.db = db;
+  public AuditService(AuditEventRepository auditLog, ObjectMapper json) {
+    this.auditLog = auditLog;
     this.json = json;
   }
 
@@ -40,59 +43,49 @@ public class AuditService {
    *     member.*})
    * @param before the cursor: only events older than this sequence number
    */
-  public List<AuditEvent> search(
-      UUID tenantId,
+  @WithSession
+  @WithSpan("AuditService.search")
+  public Uni<List<AuditEvent>> search(
+      @SpanAttribute("tenant.id") UUID tenantId,
       OffsetDateTime from,
       OffsetDateTime to,
       String actor,
       String action,
       Long before,
       int limit) {
-    String actionExact = action != null && !action.endsWith("*") ? action : null;
-    String actionPrefix =
-        action != null && action.endsWith("*") ? action.substring(0, action.length() - 1) : null;
-    List<AuditEvent> events = new ArrayList<>();
-    for (Row row :
-        db.query(
-            "SELECT seq, id, occurred_at, actor_id, actor_type, action, target_type, target_id,"
-                + " result, ip, request_id, details::text AS details FROM audit_event"
-                + " WHERE tenant_id = $1"
-                + " AND ($2::timestamptz IS NULL OR occurred_at >= $2)"
-                + " AND ($3::timestamptz IS NULL OR occurred_at < $3)"
-                + " AND ($4::text IS NULL OR actor_id = $4)"
-                + " AND ($5::text IS NULL OR action = $5)"
-                + " AND ($6::text IS NULL OR starts_with(action, $6))"
-                + " AND ($7::bigint IS NULL OR seq < $7)"
-                + " ORDER BY seq DESC LIMIT $8",
-            tenantId,
+    boolean prefix = action != null && action.endsWith("*");
+    AuditEventRepository.Filter filter =
+        new AuditEventRepository.Filter(
             from,
             to,
             actor,
-            actionExact,
-            actionPrefix,
-            before,
-            limit)) {
-      JsonNode details;
-      try {
-        details = json.readTree(row.getString("details"));
-      } catch (Exception e) {
-        details = json.createObjectNode();
-      }
-      events.add(
-          new AuditEvent(
-              row.getLong("seq"),
-              row.getUUID("id"),
-              row.getOffsetDateTime("occurred_at"),
-              row.getString("actor_id"),
-              row.getString("actor_type"),
-              row.getString("action"),
-              row.getString("target_type"),
-              row.getString("target_id"),
-              row.getString("result"),
-              row.getString("ip"),
-              row.getString("request_id"),
-              details));
+            prefix ? null : action,
+            prefix ? action.substring(0, action.length() - 1) : null,
+            before);
+    return auditLog
+        .search(tenantId, filter, limit)
+        .map(found -> found.stream().map(this::view).toList());
+  }
+
+  private AuditEvent view(io.smbcopilot.auth.domain.AuditEvent e) {
+    JsonNode details;
+    try {
+      details = json.readTree(e.details);
+    } catch (JsonProcessingException | IllegalArgumentException ex) {
+      details = json.createObjectNode();
     }
-    return events;
+    return new AuditEvent(
+        e.seq,
+        e.id,
+        e.occurredAt,
+        e.actorId,
+        e.actorType,
+        e.action,
+        e.targetType,
+        e.targetId,
+        e.result,
+        e.ip,
+        e.requestId,
+        details);
   }
 }

@@ -1,15 +1,20 @@
 package io.smbcopilot.auth.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.smbcopilot.auth.domain.AuditEvent;
+import io.smbcopilot.auth.repository.AuditEventRepository;
 import io.smbcopilot.events.CloudEvent;
 import io.smbcopilot.events.EventType;
-import io.smbcopilot.outbox.Db;
 import io.smbcopilot.outbox.Outbox;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.smbcopilot.problem.ProblemException;
+import io.smbcopilot.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Writes an identity change's audit entry and its event (through the outbox) in the transaction of
@@ -18,14 +23,19 @@ import java.util.UUID;
 @ApplicationScoped
 public class IdentityRecorder {
   public static final String SOURCE = "/auth-service";
+
+  private final AuditEventRepository auditLog;
+  private final Outbox outbox;
   private final ObjectMapper json;
 
-  public IdentityRecorder(ObjectMapper json) {
+  public IdentityRecorder(AuditEventRepository auditLog, Outbox outbox, ObjectMapper json) {
+    this.auditLog = auditLog;
+    this.outbox = outbox;
     this.json = json;
   }
 
-  public void audit(
-      SqlConnection tx,
+  /** Appends an audit entry in the current transaction. */
+  public Uni<Void> audit(
       UUID tenantId,
       Actor actor,
       String action,
@@ -33,32 +43,61 @@ public class IdentityRecorder {
       String targetId,
       String result,
       Map<String, ?> details) {
-    String detailJson;
+    AuditEvent entry = new AuditEvent();
+    entry.id = UUID.randomUUID();
+    entry.tenantId = tenantId;
+    entry.actorId = actor.id();
+    entry.actorType = actor.type();
+    entry.action = action;
+    entry.targetType = targetType;
+    entry.targetId = targetId;
+    entry.result = result;
+    entry.ip = actor.ip();
+    entry.requestId = actor.requestId();
     try {
-      detailJson = json.writeValueAsString(details == null ? Map.of() : details);
-    } catch (Exception e) {
-      detailJson = "{}";
+      entry.details = json.writeValueAsString(details == null ? Map.of() : details);
+    } catch (JsonProcessingException e) {
+      entry.details = "{}";
     }
-    Db.run(
-        tx,
-        "INSERT INTO audit_event (id, tenant_id, actor_id, actor_type, action, target_type,"
-            + " target_id, result, ip, request_id, details)"
-            + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text::jsonb)",
-        UUID.randomUUID(),
-        tenantId,
-        actor.id(),
-        actor.type(),
-        action,
-        targetType,
-        targetId,
-        result,
-        actor.ip(),
-        actor.requestId(),
-        detailJson);
+    return auditLog.persist(entry).replaceWithVoid();
   }
 
-  public void emit(SqlConnection tx, EventType type, UUID tenantId, String subject, Record data) {
-    CloudEvent event = CloudEvent.of(type, SOURCE, tenantId.toString(), subject, data);
-    Outbox.append(tx, event).await().atMost(Duration.ofSeconds(10));
+  /** Appends the event to the outbox in the current transaction. */
+  public Uni<Void> emit(EventType type, UUID tenantId, String subject, Record data) {
+    return outbox.append(CloudEvent.of(type, SOURCE, tenantId.toString(), subject, data));
+  }
+
+  /**
+   * Runs a change in a transaction of its own. A refused change (403, 409) is audited as denied, in
+   * a second transaction since the first rolled back, before the problem goes out.
+   */
+  public <T> Uni<T> guarded(
+      UUID tenantId,
+      Actor actor,
+      String action,
+      String targetType,
+      String target,
+      Supplier<Uni<T>> change) {
+    return Panache.withTransaction(change)
+        .onFailure(ProblemException.class)
+        .recoverWithUni(
+            e -> {
+              ProblemException problem = (ProblemException) e;
+              if (problem.type() != ProblemType.FORBIDDEN
+                  && problem.type() != ProblemType.CONFLICT) {
+                return Uni.createFrom().failure(problem);
+              }
+              return Panache.withTransaction(
+                      () ->
+                          audit(
+                              tenantId,
+                              actor,
+                              action,
+                              targetType,
+                              target,
+                              "denied",
+                              Map.of("reason", problem.getMessage())))
+                  .chain(() -> Uni.createFrom().failure(problem));
+            });
   }
 }

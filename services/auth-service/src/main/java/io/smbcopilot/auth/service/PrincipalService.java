@@ -1,10 +1,11 @@
 package io.smbcopilot.auth.service;
 
-import io.smbcopilot.outbox.Db;
-import io.vertx.mutiny.sqlclient.Row;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import io.smbcopilot.auth.repository.MembershipRepository;
+import io.smbcopilot.auth.repository.TenantRepository;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,47 +25,43 @@ public class PrincipalService {
 
   public record TenantInfo(UUID id, String name, String plan) {}
 
-  private final Db db;
+  private final MembershipRepository memberships;
+  private final TenantRepository tenants;
 
-  public PrincipalService(Db db) {
-    this.db = db;
+  public PrincipalService(MembershipRepository memberships, TenantRepository tenants) {
+    this.memberships = memberships;
+    this.tenants = tenants;
   }
 
-  public Optional<UserPrincipal> user(String userId) {
-    Iterator<Row> rows =
-        db.query(
-                "SELECT m.tenant_id, m.role, m.email, m.display_name, t.name, t.plan,"
-                    + " coalesce(r.permissions, ARRAY[]::text[]) AS permissions"
-                    + " FROM membership m JOIN tenant t ON t.id = m.tenant_id"
-                    + " LEFT JOIN role r ON r.name = m.role"
-                    + " AND (r.tenant_id = m.tenant_id OR r.tenant_id IS NULL)"
-                    + " WHERE m.user_id = $1",
-                userId)
-            .iterator();
-    if (!rows.hasNext()) {
-      return Optional.empty();
-    }
-    Row row = rows.next();
-    return Optional.of(
-        new UserPrincipal(
-            userId,
-            row.getString("email"),
-            row.getString("display_name"),
-            row.getUUID("tenant_id"),
-            row.getString("name"),
-            row.getString("plan"),
-            List.of(row.getString("role")),
-            Arrays.asList(row.getArrayOfStrings("permissions"))));
+  @WithSession
+  @WithSpan("PrincipalService.user")
+  public Uni<Optional<UserPrincipal>> user(String userId) {
+    return memberships
+        .principal(userId)
+        .map(
+            found ->
+                Optional.ofNullable(found)
+                    .map(
+                        p ->
+                            new UserPrincipal(
+                                userId,
+                                p.member().email,
+                                p.member().displayName,
+                                p.tenant().id,
+                                p.tenant().name,
+                                p.tenant().plan,
+                                List.of(p.member().role),
+                                p.role() == null ? List.of() : List.copyOf(p.role().permissions))));
   }
 
-  public Optional<TenantInfo> tenant(UUID tenantId) {
-    Iterator<Row> rows =
-        db.query("SELECT id, name, plan FROM tenant WHERE id = $1", tenantId).iterator();
-    if (!rows.hasNext()) {
-      return Optional.empty();
-    }
-    Row row = rows.next();
-    return Optional.of(
-        new TenantInfo(row.getUUID("id"), row.getString("name"), row.getString("plan")));
+  @WithSession
+  @WithSpan("PrincipalService.tenant")
+  public Uni<Optional<TenantInfo>> tenant(UUID tenantId) {
+    return tenants
+        .findById(tenantId)
+        .map(
+            t ->
+                Optional.ofNullable(t)
+                    .map(found -> new TenantInfo(found.id, found.name, found.plan)));
   }
 }

@@ -1,21 +1,25 @@
 package io.smbcopilot.auth.service;
 
+import io.opentelemetry.instrumentation.annotations.SpanAttribute;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import io.smbcopilot.auth.repository.MembershipRepository;
+import io.smbcopilot.auth.repository.RoleRepository;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.RoleChanged;
-import io.smbcopilot.outbox.Db;
+import io.smbcopilot.outbox.SqlErrors;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
 import io.smbcopilot.security.Permission;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -26,9 +30,6 @@ public class RoleService {
   public static final String OWNER = "owner";
   public static final List<String> BUILT_IN = List.of("owner", "admin", "member", "viewer");
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{1,39}");
-  static final String SELECT =
-      "SELECT name, description, permissions, builtin, created_at, updated_at FROM role"
-          + " WHERE (tenant_id = $1 OR tenant_id IS NULL)";
 
   public record Role(
       String name,
@@ -36,145 +37,173 @@ public class RoleService {
       List<String> permissions,
       boolean builtin,
       OffsetDateTime createdAt,
-      OffsetDateTime updatedAt) {}
+      OffsetDateTime updatedAt) {
+    static Role of(io.smbcopilot.auth.domain.Role role) {
+      return new Role(
+          role.name,
+          role.description,
+          List.copyOf(role.permissions),
+          role.builtin,
+          role.createdAt,
+          role.updatedAt);
+    }
+  }
 
-  private final Db db;
+  private final RoleRepository roles;
+  private final MembershipRepository memberships;
   private final IdentityRecorder recorder;
 
-  public RoleService(Db db, IdentityRecorder recorder) {
-    this.db = db;
+  public RoleService(
+      RoleRepository roles, MembershipRepository memberships, IdentityRecorder recorder) {
+    this.roles = roles;
+    this.memberships = memberships;
     this.recorder = recorder;
   }
 
-  public List<Role> list(UUID tenantId) {
-    List<Role> roles = new ArrayList<>();
-    for (Row row : db.query(SELECT + " ORDER BY builtin DESC, created_at, name", tenantId)) {
-      roles.add(map(row));
-    }
-    return roles;
+  @WithSession
+  @WithSpan("RoleService.list")
+  public Uni<List<Role>> list(@SpanAttribute("tenant.id") UUID tenantId) {
+    return roles.visible(tenantId).map(found -> found.stream().map(Role::of).toList());
   }
 
-  public Optional<Role> find(SqlClient client, UUID tenantId, String name) {
-    for (Row row : Db.run(client, SELECT + " AND name = $2", tenantId, name)) {
-      return Optional.of(map(row));
-    }
-    return Optional.empty();
+  @WithSession
+  @WithSpan("RoleService.get")
+  public Uni<Role> get(@SpanAttribute("tenant.id") UUID tenantId, String name) {
+    return existing(tenantId, name).map(Role::of);
   }
 
-  public Role get(UUID tenantId, String name) {
-    return find(db.pool(), tenantId, name).orElseThrow(() -> ProblemException.notFound("role"));
+  /** The role of the tenant (or built in) with this name, in the current session; null if none. */
+  Uni<io.smbcopilot.auth.domain.Role> find(UUID tenantId, String name) {
+    return roles.find(tenantId, name);
   }
 
-  public Role create(
-      UUID tenantId,
+  @WithSpan("RoleService.create")
+  public Uni<Role> create(
+      @SpanAttribute("tenant.id") UUID tenantId,
       Actor actor,
       Set<String> mine,
       String name,
       String description,
       List<String> permissions) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw ProblemException.invalid(
-          "name", "lower-case letters, digits and '-', 2 to 40, starting with a letter");
+      return Uni.createFrom()
+          .failure(
+              ProblemException.invalid(
+                  "name", "lower-case letters, digits and '-', 2 to 40, starting with a letter"));
     }
-    List<String> checked = checkPermissions(permissions, mine);
+    List<String> checked;
     try {
-      return db.inTransaction(
-          tx -> {
-            if (find(tx, tenantId, name).isPresent()) {
-              throw new ProblemException(ProblemType.CONFLICT, "a role named " + name + " exists");
-            }
-            Db.run(
-                tx,
-                "INSERT INTO role (tenant_id, name, description, permissions) VALUES ($1, $2, $3, $4)",
-                tenantId,
-                name,
-                description == null ? "" : description,
-                checked.toArray(String[]::new));
-            record(tx, tenantId, actor, "role.created", name, checked);
-            return find(tx, tenantId, name).orElseThrow();
-          });
-    } catch (RuntimeException e) {
-      if (Db.duplicate(e)) {
-        throw new ProblemException(ProblemType.CONFLICT, "a role named " + name + " exists");
-      }
-      throw e;
+      checked = checkPermissions(permissions, mine);
+    } catch (ProblemException e) {
+      return Uni.createFrom().failure(e);
     }
+    ProblemException taken =
+        new ProblemException(ProblemType.CONFLICT, "a role named " + name + " exists");
+    return Panache.withTransaction(
+            () ->
+                roles
+                    .find(tenantId, name)
+                    .chain(
+                        existing -> {
+                          if (existing != null) {
+                            return Uni.createFrom().failure(taken);
+                          }
+                          io.smbcopilot.auth.domain.Role role =
+                              new io.smbcopilot.auth.domain.Role();
+                          role.id = UUID.randomUUID();
+                          role.tenantId = tenantId;
+                          role.name = name;
+                          role.description = description == null ? "" : description;
+                          role.permissions = checked;
+                          role.createdAt = Now.utc();
+                          role.updatedAt = role.createdAt;
+                          return roles.persist(role);
+                        })
+                    .call(role -> record(tenantId, actor, "role.created", name, checked))
+                    .map(Role::of))
+        // two creations of one name at once: the unique index refuses the second at commit
+        .onFailure(SqlErrors::uniqueViolation)
+        .transform(e -> taken);
   }
 
-  public Role update(
-      UUID tenantId,
+  @WithTransaction
+  @WithSpan("RoleService.update")
+  public Uni<Role> update(
+      @SpanAttribute("tenant.id") UUID tenantId,
       Actor actor,
       Set<String> mine,
       String name,
       String description,
       List<String> permissions) {
     List<String> checked = checkPermissions(permissions, mine);
-    return db.inTransaction(
-        tx -> {
-          Role role = find(tx, tenantId, name).orElseThrow(() -> ProblemException.notFound("role"));
-          if (role.builtin()) {
-            throw new ProblemException(ProblemType.CONFLICT, "built-in roles cannot be changed");
-          }
-          Db.run(
-              tx,
-              "UPDATE role SET description = $3, permissions = $4, updated_at = now()"
-                  + " WHERE tenant_id = $1 AND name = $2",
-              tenantId,
-              name,
-              description == null ? role.description() : description,
-              checked.toArray(String[]::new));
-          record(tx, tenantId, actor, "role.updated", name, checked);
-          return find(tx, tenantId, name).orElseThrow();
-        });
+    return custom(tenantId, name, "changed")
+        .invoke(
+            role -> {
+              role.description = description == null ? role.description : description;
+              role.permissions = checked;
+              role.updatedAt = Now.utc();
+            })
+        .call(role -> record(tenantId, actor, "role.updated", name, checked))
+        .map(Role::of);
   }
 
-  public void delete(UUID tenantId, Actor actor, String name) {
-    db.inTransaction(
-        tx -> {
-          Role role = find(tx, tenantId, name).orElseThrow(() -> ProblemException.notFound("role"));
-          if (role.builtin()) {
-            throw new ProblemException(ProblemType.CONFLICT, "built-in roles cannot be deleted");
-          }
-          long users =
-              Db.run(
-                      tx,
-                      "SELECT count(*) FROM membership WHERE tenant_id = $1 AND role = $2",
-                      tenantId,
-                      name)
-                  .iterator()
-                  .next()
-                  .getLong(0);
-          if (users > 0) {
-            throw new ProblemException(
-                ProblemType.CONFLICT,
-                "the role is held by " + users + " member(s); change theirs first");
-          }
-          Db.run(tx, "DELETE FROM role WHERE tenant_id = $1 AND name = $2", tenantId, name);
-          record(tx, tenantId, actor, "role.deleted", name, role.permissions());
-          return null;
-        });
+  @WithTransaction
+  @WithSpan("RoleService.delete")
+  public Uni<Void> delete(@SpanAttribute("tenant.id") UUID tenantId, Actor actor, String name) {
+    return custom(tenantId, name, "deleted")
+        .call(
+            role ->
+                memberships
+                    .countWithRole(tenantId, name)
+                    .invoke(
+                        users -> {
+                          if (users > 0) {
+                            throw new ProblemException(
+                                ProblemType.CONFLICT,
+                                "the role is held by " + users + " member(s); change theirs first");
+                          }
+                        }))
+        .call(roles::delete)
+        .call(role -> record(tenantId, actor, "role.deleted", name, role.permissions))
+        .replaceWithVoid();
   }
 
-  private void record(
-      io.vertx.mutiny.sqlclient.SqlConnection tx,
-      UUID tenantId,
-      Actor actor,
-      String action,
-      String name,
-      List<String> perms) {
-    recorder.audit(
-        tx, tenantId, actor, action, "role", name, "success", Map.of("permissions", perms));
-    recorder.emit(
-        tx,
-        EventType.ROLE_CHANGED,
-        tenantId,
-        "role/" + name,
-        new RoleChanged(
-            tenantId.toString(),
-            name,
-            perms,
-            action.substring(action.indexOf('.') + 1),
-            actor.id()));
+  private Uni<io.smbcopilot.auth.domain.Role> existing(UUID tenantId, String name) {
+    return roles
+        .find(tenantId, name)
+        .onItem()
+        .ifNull()
+        .failWith(() -> ProblemException.notFound("role"));
+  }
+
+  /** The tenant's own role with this name: built-in ones cannot be changed or deleted. */
+  private Uni<io.smbcopilot.auth.domain.Role> custom(UUID tenantId, String name, String change) {
+    return existing(tenantId, name)
+        .invoke(
+            role -> {
+              if (role.builtin) {
+                throw new ProblemException(
+                    ProblemType.CONFLICT, "built-in roles cannot be " + change);
+              }
+            });
+  }
+
+  private Uni<Void> record(
+      UUID tenantId, Actor actor, String action, String name, List<String> perms) {
+    return recorder
+        .audit(tenantId, actor, action, "role", name, "success", Map.of("permissions", perms))
+        .chain(
+            () ->
+                recorder.emit(
+                    EventType.ROLE_CHANGED,
+                    tenantId,
+                    "role/" + name,
+                    new RoleChanged(
+                        tenantId.toString(),
+                        name,
+                        perms,
+                        action.substring(action.indexOf('.') + 1),
+                        actor.id())));
   }
 
   /** Known permissions only, and none the caller does not hold (no escalation). */
@@ -199,15 +228,5 @@ public class RoleService {
       result.add(p);
     }
     return List.copyOf(result);
-  }
-
-  private static Role map(Row row) {
-    return new Role(
-        row.getString("name"),
-        row.getString("description"),
-        Arrays.asList(row.getArrayOfStrings("permissions")),
-        row.getBoolean("builtin"),
-        row.getOffsetDateTime("created_at"),
-        row.getOffsetDateTime("updated_at"));
   }
 }

@@ -1,0 +1,57 @@
+package io.smbcopilot.auth.repository;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
+import io.smallrye.mutiny.Uni;
+import io.smbcopilot.auth.domain.AuditEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/** The append-only audit log: entries are persisted and read, never changed. */
+@ApplicationScoped
+public class AuditEventRepository implements PanacheRepositoryBase<AuditEvent, Long> {
+
+  /** What to look for; null fields do not filter. */
+  public record Filter(
+      OffsetDateTime from,
+      OffsetDateTime to,
+      String actorId,
+      String action,
+      String actionPrefix,
+      Long beforeSeq) {}
+
+  /** The tenant's entries matching the filter, newest first. */
+  public Uni<List<AuditEvent>> search(UUID tenantId, Filter filter, int limit) {
+    StringBuilder query = new StringBuilder("tenantId = :tenant");
+    Parameters parameters = Parameters.with("tenant", tenantId);
+    if (filter.from() != null) {
+      query.append(" and occurredAt >= :from");
+      parameters.and("from", filter.from());
+    }
+    if (filter.to() != null) {
+      query.append(" and occurredAt < :to");
+      parameters.and("to", filter.to());
+    }
+    if (filter.actorId() != null) {
+      query.append(" and actorId = :actor");
+      parameters.and("actor", filter.actorId());
+    }
+    if (filter.action() != null) {
+      query.append(" and action = :action");
+      parameters.and("action", filter.action());
+    }
+    if (filter.actionPrefix() != null) {
+      query.append(" and substring(action, 1, length(:prefix)) = :prefix");
+      parameters.and("prefix", filter.actionPrefix());
+    }
+    if (filter.beforeSeq() != null) {
+      query.append(" and seq < :before");
+      parameters.and("before", filter.beforeSeq());
+    }
+    return find(query.append(" order by seq desc").toString(), parameters)
+        .range(0, limit - 1)
+        .list();
+  }
+}
