@@ -33,6 +33,15 @@ public final class JobWorkers implements AutoCloseable {
   @FunctionalInterface
   public interface Handler {
     Uni<Void> handle(Job job);
+
+    /**
+     * The job will not run again: its last attempt failed, or its claims ran out {@code
+     * maxAttempts} times without being settled. The owner of the work records that it failed (a
+     * document, a workflow run); by default nothing happens.
+     */
+    default Uni<Void> dead(Job job, String reason) {
+      return Uni.createFrom().voidItem();
+    }
   }
 
   /**
@@ -160,12 +169,8 @@ public final class JobWorkers implements AutoCloseable {
 
   private void run(Job job, String worker) {
     if (job.attempts() > settings.maxAttempts()) {
-      settle(
-          jobs.dead(
-              job,
-              worker,
-              "processing stopped " + settings.maxAttempts() + " times before it finished"),
-          dead);
+      String reason = "processing stopped " + settings.maxAttempts() + " times before it finished";
+      die(job, worker, reason, reason);
       return;
     }
     long every = Math.max(1, settings.lease().toMillis() / 3);
@@ -184,7 +189,7 @@ public final class JobWorkers implements AutoCloseable {
         LOG.warnf(
             "jobs %s: %s is dead after %d attempts: %s",
             settings.queue(), job.id(), job.attempts(), error);
-        settle(jobs.dead(job, worker, error), dead);
+        die(job, worker, error, "failed " + job.attempts() + " times; the last time: " + error);
       } else {
         LOG.debugf(
             "jobs %s: attempt %d of %s failed: %s",
@@ -193,6 +198,23 @@ public final class JobWorkers implements AutoCloseable {
       }
     } finally {
       renewal.cancel(false);
+    }
+  }
+
+  /**
+   * Marks the job dead with its error and, when it was still this worker's, tells the handler why
+   * in words for people.
+   */
+  private void die(Job job, String worker, String error, String reason) {
+    try {
+      if (jobs.dead(job, worker, error).await().atMost(Duration.ofSeconds(30))) {
+        dead.increment();
+        handler.dead(job, reason).await().atMost(Duration.ofSeconds(30));
+      }
+    } catch (RuntimeException e) {
+      // the database is away: the lease runs out and the job is claimed (and declared dead) again
+      LOG.warnf(
+          "jobs %s: could not settle dead job %s: %s", settings.queue(), job.id(), e.toString());
     }
   }
 

@@ -155,24 +155,34 @@ class JobQueueTest {
     String name = "failing-" + UUID.randomUUID();
     UUID id = enqueue(name, "{}", Duration.ZERO);
     List<Long> attemptsAt = new ArrayList<>();
+    List<String> toldDead = new java.util.concurrent.CopyOnWriteArrayList<>();
+    JobWorkers.Handler failing =
+        new JobWorkers.Handler() {
+          @Override
+          public Uni<Void> handle(Job job) {
+            synchronized (attemptsAt) {
+              attemptsAt.add(System.nanoTime());
+            }
+            return Uni.createFrom()
+                .failure(
+                    new IllegalStateException("partner answered 500 (" + job.attempts() + ")"));
+          }
+
+          @Override
+          public Uni<Void> dead(Job job, String reason) {
+            toldDead.add(job.id() + ": " + reason);
+            return Uni.createFrom().voidItem();
+          }
+        };
     try (JobWorkers workers =
-        new JobWorkers(
-            queue,
-            settings(name, 2, Duration.ofSeconds(10)),
-            job -> {
-              synchronized (attemptsAt) {
-                attemptsAt.add(System.nanoTime());
-              }
-              return Uni.createFrom()
-                  .failure(
-                      new IllegalStateException("partner answered 500 (" + job.attempts() + ")"));
-            },
-            "w",
-            null)) {
+        new JobWorkers(queue, settings(name, 2, Duration.ofSeconds(10)), failing, "w", null)) {
       workers.start();
       await().atMost(Duration.ofSeconds(30)).until(() -> workers.deadCount() == 1);
       assertThat(workers.retriedCount()).isEqualTo(2);
     }
+    assertThat(toldDead)
+        .as("the owner of the work is told once, in words")
+        .containsExactly(id + ": failed 3 times; the last time: partner answered 500 (3)");
     Row row = job(id);
     assertThat(row.getString("status")).isEqualTo("dead");
     assertThat(row.getInteger("attempts")).isEqualTo(3);

@@ -3,6 +3,7 @@ package io.smbcopilot.ingestion;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -86,6 +87,8 @@ class DocumentResourceTest {
             .then()
             .statusCode(200)
             .header("Content-Disposition", equalTo("attachment; filename*=UTF-8''hours.txt"))
+            .header("Content-Type", startsWith("text/plain"))
+            .header("Content-Length", equalTo(Integer.toString(text.length)))
             .extract()
             .asByteArray();
     assertThat(back).isEqualTo(text);
@@ -135,7 +138,8 @@ class DocumentResourceTest {
         .when()
         .get("/api/v1/documents/" + id + "/content")
         .then()
-        .statusCode(404);
+        .statusCode(404)
+        .contentType("application/problem+json");
     given()
         .header("Authorization", stranger)
         .when()
@@ -168,6 +172,29 @@ class DocumentResourceTest {
         .get("/api/v1/documents/" + id + "/content")
         .then()
         .statusCode(404);
+  }
+
+  @Test
+  void aLargeOriginalIsStoredInPiecesAndComesBackWhole() {
+    String owner = token(UUID.randomUUID(), "u-owner", "owner", WRITER);
+    // 2.5 MiB of text: three pieces of copilot.ingestion.blob-chunk-size (1 MiB)
+    StringBuilder text = new StringBuilder();
+    java.util.Random random = new java.util.Random(42);
+    while (text.length() < 2_621_440) {
+      text.append("line ").append(random.nextInt(1_000_000)).append(" of the ledger\n");
+    }
+    byte[] bytes = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String id =
+        upload(owner, "ledger.txt", bytes, null).then().statusCode(202).extract().path("id");
+    byte[] back =
+        given()
+            .header("Authorization", owner)
+            .get("/api/v1/documents/" + id + "/content")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asByteArray();
+    assertThat(back).hasSize(bytes.length).isEqualTo(bytes);
   }
 
   @Test

@@ -19,7 +19,6 @@ import io.smbcopilot.events.documents.DocumentFailed;
 import io.smbcopilot.events.documents.DocumentIndexed;
 import io.smbcopilot.events.documents.DocumentUploaded;
 import io.smbcopilot.ingestion.index.ChunkIndex;
-import io.smbcopilot.outbox.Db;
 import io.smbcopilot.outbox.KafkaSettings;
 import io.smbcopilot.testing.InternalTokenResource;
 import jakarta.inject.Inject;
@@ -55,7 +54,17 @@ import org.junit.jupiter.api.Test;
 class KnowledgeTest {
   static final List<String> WRITER = DocumentResourceTest.WRITER;
 
-  @Inject Db db;
+  @Inject io.vertx.mutiny.sqlclient.Pool pool;
+
+  /** The rows of a query, in the test's own connection. */
+  io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row> query(
+      String sql, Object... params) {
+    return pool.preparedQuery(sql)
+        .execute(io.vertx.mutiny.sqlclient.Tuple.from(java.util.Arrays.asList(params)))
+        .await()
+        .atMost(Duration.ofSeconds(10));
+  }
+
   @Inject ChunkIndex index;
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -130,7 +139,7 @@ class KnowledgeTest {
   }
 
   boolean inInbox(String eventId) {
-    return db.query(
+    return query(
             "SELECT 1 FROM inbox_event WHERE consumer = $1 AND event_id = $2",
             io.smbcopilot.ingestion.messaging.DocumentEventsConsumer.CONSUMER,
             eventId)
@@ -139,7 +148,7 @@ class KnowledgeTest {
   }
 
   long chunkRows(String documentId) {
-    return db.query(
+    return query(
             "SELECT count(*) AS n FROM chunk WHERE document_id = $1", UUID.fromString(documentId))
         .iterator()
         .next()
@@ -391,7 +400,7 @@ class KnowledgeTest {
     assertThat(index.count(tenant, uuid)).isZero();
     assertThat(chunkRows(id)).isZero();
     assertThat(
-            db.query("SELECT count(*) AS n FROM document_blob WHERE document_id = $1", uuid)
+            query("SELECT count(*) AS n FROM document_blob WHERE document_id = $1", uuid)
                 .iterator()
                 .next()
                 .getLong("n"))

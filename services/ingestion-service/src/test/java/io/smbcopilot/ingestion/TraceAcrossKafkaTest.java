@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * One trace from the request that uploads a document (its {@code traceparent} as the gateway sends
  * it) through the outbox, the relay, Kafka and the inbox consumer to the consumer's database write
- * (the document's job in {@code ingest_job}).
+ * (the document's job in the pipeline's queue, table {@code job}).
  */
 @QuarkusTest
 @TestProfile(TracedProfile.class)
@@ -82,8 +82,8 @@ class TraceAcrossKafkaTest {
                           s.getName().equals("Inbox.process")
                               && tenant.toString().equals(s.getAttributes().get(TENANT)));
               assertThat(trace)
-                  .as("the consumer's insert into ingest_job")
-                  .anyMatch(s -> statement(s).contains("ingest_job"));
+                  .as("the consumer's insert of the document's job")
+                  .anyMatch(s -> statement(s).startsWith("INSERT INTO job"));
             });
     spans.getFinishedSpanItems().stream()
         .filter(s -> s.getTraceId().equals(traceId))

@@ -63,6 +63,17 @@ public interface IngestionConfig {
   @WithDefault("3")
   int maxAttempts();
 
+  /**
+   * Pause before a document whose processing failed (the database or the index was away) is tried
+   * again; doubled after each further failure, up to 16 times this.
+   */
+  @WithDefault("30s")
+  Duration retryBackoff();
+
+  /** Longest time one attempt at a document may take before it counts as failed. */
+  @WithDefault("1h")
+  Duration attemptTimeout();
+
   /** How often idle workers look for documents the events did not announce to them. */
   @WithDefault("2s")
   Duration pollInterval();

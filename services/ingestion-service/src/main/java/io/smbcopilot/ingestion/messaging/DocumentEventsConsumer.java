@@ -4,8 +4,9 @@ import io.smallrye.mutiny.Uni;
 import io.smbcopilot.events.CloudEvent;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.documents.DocumentUploaded;
+import io.smbcopilot.ingestion.pipeline.IngestQueue;
 import io.smbcopilot.ingestion.pipeline.Pipeline;
-import io.smbcopilot.ingestion.repository.IngestJobRepository;
+import io.smbcopilot.ingestion.repository.DocumentRepository;
 import io.smbcopilot.outbox.EventHandlers;
 import io.smbcopilot.outbox.Inbox;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +16,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * {@code document.uploaded} ({@code copilot.documents.v1}), applied once through the inbox: the
- * document gets a job in {@code ingest_job} (if it is still queued), and a worker is woken.
+ * document gets a job in the pipeline's queue (if it is still queued), and a worker is woken.
  */
 @ApplicationScoped
 public class DocumentEventsConsumer {
@@ -26,13 +27,16 @@ public class DocumentEventsConsumer {
   public static final String CONSUMER = "ingestion-service.pipeline";
 
   private final Inbox inbox;
-  private final IngestJobRepository jobs;
+  private final DocumentRepository documents;
+  private final IngestQueue queue;
   private final Pipeline pipeline;
   private final EventHandlers handlers;
 
-  public DocumentEventsConsumer(Inbox inbox, IngestJobRepository jobs, Pipeline pipeline) {
+  public DocumentEventsConsumer(
+      Inbox inbox, DocumentRepository documents, IngestQueue queue, Pipeline pipeline) {
     this.inbox = inbox;
-    this.jobs = jobs;
+    this.documents = documents;
+    this.queue = queue;
     this.pipeline = pipeline;
     this.handlers =
         EventHandlers.of(CONSUMER)
@@ -45,9 +49,13 @@ public class DocumentEventsConsumer {
   }
 
   private Uni<Void> uploaded(DocumentUploaded uploaded, CloudEvent event) {
-    return jobs.enqueue(
-            UUID.fromString(uploaded.tenantId()), UUID.fromString(uploaded.documentId()))
-        .invoke(pipeline::wake)
-        .replaceWithVoid();
+    UUID tenantId = UUID.fromString(uploaded.tenantId());
+    return documents
+        .find(tenantId, UUID.fromString(uploaded.documentId()))
+        .chain(
+            document ->
+                document == null || !"queued".equals(document.status)
+                    ? Uni.createFrom().voidItem()
+                    : queue.enqueue(tenantId, document.id).invoke(pipeline::wake));
   }
 }

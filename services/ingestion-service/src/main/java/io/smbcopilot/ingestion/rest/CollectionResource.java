@@ -1,6 +1,7 @@
 package io.smbcopilot.ingestion.rest;
 
 import io.quarkus.security.PermissionsAllowed;
+import io.smallrye.mutiny.Uni;
 import io.smbcopilot.ingestion.service.Caller;
 import io.smbcopilot.ingestion.service.CollectionService;
 import io.smbcopilot.security.Permission;
@@ -58,7 +59,7 @@ public class CollectionResource {
   @PermissionsAllowed(Permission.Names.DOCUMENTS_READ)
   @Operation(summary = "The collections you may read (a tenant starts with general)")
   @APIResponse(responseCode = "200", description = "the collections")
-  public List<CollectionService.Collection> list() {
+  public Uni<List<CollectionService.Collection>> list() {
     return collections.readable(Caller.of(context));
   }
 
@@ -68,7 +69,7 @@ public class CollectionResource {
   @Operation(summary = "One collection, by id or name")
   @APIResponse(responseCode = "200", description = "the collection")
   @APIResponse(responseCode = "404", description = "no such collection you may read")
-  public CollectionService.Collection get(@PathParam("idOrName") String idOrName) {
+  public Uni<CollectionService.Collection> get(@PathParam("idOrName") String idOrName) {
     return collections.readableOne(Caller.of(context), idOrName);
   }
 
@@ -82,17 +83,17 @@ public class CollectionResource {
   @APIResponse(responseCode = "201", description = "created")
   @APIResponse(responseCode = "400", description = "bad name")
   @APIResponse(responseCode = "409", description = "the name is taken")
-  public Response create(@NotNull @Valid CreateCollection request) {
-    CollectionService.Collection c =
-        collections.create(
+  public Uni<Response> create(@NotNull @Valid CreateCollection request) {
+    return collections
+        .create(
             Caller.of(context),
             request.name().trim(),
             request.description(),
             request.readRoles(),
             request.readUsers(),
             request.writeRoles(),
-            request.writeUsers());
-    return Response.created(URI.create("/api/v1/collections/" + c.id())).entity(c).build();
+            request.writeUsers())
+        .map(c -> Response.created(URI.create("/api/v1/collections/" + c.id())).entity(c).build());
   }
 
   @PATCH
@@ -104,7 +105,7 @@ public class CollectionResource {
   @APIResponse(responseCode = "200", description = "the collection as it is now")
   @APIResponse(responseCode = "403", description = "not an owner or admin")
   @APIResponse(responseCode = "404", description = "no such collection you may read")
-  public CollectionService.Collection update(
+  public Uni<CollectionService.Collection> update(
       @PathParam("idOrName") String idOrName, @NotNull @Valid UpdateCollection request) {
     return collections.update(
         Caller.of(context),
@@ -126,7 +127,7 @@ public class CollectionResource {
   @APIResponse(responseCode = "403", description = "not an owner or admin")
   @APIResponse(responseCode = "404", description = "no such collection you may read")
   @APIResponse(responseCode = "409", description = "general cannot be deleted")
-  public void delete(@PathParam("idOrName") String idOrName) {
-    collections.delete(Caller.of(context), idOrName);
+  public Uni<Void> delete(@PathParam("idOrName") String idOrName) {
+    return collections.delete(Caller.of(context), idOrName);
   }
 }

@@ -1,6 +1,7 @@
 package io.smbcopilot.ingestion.rest;
 
 import io.quarkus.security.PermissionsAllowed;
+import io.smallrye.mutiny.Uni;
 import io.smbcopilot.ingestion.service.Caller;
 import io.smbcopilot.ingestion.service.DocumentService;
 import io.smbcopilot.problem.Page;
@@ -18,18 +19,18 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestMulti;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 @Path("/api/v1/documents")
@@ -60,12 +61,11 @@ public class DocumentResource {
   @APIResponse(responseCode = "404", description = "no such collection you may read")
   @APIResponse(responseCode = "413", description = "larger than the limit")
   @APIResponse(responseCode = "415", description = "not a supported document type")
-  public Response upload(
+  public Uni<Response> upload(
       @RestForm("file") FileUpload file,
       @RestForm("title") String title,
       @RestForm("collection") String collection,
-      @RestForm("tags") String tags)
-      throws IOException {
+      @RestForm("tags") String tags) {
     if (file == null || file.uploadedFile() == null) {
       throw ProblemException.invalid("file", "a multipart part named file is required");
     }
@@ -73,13 +73,15 @@ public class DocumentResource {
         tags == null || tags.isBlank()
             ? List.of()
             : Arrays.stream(tags.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
-    DocumentService.Upload upload =
-        documents.upload(
-            Caller.of(context), file.uploadedFile(), file.fileName(), title, collection, tagList);
-    return Response.status(upload.created() ? 202 : 200)
-        .location(URI.create("/api/v1/documents/" + upload.document().id()))
-        .entity(upload.document())
-        .build();
+    return documents
+        .upload(
+            Caller.of(context), file.uploadedFile(), file.fileName(), title, collection, tagList)
+        .map(
+            upload ->
+                Response.status(upload.created() ? 202 : 200)
+                    .location(URI.create("/api/v1/documents/" + upload.document().id()))
+                    .entity(upload.document())
+                    .build());
   }
 
   @GET
@@ -87,22 +89,25 @@ public class DocumentResource {
   @Operation(
       summary = "Documents you may read, newest first (collection, status, tag, limit, cursor)")
   @APIResponse(responseCode = "200", description = "a page of documents")
-  public Page<DocumentService.Document> list(
+  public Uni<Page<DocumentService.Document>> list(
       @QueryParam("collection") String collection,
       @QueryParam("status") String status,
       @QueryParam("tag") String tag,
       @QueryParam("limit") Integer limit,
       @QueryParam("cursor") String cursor) {
     int size = Paging.limit(limit);
-    List<DocumentService.Document> items =
-        documents.list(
+    return documents
+        .list(
             Caller.of(context),
             collection,
             status == null || status.isBlank() ? null : status,
             tag == null || tag.isBlank() ? null : tag,
             Paging.decodeTime(cursor),
-            size);
-    return Page.of(items, size, d -> Paging.encode(new Paging.TimeCursor(d.createdAt(), d.id())));
+            size)
+        .map(
+            items ->
+                Page.of(
+                    items, size, d -> Paging.encode(new Paging.TimeCursor(d.createdAt(), d.id()))));
   }
 
   @GET
@@ -111,29 +116,32 @@ public class DocumentResource {
   @Operation(summary = "One document: status, progress, pages, error")
   @APIResponse(responseCode = "200", description = "the document")
   @APIResponse(responseCode = "404", description = "no such document you may read")
-  public DocumentService.Document get(@PathParam("id") UUID id) {
+  public Uni<DocumentService.Document> get(@PathParam("id") UUID id) {
     return documents.get(Caller.of(context), id);
   }
 
   @GET
   @Path("/{id}/content")
-  @Produces(MediaType.WILDCARD)
+  @Produces(MediaType.APPLICATION_OCTET_STREAM)
   @PermissionsAllowed(Permission.Names.DOCUMENTS_READ)
   @Operation(summary = "The original file, with its name and type")
   @APIResponse(responseCode = "200", description = "the bytes as uploaded")
   @APIResponse(responseCode = "404", description = "no such document you may read")
-  public Response content(@PathParam("id") UUID id) {
-    Caller caller = Caller.of(context);
-    DocumentService.Document document = documents.get(caller, id);
-    StreamingOutput body = out -> documents.writeContent(document, out);
-    return Response.ok(body, document.mediaType())
-        .header("Content-Length", document.sizeBytes())
-        .header(
-            "Content-Disposition",
-            "attachment; filename*=UTF-8''"
-                + URLEncoder.encode(document.fileName(), StandardCharsets.UTF_8)
-                    .replace("+", "%20"))
-        .build();
+  public RestMulti<byte[]> content(@PathParam("id") UUID id) {
+    return RestMulti.fromUniResponse(
+        documents.get(Caller.of(context), id),
+        documents::content,
+        document ->
+            Map.of(
+                "Content-Type",
+                List.of(document.mediaType()),
+                "Content-Length",
+                List.of(Long.toString(document.sizeBytes())),
+                "Content-Disposition",
+                List.of(
+                    "attachment; filename*=UTF-8''"
+                        + URLEncoder.encode(document.fileName(), StandardCharsets.UTF_8)
+                            .replace("+", "%20"))));
   }
 
   @POST
@@ -144,8 +152,8 @@ public class DocumentResource {
   @APIResponse(responseCode = "403", description = "you may not change its collection")
   @APIResponse(responseCode = "404", description = "no such document you may read")
   @APIResponse(responseCode = "409", description = "it is being processed")
-  public Response reindex(@PathParam("id") UUID id) {
-    return Response.accepted(documents.reindex(Caller.of(context), id)).build();
+  public Uni<Response> reindex(@PathParam("id") UUID id) {
+    return documents.reindex(Caller.of(context), id).map(d -> Response.accepted(d).build());
   }
 
   @DELETE
@@ -154,7 +162,7 @@ public class DocumentResource {
   @Operation(summary = "Delete a document: its original, chunks and vectors")
   @APIResponse(responseCode = "204", description = "deleted")
   @APIResponse(responseCode = "404", description = "no such document you may read")
-  public void delete(@PathParam("id") UUID id) {
-    documents.delete(Caller.of(context), id);
+  public Uni<Void> delete(@PathParam("id") UUID id) {
+    return documents.delete(Caller.of(context), id);
   }
 }

@@ -1,6 +1,7 @@
 package io.smbcopilot.ingestion.rest;
 
 import io.quarkus.security.PermissionsAllowed;
+import io.smallrye.mutiny.Uni;
 import io.smbcopilot.ingestion.service.Caller;
 import io.smbcopilot.ingestion.service.SearchService;
 import io.smbcopilot.security.Permission;
@@ -67,19 +68,21 @@ public class SearchResource {
   @APIResponse(responseCode = "200", description = "hits, best first")
   @APIResponse(responseCode = "400", description = "no query, a bad mode or topK")
   @APIResponse(responseCode = "404", description = "a named collection you may not read")
-  public SearchResponse search(@NotNull @Valid SearchRequest request) {
+  public Uni<SearchResponse> search(@NotNull @Valid SearchRequest request) {
     SearchService.Mode mode = SearchService.parseMode(request.mode());
     Filter f = request.filter();
-    List<SearchService.Hit> hits =
-        search.search(
+    return search
+        .search(
             Caller.of(context),
             request.query(),
             request.topK() == null ? 10 : request.topK(),
             mode,
             f == null ? null : f.collections(),
             f == null ? null : f.tags(),
-            f == null ? null : f.documentIds());
-    return new SearchResponse(
-        request.query(), mode.name().toLowerCase(java.util.Locale.ROOT), hits);
+            f == null ? null : f.documentIds())
+        .map(
+            hits ->
+                new SearchResponse(
+                    request.query(), mode.name().toLowerCase(java.util.Locale.ROOT), hits));
   }
 }

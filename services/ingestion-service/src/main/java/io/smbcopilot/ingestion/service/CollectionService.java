@@ -1,18 +1,23 @@
 package io.smbcopilot.ingestion.service;
 
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
 import io.smbcopilot.ingestion.index.ChunkIndex;
-import io.smbcopilot.outbox.Db;
+import io.smbcopilot.ingestion.repository.CollectionRepository;
+import io.smbcopilot.ingestion.repository.DocumentRepository;
+import io.smbcopilot.outbox.SqlErrors;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -23,8 +28,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class CollectionService {
   public static final String GENERAL = "general";
-  static final String COLUMNS =
-      "id, name, description, read_roles, read_users, write_roles, write_users, created_at";
 
   public record Collection(
       UUID id,
@@ -35,6 +38,18 @@ public class CollectionService {
       List<String> writeRoles,
       List<String> writeUsers,
       OffsetDateTime createdAt) {
+
+    static Collection of(io.smbcopilot.ingestion.domain.Collection c) {
+      return new Collection(
+          c.id,
+          c.name,
+          c.description,
+          List.copyOf(c.readRoles),
+          List.copyOf(c.readUsers),
+          List.copyOf(c.writeRoles),
+          List.copyOf(c.writeUsers),
+          c.createdAt);
+    }
 
     public boolean readableBy(Caller caller) {
       return caller.privileged()
@@ -51,55 +66,73 @@ public class CollectionService {
     }
   }
 
-  private final Db db;
+  private final CollectionRepository collections;
+  private final DocumentRepository documents;
   private final ChunkIndex index;
-  private final java.util.Set<UUID> withGeneral =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Vertx vertx;
 
-  public CollectionService(Db db, ChunkIndex index) {
-    this.db = db;
+  public CollectionService(
+      CollectionRepository collections,
+      DocumentRepository documents,
+      ChunkIndex index,
+      Vertx vertx) {
+    this.collections = collections;
+    this.documents = documents;
     this.index = index;
+    this.vertx = vertx;
   }
 
   /**
    * The tenant's collections the caller may read (the tenant's {@code general} made on first use).
    */
-  public List<Collection> readable(Caller caller) {
-    ensureGeneral(caller.tenantId());
-    List<Collection> list = new ArrayList<>();
-    for (Row row :
-        db.query(
-            "SELECT " + COLUMNS + " FROM collection WHERE tenant_id = $1 ORDER BY name",
-            caller.tenantId())) {
-      Collection c = map(row);
-      if (c.readableBy(caller)) {
-        list.add(c);
-      }
-    }
-    return list;
+  @WithTransaction
+  @WithSpan("CollectionService.readable")
+  public Uni<List<Collection>> readable(Caller caller) {
+    return collections
+        .forTenant(caller.tenantId())
+        .chain(
+            found ->
+                found.stream().anyMatch(c -> GENERAL.equals(c.name))
+                    ? Uni.createFrom().item(found)
+                    : ensureGeneral(caller.tenantId())
+                        .chain(() -> collections.forTenant(caller.tenantId())))
+        .map(
+            found -> found.stream().map(Collection::of).filter(c -> c.readableBy(caller)).toList());
   }
 
   /** A collection the caller may read, by id or name; 404 otherwise (also for another tenant's). */
-  public Collection readableOne(Caller caller, String idOrName) {
-    Collection c = find(db.pool(), caller.tenantId(), idOrName).orElse(null);
-    if (c == null || !c.readableBy(caller)) {
-      throw ProblemException.notFound("collection");
-    }
-    return c;
+  @WithSession
+  @WithSpan("CollectionService.readableOne")
+  public Uni<Collection> readableOne(Caller caller, String idOrName) {
+    return collections
+        .byIdOrName(caller.tenantId(), idOrName)
+        .map(found -> found == null ? null : Collection.of(found))
+        .invoke(
+            c -> {
+              if (c == null || !c.readableBy(caller)) {
+                throw ProblemException.notFound("collection");
+              }
+            });
   }
 
   /** A collection the caller may write to: 404 when they cannot see it, 403 when only read. */
-  public Collection writableOne(Caller caller, String idOrName) {
-    ensureGeneral(caller.tenantId());
-    Collection c = readableOne(caller, idOrName == null || idOrName.isBlank() ? GENERAL : idOrName);
-    if (!c.writableBy(caller)) {
-      throw new ProblemException(
-          ProblemType.FORBIDDEN, "you may read but not add to the collection " + c.name());
-    }
-    return c;
+  @WithTransaction
+  public Uni<Collection> writableOne(Caller caller, String idOrName) {
+    return ensureGeneral(caller.tenantId())
+        .chain(
+            () -> readableOne(caller, idOrName == null || idOrName.isBlank() ? GENERAL : idOrName))
+        .invoke(
+            c -> {
+              if (!c.writableBy(caller)) {
+                throw new ProblemException(
+                    ProblemType.FORBIDDEN,
+                    "you may read but not add to the collection " + c.name());
+              }
+            });
   }
 
-  public Collection create(
+  @WithSpan("CollectionService.create")
+  public Uni<Collection> create(
       Caller caller,
       String name,
       String description,
@@ -107,35 +140,43 @@ public class CollectionService {
       List<String> readUsers,
       List<String> writeRoles,
       List<String> writeUsers) {
-    ensureGeneral(caller.tenantId()); // a tenant's own "general" is always the built-in one
     if (name == null || !name.matches("[\\p{L}\\p{N}][\\p{L}\\p{N} ._-]{0,79}")) {
-      throw ProblemException.invalid("name", "1 to 80 letters, digits, spaces, '.', '_' or '-'");
+      return Uni.createFrom()
+          .failure(
+              ProblemException.invalid("name", "1 to 80 letters, digits, spaces, '.', '_' or '-'"));
     }
-    UUID id = UUID.randomUUID();
-    try {
-      db.query(
-          "INSERT INTO collection (id, tenant_id, name, description, read_roles, read_users,"
-              + " write_roles, write_users, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-          id,
-          caller.tenantId(),
-          name,
-          description == null ? "" : description,
-          array(readRoles),
-          array(readUsers),
-          array(writeRoles),
-          array(writeUsers),
-          caller.subject());
-    } catch (RuntimeException e) {
-      if (Db.duplicate(e)) {
-        throw new ProblemException(ProblemType.CONFLICT, "a collection named " + name + " exists");
-      }
-      throw e;
-    }
-    return find(db.pool(), caller.tenantId(), id.toString()).orElseThrow();
+    io.smbcopilot.ingestion.domain.Collection c = new io.smbcopilot.ingestion.domain.Collection();
+    c.id = UUID.randomUUID();
+    c.tenantId = caller.tenantId();
+    c.name = name;
+    c.description = description == null ? "" : description;
+    c.readRoles = list(readRoles);
+    c.readUsers = list(readUsers);
+    c.writeRoles = list(writeRoles);
+    c.writeUsers = list(writeUsers);
+    c.createdBy = caller.subject();
+    c.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    ProblemException taken =
+        new ProblemException(ProblemType.CONFLICT, "a collection named " + name + " exists");
+    // a tenant's own "general" is always the built-in one, made first
+    return Panache.withTransaction(
+            () ->
+                ensureGeneral(caller.tenantId())
+                    .chain(() -> collections.byIdOrName(caller.tenantId(), name))
+                    .chain(
+                        existing ->
+                            existing != null
+                                ? Uni.createFrom().failure(taken)
+                                : collections.persist(c)))
+        .onFailure(SqlErrors::uniqueViolation)
+        .transform(e -> taken)
+        .map(Collection::of);
   }
 
   /** Changes the description or access lists that are given; owners and admins only. */
-  public Collection update(
+  @WithTransaction
+  @WithSpan("CollectionService.update")
+  public Uni<Collection> update(
       Caller caller,
       String idOrName,
       String description,
@@ -143,115 +184,84 @@ public class CollectionService {
       List<String> readUsers,
       List<String> writeRoles,
       List<String> writeUsers) {
-    Collection c = managed(caller, idOrName);
-    db.query(
-        "UPDATE collection SET description = COALESCE($3, description),"
-            + " read_roles = COALESCE($4, read_roles), read_users = COALESCE($5, read_users),"
-            + " write_roles = COALESCE($6, write_roles), write_users = COALESCE($7, write_users)"
-            + " WHERE tenant_id = $1 AND id = $2",
-        caller.tenantId(),
-        c.id(),
-        description,
-        readRoles == null ? null : array(readRoles),
-        readUsers == null ? null : array(readUsers),
-        writeRoles == null ? null : array(writeRoles),
-        writeUsers == null ? null : array(writeUsers));
-    return find(db.pool(), caller.tenantId(), c.id().toString()).orElseThrow();
+    return managed(caller, idOrName)
+        .chain(c -> collections.findById(c.id()))
+        .invoke(
+            c -> {
+              c.description = description == null ? c.description : description;
+              c.readRoles = readRoles == null ? c.readRoles : List.copyOf(readRoles);
+              c.readUsers = readUsers == null ? c.readUsers : List.copyOf(readUsers);
+              c.writeRoles = writeRoles == null ? c.writeRoles : List.copyOf(writeRoles);
+              c.writeUsers = writeUsers == null ? c.writeUsers : List.copyOf(writeUsers);
+            })
+        .map(Collection::of);
   }
 
   /**
    * Deletes a collection with its documents (originals, chunks) and their vectors; owners and
    * admins only; {@code general} stays.
    */
-  public void delete(Caller caller, String idOrName) {
-    Collection c = managed(caller, idOrName);
-    if (GENERAL.equals(c.name())) {
-      throw new ProblemException(ProblemType.CONFLICT, "general cannot be deleted");
-    }
-    List<UUID> documents =
-        db.inTransaction(
-            tx -> {
-              List<UUID> ids = new ArrayList<>();
-              for (Row row :
-                  Db.run(
-                      tx,
-                      "DELETE FROM document WHERE tenant_id = $1 AND collection_id = $2"
-                          + " RETURNING id",
-                      caller.tenantId(),
-                      c.id())) {
-                ids.add(row.getUUID("id"));
+  @WithSpan("CollectionService.delete")
+  public Uni<Void> delete(Caller caller, String idOrName) {
+    return Panache.withTransaction(
+            () ->
+                managed(caller, idOrName)
+                    .invoke(
+                        c -> {
+                          if (GENERAL.equals(c.name())) {
+                            throw new ProblemException(
+                                ProblemType.CONFLICT, "general cannot be deleted");
+                          }
+                        })
+                    .chain(
+                        c ->
+                            documents
+                                .idsIn(caller.tenantId(), c.id())
+                                .call(
+                                    ids ->
+                                        documents.delete(
+                                            "tenantId = ?1 and collectionId = ?2",
+                                            caller.tenantId(),
+                                            c.id()))
+                                .call(ids -> collections.deleteById(c.id()))))
+        .chain(
+            ids ->
+                vertx.executeBlocking(
+                    () -> {
+                      for (UUID document : ids) {
+                        index.deleteDocument(caller.tenantId(), document);
+                      }
+                      return null;
+                    },
+                    false))
+        .replaceWithVoid();
+  }
+
+  private Uni<Collection> managed(Caller caller, String idOrName) {
+    return readableOne(caller, idOrName)
+        .invoke(
+            c -> {
+              if (!caller.privileged()) {
+                throw new ProblemException(
+                    ProblemType.FORBIDDEN,
+                    "only owners and admins may change or delete collections");
               }
-              Db.run(
-                  tx,
-                  "DELETE FROM collection WHERE tenant_id = $1 AND id = $2",
-                  caller.tenantId(),
-                  c.id());
-              return ids;
             });
-    for (UUID document : documents) {
-      index.deleteDocument(caller.tenantId(), document);
-    }
   }
 
-  private Collection managed(Caller caller, String idOrName) {
-    Collection c = readableOne(caller, idOrName);
-    if (!caller.privileged()) {
-      throw new ProblemException(
-          ProblemType.FORBIDDEN, "only owners and admins may change or delete collections");
-    }
-    return c;
+  /** Makes the tenant's {@code general} collection if it has none, in the current transaction. */
+  Uni<Void> ensureGeneral(UUID tenantId) {
+    return collections
+        .byIdOrName(tenantId, GENERAL)
+        .chain(
+            found ->
+                found != null
+                    ? Uni.createFrom().voidItem()
+                    : collections.ensure(
+                        tenantId, GENERAL, "Every document that names no other collection"));
   }
 
-  /** Makes the tenant's {@code general} collection once per tenant and process. */
-  void ensureGeneral(UUID tenantId) {
-    if (withGeneral.contains(tenantId)) {
-      return;
-    }
-    db.query(
-        "INSERT INTO collection (id, tenant_id, name, description) VALUES ($1, $2, $3, $4)"
-            + " ON CONFLICT (tenant_id, name) DO NOTHING",
-        UUID.randomUUID(),
-        tenantId,
-        GENERAL,
-        "Every document that names no other collection");
-    withGeneral.add(tenantId);
-  }
-
-  static Optional<Collection> find(SqlClient client, UUID tenantId, String idOrName) {
-    UUID id = null;
-    try {
-      id = UUID.fromString(idOrName);
-    } catch (IllegalArgumentException e) {
-      // a name
-    }
-    for (Row row :
-        Db.run(
-            client,
-            "SELECT "
-                + COLUMNS
-                + " FROM collection WHERE tenant_id = $1"
-                + " AND (id = $2 OR ($2::uuid IS NULL AND name = $3))",
-            tenantId,
-            id,
-            idOrName)) {
-      return Optional.of(map(row));
-    }
-    return Optional.empty();
-  }
-
-  private static String[] array(List<String> values) {
-    return values == null ? new String[0] : values.toArray(String[]::new);
-  }
-
-  static Collection map(Row row) {
-    return new Collection(
-        row.getUUID("id"),
-        row.getString("name"),
-        row.getString("description"),
-        Arrays.asList(row.getArrayOfStrings("read_roles")),
-        Arrays.asList(row.getArrayOfStrings("read_users")),
-        Arrays.asList(row.getArrayOfStrings("write_roles")),
-        Arrays.asList(row.getArrayOfStrings("write_users")),
-        row.getOffsetDateTime("created_at"));
+  private static List<String> list(List<String> values) {
+    return values == null ? List.of() : List.copyOf(values);
   }
 }

@@ -1,34 +1,42 @@
 package io.smbcopilot.ingestion.service;
 
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.smbcopilot.events.CloudEvent;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.documents.DocumentUploaded;
 import io.smbcopilot.ingestion.config.IngestionConfig;
 import io.smbcopilot.ingestion.index.ChunkIndex;
+import io.smbcopilot.ingestion.pipeline.IngestQueue;
 import io.smbcopilot.ingestion.pipeline.Pipeline;
-import io.smbcopilot.outbox.Db;
+import io.smbcopilot.ingestion.repository.DocumentRepository;
+import io.smbcopilot.ingestion.repository.OriginalRepository;
 import io.smbcopilot.outbox.Outbox;
+import io.smbcopilot.outbox.SqlErrors;
 import io.smbcopilot.problem.Paging;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
-import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.tika.Tika;
 import org.apache.tika.metadata.Metadata;
@@ -41,11 +49,6 @@ import org.apache.tika.metadata.TikaCoreProperties;
  */
 @ApplicationScoped
 public class DocumentService {
-  static final String COLUMNS =
-      "d.id, d.collection_id, c.name AS collection_name, d.title, d.file_name, d.media_type,"
-          + " d.size_bytes, d.sha256, d.tags, d.status, d.error, d.chunks_done, d.chunks_total,"
-          + " d.pages, d.created_by, d.created_at, d.updated_at";
-
   public record Document(
       UUID id,
       UUID collectionId,
@@ -63,37 +66,136 @@ public class DocumentService {
       Integer pages,
       String createdBy,
       OffsetDateTime createdAt,
-      OffsetDateTime updatedAt) {}
+      OffsetDateTime updatedAt) {
+    static Document of(io.smbcopilot.ingestion.domain.Document d, String collection) {
+      return new Document(
+          d.id,
+          d.collectionId,
+          collection,
+          d.title,
+          d.fileName,
+          d.mediaType,
+          d.sizeBytes,
+          d.sha256,
+          List.copyOf(d.tags),
+          d.status,
+          d.error,
+          d.chunksDone,
+          d.chunksTotal,
+          d.pages,
+          d.createdBy,
+          d.createdAt,
+          d.updatedAt);
+    }
+  }
 
   /** A stored document, and whether this upload made it or found it. */
   public record Upload(Document document, boolean created) {}
 
-  private final Db db;
+  /** What the bytes of an upload are. */
+  private record Inspected(long size, String mediaType, String sha256) {}
+
+  private static final Tika TIKA = new Tika();
+
+  private final DocumentRepository documents;
+  private final OriginalRepository originals;
+  private final IngestQueue queue;
   private final CollectionService collections;
   private final IngestionConfig config;
   private final ChunkIndex index;
   private final Pipeline pipeline;
-  private static final Tika TIKA = new Tika();
-  private final Originals originals;
+  private final Outbox outbox;
+  private final Vertx vertx;
 
   public DocumentService(
-      Db db,
+      DocumentRepository documents,
+      OriginalRepository originals,
+      IngestQueue queue,
       CollectionService collections,
       IngestionConfig config,
       ChunkIndex index,
       Pipeline pipeline,
-      Originals originals) {
-    this.db = db;
+      Outbox outbox,
+      Vertx vertx) {
+    this.documents = documents;
     this.originals = originals;
+    this.queue = queue;
     this.collections = collections;
     this.config = config;
     this.index = index;
     this.pipeline = pipeline;
+    this.outbox = outbox;
+    this.vertx = vertx;
   }
 
-  public Upload upload(
-      Caller caller, Path file, String fileName, String title, String collection, List<String> tags)
-      throws IOException {
+  /**
+   * Stores the uploaded file as a new document of the collection, queued for indexing, unless the
+   * collection has these bytes already. Reading the file (type, hash, pieces) runs on worker
+   * threads; the database work is one transaction with the {@code document.uploaded} event.
+   */
+  @WithSpan("DocumentService.upload")
+  public Uni<Upload> upload(
+      Caller caller,
+      Path file,
+      String fileName,
+      String title,
+      String collection,
+      List<String> tags) {
+    String name = fileName == null || fileName.isBlank() ? "document" : fileName;
+    String docTitle = title == null || title.isBlank() ? name : title.trim();
+    return vertx
+        .executeBlocking(() -> inspect(file, fileName), false)
+        .chain(
+            bytes ->
+                Panache.withTransaction(
+                        () ->
+                            collections
+                                .writableOne(caller, collection)
+                                .chain(
+                                    target ->
+                                        documents
+                                            .bySha(caller.tenantId(), target.id(), bytes.sha256())
+                                            .chain(
+                                                existing ->
+                                                    existing != null
+                                                        ? Uni.createFrom()
+                                                            .item(
+                                                                new Upload(
+                                                                    Document.of(
+                                                                        existing, target.name()),
+                                                                    false))
+                                                        : store(
+                                                            caller, target, file, name, docTitle,
+                                                            tags, bytes))))
+                    // the same bytes uploaded twice at once: the second finds the first
+                    .onFailure(SqlErrors::uniqueViolation)
+                    .recoverWithUni(
+                        e ->
+                            Panache.withSession(
+                                () ->
+                                    collections
+                                        .writableOne(caller, collection)
+                                        .chain(
+                                            target ->
+                                                documents
+                                                    .bySha(
+                                                        caller.tenantId(),
+                                                        target.id(),
+                                                        bytes.sha256())
+                                                    .map(
+                                                        found ->
+                                                            new Upload(
+                                                                Document.of(found, target.name()),
+                                                                false))))))
+        .invoke(
+            upload -> {
+              if (upload.created()) {
+                pipeline.wake();
+              }
+            });
+  }
+
+  private Inspected inspect(Path file, String fileName) throws IOException {
     long size = Files.size(file);
     if (size == 0) {
       throw new ProblemException(ProblemType.BAD_REQUEST, "the file is empty");
@@ -109,58 +211,86 @@ public class DocumentService {
           ProblemType.UNSUPPORTED_MEDIA_TYPE,
           "the content is " + type + ", which is not a supported document type");
     }
-    String sha256 = sha256(file);
-    CollectionService.Collection target = collections.writableOne(caller, collection);
-    Optional<Document> existing = bySha(caller.tenantId(), target.id(), sha256);
-    if (existing.isPresent()) {
-      return new Upload(existing.get(), false);
-    }
-    UUID id = UUID.randomUUID();
-    String name = fileName == null || fileName.isBlank() ? "document" : fileName;
-    String docTitle = title == null || title.isBlank() ? name : title.trim();
-    try {
-      db.inTransaction(
-          tx -> {
-            Db.run(
-                tx,
-                "INSERT INTO document (id, tenant_id, collection_id, title, status, file_name,"
-                    + " media_type, size_bytes, sha256, tags, created_by)"
-                    + " VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9, $10)",
-                id,
-                caller.tenantId(),
-                target.id(),
-                docTitle,
+    return new Inspected(size, type, sha256(file));
+  }
+
+  /** The new document, its original and its event, in the current transaction. */
+  private Uni<Upload> store(
+      Caller caller,
+      CollectionService.Collection target,
+      Path file,
+      String name,
+      String title,
+      List<String> tags,
+      Inspected bytes) {
+    io.smbcopilot.ingestion.domain.Document d = new io.smbcopilot.ingestion.domain.Document();
+    d.id = UUID.randomUUID();
+    d.tenantId = caller.tenantId();
+    d.collectionId = target.id();
+    d.title = title;
+    d.status = "queued";
+    d.fileName = name;
+    d.mediaType = bytes.mediaType();
+    d.sizeBytes = bytes.size();
+    d.sha256 = bytes.sha256();
+    d.tags = List.copyOf(tags);
+    d.createdBy = caller.subject();
+    d.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    d.updatedAt = d.createdAt;
+    CloudEvent event =
+        CloudEvent.of(
+            EventType.DOCUMENT_UPLOADED,
+            "/ingestion-service",
+            caller.tenantId().toString(),
+            "document/" + d.id,
+            new DocumentUploaded(
+                caller.tenantId().toString(),
+                d.id.toString(),
+                target.id().toString(),
                 name,
-                type,
-                size,
-                sha256,
-                tags.toArray(String[]::new),
-                caller.subject());
-            originals.store(tx, id, file);
-            CloudEvent event =
-                CloudEvent.of(
-                    EventType.DOCUMENT_UPLOADED,
-                    "/ingestion-service",
-                    caller.tenantId().toString(),
-                    "document/" + id,
-                    new DocumentUploaded(
-                        caller.tenantId().toString(),
-                        id.toString(),
-                        target.id().toString(),
-                        name,
-                        type,
-                        size,
-                        sha256));
-            Outbox.append(tx, event).await().atMost(Duration.ofSeconds(10));
-            return null;
-          });
-    } catch (RuntimeException e) {
-      if (Db.duplicate(e)) {
-        return new Upload(bySha(caller.tenantId(), target.id(), sha256).orElseThrow(), false);
-      }
-      throw e;
+                bytes.mediaType(),
+                bytes.size(),
+                bytes.sha256()));
+    return documents
+        .persist(d)
+        .call(() -> Panache.getSession().chain(session -> session.flush()))
+        .call(() -> storeOriginal(d.id, file, bytes.size()))
+        .call(() -> outbox.append(event))
+        .map(stored -> new Upload(Document.of(stored, target.name()), true));
+  }
+
+  /**
+   * Stores the file in pieces, one after the other, each read on a worker thread and let go once it
+   * is written: one piece in memory at a time (a recursive chain would hold every piece until the
+   * last was written).
+   */
+  private Uni<Void> storeOriginal(UUID documentId, Path file, long size) {
+    int pieceSize = (int) config.blobChunkSize().asLongValue();
+    int pieces = (int) ((size + pieceSize - 1) / pieceSize);
+    return Multi.createFrom()
+        .range(0, pieces)
+        .onItem()
+        .transformToUniAndConcatenate(
+            seq ->
+                vertx
+                    .executeBlocking(
+                        () -> readPiece(file, (long) seq * pieceSize, pieceSize), false)
+                    .chain(piece -> originals.store(documentId, seq, piece))
+                    .replaceWith(seq))
+        .collect()
+        .last()
+        .replaceWithVoid();
+  }
+
+  private static byte[] readPiece(Path file, long offset, int size) {
+    try (InputStream in = Files.newInputStream(file)) {
+      in.skipNBytes(offset);
+      return in.readNBytes(size);
+    } catch (java.io.EOFException e) {
+      return new byte[0];
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return new Upload(get(caller, id), true);
   }
 
   /** The media type, read from the content (the file name only refines a text type). */
@@ -188,166 +318,137 @@ public class DocumentService {
     }
   }
 
-  private Optional<Document> bySha(UUID tenantId, UUID collectionId, String sha256) {
-    Iterator<Row> rows =
-        db.query(
-                "SELECT "
-                    + COLUMNS
-                    + " FROM document d JOIN collection c ON c.id = d.collection_id"
-                    + " WHERE d.tenant_id = $1 AND d.collection_id = $2 AND d.sha256 = $3",
-                tenantId,
-                collectionId,
-                sha256)
-            .iterator();
-    return rows.hasNext() ? Optional.of(map(rows.next())) : Optional.empty();
-  }
-
   /** A document in a collection the caller may read; 404 otherwise. */
-  public Document get(Caller caller, UUID id) {
-    return readable(caller, id).document();
+  @WithSession
+  @WithSpan("DocumentService.get")
+  public Uni<Document> get(Caller caller, UUID id) {
+    return readable(caller, id).map(Readable::document);
   }
 
-  private record Readable(Document document, CollectionService.Collection collection) {}
+  private record Readable(
+      io.smbcopilot.ingestion.domain.Document entity,
+      Document document,
+      CollectionService.Collection collection) {}
 
-  private Readable readable(Caller caller, UUID id) {
-    Iterator<Row> rows =
-        db.query(
-                "SELECT "
-                    + COLUMNS
-                    + " FROM document d JOIN collection c ON c.id = d.collection_id"
-                    + " WHERE d.tenant_id = $1 AND d.id = $2",
-                caller.tenantId(),
-                id)
-            .iterator();
-    if (!rows.hasNext()) {
-      throw ProblemException.notFound("document");
-    }
-    Document document = map(rows.next());
-    return new Readable(
-        document, collections.readableOne(caller, document.collectionId().toString()));
+  private Uni<Readable> readable(Caller caller, UUID id) {
+    return documents
+        .find(caller.tenantId(), id)
+        .onItem()
+        .ifNull()
+        .failWith(() -> ProblemException.notFound("document"))
+        .chain(
+            d ->
+                collections
+                    .readableOne(caller, d.collectionId.toString())
+                    .map(c -> new Readable(d, Document.of(d, c.name()), c)));
   }
 
   /**
    * Documents of the collections the caller may read, newest first, after the cursor; the
    * collection filter is part of the query.
    */
-  public List<Document> list(
+  @WithTransaction
+  @WithSpan("DocumentService.list")
+  public Uni<List<Document>> list(
       Caller caller,
       String collection,
       String status,
       String tag,
       Paging.TimeCursor after,
       int limit) {
-    List<UUID> readable =
+    Uni<List<CollectionService.Collection>> readable =
         collection == null || collection.isBlank()
-            ? collections.readable(caller).stream().map(CollectionService.Collection::id).toList()
-            : List.of(collections.readableOne(caller, collection).id());
-    List<Document> documents = new ArrayList<>();
-    for (Row row :
-        db.query(
-            "SELECT "
-                + COLUMNS
-                + " FROM document d JOIN collection c ON c.id = d.collection_id"
-                + " WHERE d.tenant_id = $1 AND d.collection_id = ANY($2)"
-                + " AND ($3::text IS NULL OR d.status = $3)"
-                + " AND ($4::timestamptz IS NULL OR (d.created_at, d.id) < ($4, $5))"
-                + " AND ($7::text IS NULL OR $7 = ANY(d.tags))"
-                + " ORDER BY d.created_at DESC, d.id DESC LIMIT $6",
-            caller.tenantId(),
-            readable.toArray(UUID[]::new),
-            status,
-            after == null ? null : after.at(),
-            after == null ? null : after.id(),
-            limit,
-            tag)) {
-      documents.add(map(row));
-    }
-    return documents;
+            ? collections.readable(caller)
+            : collections.readableOne(caller, collection).map(List::of);
+    return readable.chain(
+        found -> {
+          Map<UUID, String> names =
+              found.stream()
+                  .collect(
+                      Collectors.toMap(
+                          CollectionService.Collection::id, CollectionService.Collection::name));
+          return documents
+              .page(caller.tenantId(), List.copyOf(names.keySet()), status, tag, after, limit)
+              .map(
+                  page ->
+                      page.stream().map(d -> Document.of(d, names.get(d.collectionId))).toList());
+        });
   }
 
   /**
-   * Writes the original of a document the caller was given by {@link #get} to the stream, one
-   * stored piece at a time.
+   * The original of a document the caller was given by {@link #get}, one stored piece at a time,
+   * each read in a session of its own.
    */
-  public void writeContent(Document document, OutputStream out) throws IOException {
-    originals.copy(document.id(), out);
+  public Multi<byte[]> content(Document document) {
+    AtomicInteger seq = new AtomicInteger();
+    return Multi.createBy()
+        .repeating()
+        .uni(
+            () ->
+                Panache.withSession(() -> originals.piece(document.id(), seq.getAndIncrement()))
+                    .map(piece -> piece == null ? new byte[0] : piece))
+        .until(piece -> piece.length == 0);
   }
 
   /**
    * Deletes the document, its original, its chunks and their vectors; the caller must be able to
    * write its collection.
    */
-  public void delete(Caller caller, UUID id) {
-    writable(caller, id);
-    db.query("DELETE FROM document WHERE tenant_id = $1 AND id = $2", caller.tenantId(), id);
-    index.deleteDocument(caller.tenantId(), id);
+  @WithSpan("DocumentService.delete")
+  public Uni<Void> delete(Caller caller, UUID id) {
+    return Panache.withTransaction(
+            () -> writable(caller, id).call(r -> documents.delete(r.entity())))
+        .chain(
+            r ->
+                vertx.executeBlocking(
+                    () -> {
+                      index.deleteDocument(caller.tenantId(), id);
+                      return null;
+                    },
+                    false))
+        .replaceWithVoid();
   }
 
   /**
    * Parses, chunks, embeds and indexes the document again (after a failure, or a better parser);
    * 409 while it is being processed.
    */
-  public Document reindex(Caller caller, UUID id) {
-    Readable r = writable(caller, id);
-    int queued =
-        db.inTransaction(
-            tx -> {
-              int updated =
-                  Db.run(
-                          tx,
-                          "UPDATE document SET status = 'queued', chunks_done = 0,"
-                              + " chunks_total = 0, error = NULL, updated_at = now()"
-                              + " WHERE tenant_id = $1 AND id = $2"
-                              + " AND status IN ('indexed', 'failed')",
-                          caller.tenantId(),
-                          id)
-                      .rowCount();
-              if (updated > 0) {
-                Db.run(
-                    tx,
-                    "INSERT INTO ingest_job (document_id, tenant_id) VALUES ($1, $2)"
-                        + " ON CONFLICT DO NOTHING",
-                    id,
-                    caller.tenantId());
+  @WithSpan("DocumentService.reindex")
+  public Uni<Document> reindex(Caller caller, UUID id) {
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    return Panache.withTransaction(
+            () ->
+                writable(caller, id)
+                    .chain(
+                        r ->
+                            documents
+                                .requeue(caller.tenantId(), id, now)
+                                .chain(
+                                    queued -> {
+                                      if (queued == 0) {
+                                        return Uni.createFrom()
+                                            .failure(
+                                                new ProblemException(
+                                                    ProblemType.CONFLICT,
+                                                    "the document is "
+                                                        + r.document().status()
+                                                        + "; reindex it when it is indexed or"
+                                                        + " failed"));
+                                      }
+                                      return queue.enqueue(caller.tenantId(), id);
+                                    })))
+        .invoke(pipeline::wake)
+        .chain(() -> Panache.withSession(() -> get(caller, id)));
+  }
+
+  private Uni<Readable> writable(Caller caller, UUID id) {
+    return readable(caller, id)
+        .invoke(
+            r -> {
+              if (!r.collection().writableBy(caller)) {
+                throw new ProblemException(
+                    ProblemType.FORBIDDEN, "you may not change " + r.collection().name());
               }
-              return updated;
             });
-    if (queued == 0) {
-      throw new ProblemException(
-          ProblemType.CONFLICT,
-          "the document is " + r.document().status() + "; reindex it when it is indexed or failed");
-    }
-    pipeline.wake();
-    return get(caller, id);
-  }
-
-  private Readable writable(Caller caller, UUID id) {
-    Readable r = readable(caller, id);
-    if (!r.collection().writableBy(caller)) {
-      throw new ProblemException(
-          ProblemType.FORBIDDEN, "you may not change " + r.collection().name());
-    }
-    return r;
-  }
-
-  static Document map(Row row) {
-    return new Document(
-        row.getUUID("id"),
-        row.getUUID("collection_id"),
-        row.getString("collection_name"),
-        row.getString("title"),
-        row.getString("file_name"),
-        row.getString("media_type"),
-        row.getLong("size_bytes"),
-        row.getString("sha256"),
-        Arrays.stream(row.getArrayOfStrings("tags")).collect(Collectors.toList()),
-        row.getString("status"),
-        row.getString("error"),
-        row.getInteger("chunks_done"),
-        row.getInteger("chunks_total"),
-        row.getInteger("pages"),
-        row.getString("created_by"),
-        row.getOffsetDateTime("created_at"),
-        row.getOffsetDateTime("updated_at"));
   }
 }

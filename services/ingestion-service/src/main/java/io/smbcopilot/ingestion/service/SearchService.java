@@ -1,11 +1,15 @@
 package io.smbcopilot.ingestion.service;
 
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.smbcopilot.ingestion.index.ChunkIndex;
 import io.smbcopilot.ingestion.pipeline.Embedder;
 import io.smbcopilot.ingestion.pipeline.Location;
-import io.smbcopilot.outbox.Db;
+import io.smbcopilot.ingestion.repository.DocumentRepository;
 import io.smbcopilot.problem.ProblemException;
-import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,19 +54,32 @@ public class SearchService {
     }
   }
 
-  private final Db db;
+  private final DocumentRepository documents;
   private final CollectionService collections;
   private final ChunkIndex index;
   private final Embedder embedder;
+  private final Vertx vertx;
 
-  public SearchService(Db db, CollectionService collections, ChunkIndex index, Embedder embedder) {
-    this.db = db;
+  public SearchService(
+      DocumentRepository documents,
+      CollectionService collections,
+      ChunkIndex index,
+      Embedder embedder,
+      Vertx vertx) {
+    this.documents = documents;
     this.collections = collections;
     this.index = index;
     this.embedder = embedder;
+    this.vertx = vertx;
   }
 
-  public List<Hit> search(
+  /**
+   * The best passages for the query among the collections the caller may read. The collections and
+   * titles come from the database; embedding the query and searching the index run on a worker
+   * thread.
+   */
+  @WithSpan("SearchService.search")
+  public Uni<List<Hit>> search(
       Caller caller,
       String query,
       int topK,
@@ -70,38 +87,62 @@ public class SearchService {
       List<String> collectionFilter,
       List<String> tags,
       List<UUID> documentIds) {
-    Map<UUID, CollectionService.Collection> readable = new HashMap<>();
-    for (CollectionService.Collection c : collections.readable(caller)) {
-      readable.put(c.id(), c);
-    }
-    Set<UUID> allowed = new HashSet<>();
-    if (collectionFilter == null || collectionFilter.isEmpty()) {
-      allowed.addAll(readable.keySet());
-    } else {
-      for (String c : collectionFilter) {
-        allowed.add(collections.readableOne(caller, c).id());
-      }
-    }
-    if (allowed.isEmpty()) {
-      return List.of();
-    }
-    ChunkIndex.Filter filter =
-        new ChunkIndex.Filter(
-            caller.tenantId(),
-            allowed,
-            tags == null ? Set.of() : new HashSet<>(tags),
-            documentIds == null ? Set.of() : new HashSet<>(documentIds));
-    List<ChunkIndex.Hit> hits =
-        switch (mode) {
-          case KEYWORD -> index.keyword(query, filter, topK);
-          case VECTOR -> index.vector(embedder.embed(query), filter, topK);
-          case HYBRID ->
-              fuse(
-                  index.vector(embedder.embed(query), filter, candidates(topK)),
-                  index.keyword(query, filter, candidates(topK)),
-                  topK);
-        };
-    return withTitles(caller, hits, readable);
+    return Panache.withTransaction(() -> allowed(caller, collectionFilter))
+        .chain(
+            readable -> {
+              Set<UUID> allowed = readable.allowed();
+              if (allowed.isEmpty()) {
+                return Uni.createFrom().item(List.<Hit>of());
+              }
+              ChunkIndex.Filter filter =
+                  new ChunkIndex.Filter(
+                      caller.tenantId(),
+                      allowed,
+                      tags == null ? Set.of() : new HashSet<>(tags),
+                      documentIds == null ? Set.of() : new HashSet<>(documentIds));
+              return vertx
+                  .executeBlocking(() -> find(query, mode, filter, topK), false)
+                  .chain(
+                      hits -> Panache.withSession(() -> withTitles(caller, hits, readable.all())));
+            });
+  }
+
+  private record Readable(Map<UUID, CollectionService.Collection> all, Set<UUID> allowed) {}
+
+  /** The collections the caller may read, and those of them the search covers. */
+  private Uni<Readable> allowed(Caller caller, List<String> collectionFilter) {
+    return collections
+        .readable(caller)
+        .chain(
+            list -> {
+              Map<UUID, CollectionService.Collection> readable = new HashMap<>();
+              for (CollectionService.Collection c : list) {
+                readable.put(c.id(), c);
+              }
+              if (collectionFilter == null || collectionFilter.isEmpty()) {
+                return Uni.createFrom().item(new Readable(readable, readable.keySet()));
+              }
+              return Multi.createFrom()
+                  .iterable(collectionFilter)
+                  .onItem()
+                  .transformToUniAndConcatenate(c -> collections.readableOne(caller, c))
+                  .map(CollectionService.Collection::id)
+                  .collect()
+                  .asSet()
+                  .map(ids -> new Readable(readable, ids));
+            });
+  }
+
+  private List<ChunkIndex.Hit> find(String query, Mode mode, ChunkIndex.Filter filter, int topK) {
+    return switch (mode) {
+      case KEYWORD -> index.keyword(query, filter, topK);
+      case VECTOR -> index.vector(embedder.embed(query), filter, topK);
+      case HYBRID ->
+          fuse(
+              index.vector(embedder.embed(query), filter, candidates(topK)),
+              index.keyword(query, filter, candidates(topK)),
+              topK);
+    };
   }
 
   private static int candidates(int topK) {
@@ -136,38 +177,36 @@ public class SearchService {
   }
 
   /** Adds document titles; a hit whose document was deleted a moment ago is dropped. */
-  private List<Hit> withTitles(
+  private Uni<List<Hit>> withTitles(
       Caller caller, List<ChunkIndex.Hit> hits, Map<UUID, CollectionService.Collection> readable) {
     if (hits.isEmpty()) {
-      return List.of();
+      return Uni.createFrom().item(List.of());
     }
-    Map<UUID, String> titles = new HashMap<>();
-    for (Row row :
-        db.query(
-            "SELECT id, title FROM document WHERE tenant_id = $1 AND id = ANY($2)",
-            caller.tenantId(),
-            hits.stream().map(ChunkIndex.Hit::documentId).distinct().toArray(UUID[]::new))) {
-      titles.put(row.getUUID("id"), row.getString("title"));
-    }
-    List<Hit> out = new ArrayList<>();
-    for (ChunkIndex.Hit h : hits) {
-      String title = titles.get(h.documentId());
-      if (title == null) {
-        continue;
-      }
-      CollectionService.Collection c = readable.get(h.collectionId());
-      out.add(
-          new Hit(
-              h.documentId(),
-              title,
-              h.collectionId(),
-              c == null ? null : c.name(),
-              h.seq(),
-              h.text(),
-              h.score(),
-              HitLocation.of(h.location())));
-    }
-    return out;
+    return documents
+        .titles(
+            caller.tenantId(), hits.stream().map(ChunkIndex.Hit::documentId).distinct().toList())
+        .map(
+            titles -> {
+              List<Hit> out = new ArrayList<>();
+              for (ChunkIndex.Hit h : hits) {
+                String title = titles.get(h.documentId());
+                if (title == null) {
+                  continue;
+                }
+                CollectionService.Collection c = readable.get(h.collectionId());
+                out.add(
+                    new Hit(
+                        h.documentId(),
+                        title,
+                        h.collectionId(),
+                        c == null ? null : c.name(),
+                        h.seq(),
+                        h.text(),
+                        h.score(),
+                        HitLocation.of(h.location())));
+              }
+              return out;
+            });
   }
 
   public static Mode parseMode(String mode) {

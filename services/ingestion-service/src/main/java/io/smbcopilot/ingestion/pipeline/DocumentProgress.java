@@ -1,0 +1,205 @@
+package io.smbcopilot.ingestion.pipeline;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import io.smbcopilot.events.CloudEvent;
+import io.smbcopilot.events.EventType;
+import io.smbcopilot.events.documents.DocumentFailed;
+import io.smbcopilot.events.documents.DocumentIndexed;
+import io.smbcopilot.ingestion.domain.Chunk;
+import io.smbcopilot.ingestion.domain.Document;
+import io.smbcopilot.ingestion.repository.ChunkRepository;
+import io.smbcopilot.ingestion.repository.DocumentRepository;
+import io.smbcopilot.ingestion.repository.OriginalRepository;
+import io.smbcopilot.outbox.Outbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The pipeline's view of the database: a document's status machine ({@code queued -> parsing ->
+ * embedding -> indexed | failed}, the end written with its event in one transaction), its saved
+ * chunks and its original.
+ *
+ * <p>The pipeline's workers are plain threads doing CPU-heavy work (parsing, the model), so each
+ * step here runs its Hibernate Reactive transaction on a Vert.x context of its own and the worker
+ * waits for it ({@code VertxContextSupport.subscribeAndAwait}): waiting is the worker's job, and no
+ * request or event-loop thread ever waits (decision 0004).
+ */
+@ApplicationScoped
+public class DocumentProgress {
+  static final String SOURCE = "/ingestion-service";
+
+  private final DocumentRepository documents;
+  private final ChunkRepository chunks;
+  private final OriginalRepository originals;
+  private final Outbox outbox;
+
+  public DocumentProgress(
+      DocumentRepository documents,
+      ChunkRepository chunks,
+      OriginalRepository originals,
+      Outbox outbox) {
+    this.documents = documents;
+    this.chunks = chunks;
+    this.originals = originals;
+    this.outbox = outbox;
+  }
+
+  /** The document of the job, or null when it was deleted. */
+  Document load(UUID tenantId, UUID documentId) {
+    return await(() -> Panache.withSession(() -> documents.find(tenantId, documentId)));
+  }
+
+  /** The document is being read again; answers whether it had chunks from an earlier run. */
+  boolean parsing(UUID documentId) {
+    return await(
+        () ->
+            Panache.withTransaction(
+                () ->
+                    documents.markParsing(documentId, now()).chain(() -> chunks.any(documentId))));
+  }
+
+  /** Writes the original to the stream, one stored piece at a time. */
+  void copyOriginal(UUID documentId, OutputStream out) {
+    for (int seq = 0; ; seq++) {
+      int piece = seq;
+      byte[] bytes = await(() -> Panache.withSession(() -> originals.piece(documentId, piece)));
+      if (bytes == null) {
+        return;
+      }
+      try {
+        out.write(bytes);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** Replaces the document's chunks with these and moves it on to embedding. */
+  void chunked(UUID tenantId, UUID documentId, List<Chunker.Chunk> cut, Integer pages) {
+    List<Chunk> rows = new ArrayList<>(cut.size());
+    for (Chunker.Chunk c : cut) {
+      Chunk row = new Chunk();
+      row.documentId = documentId;
+      row.seq = c.seq();
+      row.tenantId = tenantId;
+      row.text = c.text();
+      row.tokens = c.tokens();
+      row.page = c.location().page();
+      row.sheet = c.location().sheet();
+      row.headings = List.copyOf(c.location().headings());
+      rows.add(row);
+    }
+    await(
+        () ->
+            Panache.withTransaction(
+                () ->
+                    chunks
+                        .deleteAll(documentId)
+                        .chain(() -> chunks.persist(rows))
+                        .chain(
+                            () -> documents.markEmbedding(documentId, cut.size(), pages, now()))));
+  }
+
+  /** The saved chunks from number {@code from} on (a document resumed after a stop). */
+  List<Chunker.Chunk> saved(UUID documentId, int from, int limit) {
+    List<Chunk> rows = await(() -> Panache.withSession(() -> chunks.from(documentId, from, limit)));
+    return rows.stream()
+        .map(
+            r ->
+                new Chunker.Chunk(
+                    r.seq,
+                    r.text,
+                    new Location(r.page, r.sheet, List.copyOf(r.headings)),
+                    r.tokens))
+        .toList();
+  }
+
+  /** Saves progress; false when the document was deleted meanwhile. */
+  boolean progress(UUID documentId, int done) {
+    return await(
+            () -> Panache.withTransaction(() -> documents.saveProgress(documentId, done, now())))
+        > 0;
+  }
+
+  /** The document is indexed; its {@code document.indexed} event goes out with the change. */
+  void indexed(UUID tenantId, UUID documentId, UUID collectionId, int total) {
+    await(
+        () ->
+            Panache.withTransaction(
+                () ->
+                    documents
+                        .markIndexed(documentId, total, now())
+                        .chain(
+                            updated ->
+                                updated == 0
+                                    ? Uni.createFrom().voidItem()
+                                    : outbox.append(
+                                        event(
+                                            EventType.DOCUMENT_INDEXED,
+                                            tenantId,
+                                            documentId,
+                                            new DocumentIndexed(
+                                                tenantId.toString(),
+                                                documentId.toString(),
+                                                collectionId.toString(),
+                                                total))))));
+  }
+
+  /**
+   * The document failed, with a reason for its owner; its chunks go, and its {@code
+   * document.failed} event goes out with the change.
+   */
+  void failed(UUID tenantId, UUID documentId, String reason) {
+    await(() -> failedLater(tenantId, documentId, reason));
+  }
+
+  /** {@link #failed}, for a caller that composes. */
+  Uni<Void> failedLater(UUID tenantId, UUID documentId, String reason) {
+    return Panache.withTransaction(
+        () ->
+            chunks
+                .deleteAll(documentId)
+                .chain(() -> documents.markFailed(documentId, reason, now()))
+                .chain(
+                    updated ->
+                        updated == 0
+                            ? Uni.createFrom().voidItem()
+                            : outbox.append(
+                                event(
+                                    EventType.DOCUMENT_FAILED,
+                                    tenantId,
+                                    documentId,
+                                    new DocumentFailed(
+                                        tenantId.toString(), documentId.toString(), reason)))));
+  }
+
+  private static CloudEvent event(EventType type, UUID tenantId, UUID documentId, Record data) {
+    return CloudEvent.of(type, SOURCE, tenantId.toString(), "document/" + documentId, data);
+  }
+
+  private static OffsetDateTime now() {
+    return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /** Runs the work on a Vert.x context of its own and waits for it on this (worker) thread. */
+  static <T> T await(Supplier<Uni<T>> work) {
+    try {
+      return VertxContextSupport.subscribeAndAwait(work);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.smbcopilot.ingestion.repository;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+
+/**
+ * A document's original in {@code document_blob}, one numbered piece per row, written and read a
+ * piece at a time through the current session (native SQL: the pieces are bytes, not entities, and
+ * must not pile up in the session).
+ */
+@ApplicationScoped
+public class OriginalRepository {
+
+  public Uni<Void> store(UUID documentId, int seq, byte[] bytes) {
+    return Panache.getSession()
+        .chain(
+            session ->
+                session
+                    .createNativeQuery(
+                        "INSERT INTO document_blob (document_id, seq, bytes)"
+                            + " VALUES (:document, :seq, :bytes)")
+                    .setParameter("document", documentId)
+                    .setParameter("seq", seq)
+                    .setParameter("bytes", bytes)
+                    .executeUpdate())
+        .replaceWithVoid();
+  }
+
+  /** The piece, or null after the last one. */
+  public Uni<byte[]> piece(UUID documentId, int seq) {
+    return Panache.getSession()
+        .chain(
+            session ->
+                session
+                    .createNativeQuery(
+                        "SELECT bytes FROM document_blob WHERE document_id = :document AND seq = :seq",
+                        byte[].class)
+                    .setParameter("document", documentId)
+                    .setParameter("seq", seq)
+                    .getSingleResultOrNull());
+  }
+}
