@@ -13,9 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
  * commit or neither does. An event without trace context gets the current span's, so that the relay
  * sends it and consumers continue the trace.
  *
- * <p>Services on Hibernate Reactive call {@link #append(CloudEvent)} inside their
- * {@code @WithTransaction} method; the static variants serve code that still holds a SQL client
- * transaction.
+ * <p>Services call {@link #append(CloudEvent)} inside their {@code @WithTransaction} method. The
+ * static SQL-client variants are package-private: the outbox's own tests, which run without
+ * Hibernate, write rows with them.
  */
 @ApplicationScoped
 public class Outbox {
@@ -38,11 +38,11 @@ public class Outbox {
   }
 
   /** Appends the event, to the topic of its catalog type. */
-  public static Uni<Void> append(SqlClient transaction, CloudEvent event) {
+  static Uni<Void> append(SqlClient transaction, CloudEvent event) {
     return append(transaction, topicOf(event), event);
   }
 
-  public static Uni<Void> append(SqlClient transaction, String topic, CloudEvent event) {
+  static Uni<Void> append(SqlClient transaction, String topic, CloudEvent event) {
     OutboxEvent row;
     try {
       row = row(topic, traced(event));
