@@ -65,25 +65,36 @@ final class Apps {
    * @return the instance's name
    */
   String startReplica(String service) throws IOException {
+    return startReplica(service, service + "-2", jar(service));
+  }
+
+  /**
+   * Another instance of a running service under a name of its own, from another build of it (the
+   * {@code quarkus-run.jar} of an older checkout, say), with the same settings: benchmarks compare
+   * two builds side by side with it.
+   */
+  String startReplica(String service, String name, Path jar) throws IOException {
     Map<String, String> env = environments.get(service);
     if (env == null) {
       throw new IOException(service + " is not running: start the services first");
     }
-    String name = service + "-2";
     if (!alive(name)) {
       ports.put(name, Net.freePort());
     }
-    launch(name, service, env);
+    launch(name, jar, env);
     return name;
   }
 
   private void launch(String name, String service, Map<String, String> env) throws IOException {
+    launch(name, jar(service), env);
+  }
+
+  private void launch(String name, Path jar, Map<String, String> env) throws IOException {
     if (alive(name)) {
       return;
     }
-    Path jar = jar(service);
     if (!Files.exists(jar)) {
-      throw new IOException(service + " is not built: " + jar + " is missing");
+      throw new IOException(name + " is not built: " + jar + " is missing");
     }
     Map<String, String> all = new LinkedHashMap<>(env);
     all.put("QUARKUS_HTTP_HOST", Net.LOOPBACK);

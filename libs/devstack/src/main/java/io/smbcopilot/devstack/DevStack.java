@@ -204,6 +204,18 @@ public final class DevStack {
     return call("/apps/replica", Map.of("service", service), CALL_TIMEOUT);
   }
 
+  /**
+   * An instance of a running service from another build (its {@code quarkus-run.jar}), with the
+   * same settings; its url is under {@code app.<name>.url}.
+   */
+  public Map<String, String> startReplica(String service, String name, java.nio.file.Path jar)
+      throws Exception {
+    return call(
+        "/apps/replica",
+        Map.of("service", service, "name", name, "jar", jar.toAbsolutePath().toString()),
+        CALL_TIMEOUT);
+  }
+
   /** The secret Keycloak generated for a confidential client of the copilot realm. */
   public String keycloakClientSecret(String clientId) throws Exception {
     return call("/keycloak/client-secret", Map.of("client", clientId), CALL_TIMEOUT).get("secret");

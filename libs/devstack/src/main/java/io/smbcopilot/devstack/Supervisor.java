@@ -144,7 +144,11 @@ public final class Supervisor {
               yield format(Map.of("secret", keycloak.clientSecret("copilot", query.get("client"))));
             }
             case "/apps/replica" -> {
-              String name = apps.startReplica(query.get("service"));
+              String name =
+                  query.get("jar") == null
+                      ? apps.startReplica(query.get("service"))
+                      : apps.startReplica(
+                          query.get("service"), query.get("name"), Path.of(query.get("jar")));
               apps.awaitReady(name);
               writeState();
               yield format(state());

@@ -74,10 +74,24 @@ class GatewayBenchmark {
     String[] keycloak = {"Authorization", "Bearer " + owner.token()};
     String[] apiKey = {"X-API-Key", key};
     List<Target> targets =
-        List.of(
-            new Target("direct to auth-service", edge.url("auth-service") + PATH, direct),
-            new Target("gateway, Keycloak token", edge.gateway + PATH, () -> keycloak),
-            new Target("gateway, API key", edge.gateway + PATH, () -> apiKey));
+        new ArrayList<>(
+            List.of(
+                new Target("direct to auth-service", edge.url("auth-service") + PATH, direct),
+                new Target("gateway, Keycloak token", edge.gateway + PATH, () -> keycloak),
+                new Target("gateway, API key", edge.gateway + PATH, () -> apiKey)));
+    // -Dbench.baseline=<an older checkout, built>: its gateway runs beside this one, on the same
+    // stack and settings, and is measured in the same rounds
+    String baseline = System.getProperty("bench.baseline", "");
+    if (!baseline.isBlank()) {
+      Path jar =
+          Path.of(baseline, "services", "api-gateway", "target", "quarkus-app", "quarkus-run.jar");
+      String url =
+          edge.stack
+              .startReplica("api-gateway", "api-gateway-baseline", jar)
+              .get("app.api-gateway-baseline.url");
+      targets.add(new Target("baseline gateway, Keycloak", url + PATH, () -> keycloak));
+      targets.add(new Target("baseline gateway, API key", url + PATH, () -> apiKey));
+    }
     // the plan change reaches the gateway's principal caches: the unlimited plan has no RateLimit-*
     org.awaitility.Awaitility.await()
         .alias("the unlimited plan reaches the gateway")

@@ -26,6 +26,17 @@ public interface GatewayConfig {
    */
   java.util.Optional<String> tokenIssuer();
 
+  /**
+   * How long a verified access token is remembered (the cache's setting; a token is never taken
+   * beyond its own expiry).
+   */
+  @WithDefault("60s")
+  Duration accessTokenCacheTtl();
+
+  /** Most verified access tokens remembered. */
+  @WithDefault("10000")
+  int accessTokenCacheSize();
+
   /** Audience a Keycloak access token must carry. */
   @WithDefault("copilot-api")
   String audience();

@@ -72,7 +72,13 @@ public class CallerAuthenticator {
                             ProblemType.UNAUTHORIZED,
                             "access token rejected: " + rejected.getMessage(),
                             Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""))
-                        : e))
+                        : e instanceof KeycloakTokens.Unavailable
+                            ? new GatewayProblem(
+                                ProblemType.SERVICE_UNAVAILABLE,
+                                "the identity provider cannot be reached to check the token;"
+                                    + " try again",
+                                Map.of("Retry-After", "5"))
+                            : e))
         .compose(auth::user)
         .map(
             found ->
