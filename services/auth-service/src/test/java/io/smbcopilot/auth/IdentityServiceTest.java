@@ -424,34 +424,12 @@ class IdentityServiceTest {
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, "auth-test-" + UUID.randomUUID()))) {
       consumer.subscribe(List.of(Topics.IDENTITY));
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                for (ConsumerRecord<String, byte[]> record :
-                    consumer.poll(Duration.ofMillis(200))) {
-                  CloudEvent event = KafkaCloudEvents.fromRecord(record);
-                  if (tenant.id.toString().equals(event.tenantId())) {
-                    events.add(event);
-                  }
-                }
-                return events.size() >= 2;
-              });
+      await().atMost(Duration.ofSeconds(60)).until(() -> poll(consumer, tenant, events) >= 2);
       // and nothing more: the refused demotion announced nothing
       await()
           .during(Duration.ofSeconds(2))
           .atMost(Duration.ofSeconds(10))
-          .until(
-              () -> {
-                for (ConsumerRecord<String, byte[]> record :
-                    consumer.poll(Duration.ofMillis(200))) {
-                  CloudEvent event = KafkaCloudEvents.fromRecord(record);
-                  if (tenant.id.toString().equals(event.tenantId())) {
-                    events.add(event);
-                  }
-                }
-                return events.size() == 2;
-              });
+          .until(() -> poll(consumer, tenant, events) == 2);
     }
     assertThat(events)
         .extracting(CloudEvent::type)
@@ -460,6 +438,18 @@ class IdentityServiceTest {
     assertThat(events.get(0).data().path("role").asText()).isEqualTo("viewer");
     assertThat(events.get(1).data().path("change").asText()).isEqualTo("created");
     assertThat(events).allSatisfy(e -> assertThat(e.source()).isEqualTo("/auth-service"));
+  }
+
+  /** Adds what one poll brings of the tenant's events; answers how many there are now. */
+  private static int poll(
+      KafkaConsumer<String, byte[]> consumer, IdentityTestSupport tenant, List<CloudEvent> events) {
+    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+      CloudEvent event = KafkaCloudEvents.fromRecord(record);
+      if (tenant.id.toString().equals(event.tenantId())) {
+        events.add(event);
+      }
+    }
+    return events.size();
   }
 
   @Test

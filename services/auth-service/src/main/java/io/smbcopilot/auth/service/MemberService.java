@@ -234,17 +234,8 @@ public class MemberService {
                                       Map.of("from", from, "to", role)))
                           .call(
                               () ->
-                                  recorder.emit(
-                                      EventType.MEMBER_CHANGED,
-                                      tenantId,
-                                      "member/" + userId,
-                                      new MemberChanged(
-                                          tenantId.toString(),
-                                          userId,
-                                          member.email,
-                                          role,
-                                          "role-changed",
-                                          actor.id())))
+                                  announce(
+                                      tenantId, actor, userId, member.email, role, "role-changed"))
                           .replaceWith(member);
                     })
                 .map(Member::of));
@@ -286,17 +277,8 @@ public class MemberService {
                                 Map.of("role", member.role, "email", member.email)))
                     .call(
                         member ->
-                            recorder.emit(
-                                EventType.MEMBER_CHANGED,
-                                tenantId,
-                                "member/" + userId,
-                                new MemberChanged(
-                                    tenantId.toString(),
-                                    userId,
-                                    member.email,
-                                    member.role,
-                                    "removed",
-                                    actor.id()))))
+                            announce(
+                                tenantId, actor, userId, member.email, member.role, "removed")))
         .chain(
             () ->
                 keycloak
@@ -310,6 +292,16 @@ public class MemberService {
                     .onFailure()
                     .recoverWithNull())
         .replaceWithVoid();
+  }
+
+  /** The member's {@code member.changed} event, in the current transaction. */
+  private Uni<Void> announce(
+      UUID tenantId, Actor actor, String userId, String email, String role, String change) {
+    return recorder.emit(
+        EventType.MEMBER_CHANGED,
+        tenantId,
+        "member/" + userId,
+        new MemberChanged(tenantId.toString(), userId, email, role, change, actor.id()));
   }
 
   private Uni<Membership> lockMember(UUID tenantId, String userId) {
