@@ -45,7 +45,9 @@ public class DocumentEventsConsumer {
 
   @Incoming(CHANNEL)
   Uni<Void> consume(Message<byte[]> message) {
-    return inbox.process(message, handlers);
+    // A worker is woken once the inbox's transaction has committed the job: woken before, it
+    // would find nothing to claim and sleep until its next poll.
+    return inbox.process(message, handlers).invoke(pipeline::wake);
   }
 
   private Uni<Void> uploaded(DocumentUploaded uploaded, CloudEvent event) {
@@ -56,6 +58,6 @@ public class DocumentEventsConsumer {
             document ->
                 document == null || !"queued".equals(document.status)
                     ? Uni.createFrom().voidItem()
-                    : queue.enqueue(tenantId, document.id).invoke(pipeline::wake));
+                    : queue.enqueue(tenantId, document.id));
   }
 }

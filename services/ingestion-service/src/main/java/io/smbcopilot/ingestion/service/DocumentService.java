@@ -186,13 +186,7 @@ public class DocumentService {
                                                         found ->
                                                             new Upload(
                                                                 Document.of(found, target.name()),
-                                                                false))))))
-        .invoke(
-            upload -> {
-              if (upload.created()) {
-                pipeline.wake();
-              }
-            });
+                                                                false))))));
   }
 
   private Inspected inspect(Path file, String fileName) throws IOException {
