@@ -138,7 +138,8 @@ public class ProblemMappers {
         uri);
   }
 
-  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+  /** Whether the failure or any of its causes is of the type. */
+  public static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (type.isInstance(t)) {
         return true;

@@ -7,6 +7,7 @@ import io.quarkus.oidc.OIDCException;
 import io.quarkus.oidc.TenantIdentityProvider;
 import io.quarkus.security.AuthenticationFailedException;
 import io.smallrye.mutiny.Uni;
+import io.smbcopilot.problem.ProblemMappers;
 import io.smbcopilot.security.TokenRejectedException;
 import io.vertx.core.Future;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -77,20 +78,12 @@ public class KeycloakTokens {
                 Future.failedFuture(
                     e instanceof TokenRejectedException
                         ? e
-                        : e instanceof OIDCException || causedBy(e, java.net.ConnectException.class)
+                        : e instanceof OIDCException
+                                || ProblemMappers.causedBy(e, java.net.ConnectException.class)
                             ? new Unavailable(e)
                             : e instanceof AuthenticationFailedException
                                 ? new TokenRejectedException(reason(e), e)
                                 : e));
-  }
-
-  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Why the token was refused, in words a client developer can act on. */
