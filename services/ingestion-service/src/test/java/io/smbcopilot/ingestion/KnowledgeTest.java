@@ -383,6 +383,42 @@ class KnowledgeTest {
   }
 
   @Test
+  void anOriginalStoredInSeveralPiecesIsReadWhole() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    String owner = token(tenant, "u-owner", "owner");
+    // Words at the start, in the middle and at the end, 1.1 MiB of blank lines each between them:
+    // three
+    // pieces of copilot.ingestion.blob-chunk-size (1 MiB) and very little to embed.
+    String blank = "\n".repeat(1_100_000);
+    String id =
+        upload(
+            owner,
+            "ledger.txt",
+            text(
+                "The Ashgrove ledger opens in January.\n"
+                    + blank
+                    + "Midway the Brisbury account is settled.\n"
+                    + blank
+                    + "The Corrowen balance closes the year.\n"),
+            null,
+            202);
+    UUID uuid = UUID.fromString(id);
+    assertThat(
+            query("SELECT count(*) AS n FROM document_blob WHERE document_id = $1", uuid)
+                .iterator()
+                .next()
+                .getLong("n"))
+        .isEqualTo(3);
+    JsonPath doc = settle(owner, id, Duration.ofSeconds(60));
+    assertThat(doc.getString("status")).isEqualTo("indexed");
+    for (String word : List.of("Ashgrove", "Brisbury", "Corrowen")) {
+      assertThat(search(owner, query(word, "keyword", 5, null), 200).getList("hits.documentId"))
+          .as(word)
+          .containsExactly(id);
+    }
+  }
+
+  @Test
   void deletingADocumentRemovesItsOriginalChunksAndVectors() throws Exception {
     UUID tenant = UUID.randomUUID();
     String owner = token(tenant, "u-owner", "owner");

@@ -55,33 +55,74 @@ public class DocumentProgress {
     this.outbox = outbox;
   }
 
-  /** The document of the job, or null when it was deleted. */
-  Document load(UUID tenantId, UUID documentId) {
-    return await(() -> Panache.withSession(() -> documents.find(tenantId, documentId)));
-  }
-
-  /** The document is being read again; answers whether it had chunks from an earlier run. */
-  boolean parsing(UUID documentId) {
+  /**
+   * What a worker starts from, read and changed in one transaction: the document, and unless it
+   * resumes embedding where an earlier run stopped, it is marked {@code parsing} and comes with the
+   * first piece of its original. Null when the document was deleted.
+   */
+  Begun begin(UUID tenantId, UUID documentId) {
     return await(
         () ->
             Panache.withTransaction(
                 () ->
-                    documents.markParsing(documentId, now()).chain(() -> chunks.any(documentId))));
+                    documents
+                        .find(tenantId, documentId)
+                        .chain(
+                            document -> {
+                              if (document == null) {
+                                return Uni.createFrom().nullItem();
+                              }
+                              if (resumes(document)) {
+                                return Uni.createFrom().item(new Begun(document, false, null));
+                              }
+                              return documents
+                                  .markParsing(documentId, now())
+                                  .chain(() -> chunks.any(documentId))
+                                  .chain(
+                                      hadChunks ->
+                                          originals
+                                              .first(documentId)
+                                              .map(first -> new Begun(document, hadChunks, first)));
+                            })));
   }
 
-  /** Writes the original to the stream, one stored piece at a time. */
-  void copyOriginal(UUID documentId, OutputStream out) {
-    for (int seq = 0; ; seq++) {
-      int piece = seq;
-      byte[] bytes = await(() -> Panache.withSession(() -> originals.piece(documentId, piece)));
-      if (bytes == null) {
+  /** A document stopped while embedding keeps its chunks and goes on from its progress. */
+  static boolean resumes(Document document) {
+    return "embedding".equals(document.status) && document.chunksTotal > 0;
+  }
+
+  /**
+   * A document a worker has begun.
+   *
+   * @param document as it was found (its status before the worker took it)
+   * @param hadChunks it is read again and had chunks from an earlier run
+   * @param first the first piece of its original; null when it resumes embedding
+   */
+  record Begun(Document document, boolean hadChunks, OriginalRepository.First first) {}
+
+  /**
+   * Writes the original to the stream, one stored piece at a time: the first one the worker already
+   * has, then any more.
+   */
+  void copyOriginal(UUID documentId, OriginalRepository.First first, OutputStream out) {
+    try {
+      if (first == null) {
         return;
       }
-      try {
-        out.write(bytes);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      out.write(first.bytes());
+      if (!first.more()) {
+        return;
       }
+      for (int seq = 1; ; seq++) {
+        int piece = seq;
+        byte[] bytes = await(() -> Panache.withSession(() -> originals.piece(documentId, piece)));
+        if (bytes == null) {
+          return;
+        }
+        out.write(bytes);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -132,9 +173,12 @@ public class DocumentProgress {
         > 0;
   }
 
-  /** The document is indexed; its {@code document.indexed} event goes out with the change. */
-  void indexed(UUID tenantId, UUID documentId, UUID collectionId, int total) {
-    await(
+  /**
+   * The document is indexed, its last progress saved with it; its {@code document.indexed} event
+   * goes out with the change. False when the document was deleted meanwhile.
+   */
+  boolean indexed(UUID tenantId, UUID documentId, UUID collectionId, int total) {
+    return await(
         () ->
             Panache.withTransaction(
                 () ->
@@ -143,17 +187,19 @@ public class DocumentProgress {
                         .chain(
                             updated ->
                                 updated == 0
-                                    ? Uni.createFrom().voidItem()
-                                    : outbox.append(
-                                        event(
-                                            EventType.DOCUMENT_INDEXED,
-                                            tenantId,
-                                            documentId,
-                                            new DocumentIndexed(
-                                                tenantId.toString(),
-                                                documentId.toString(),
-                                                collectionId.toString(),
-                                                total))))));
+                                    ? Uni.createFrom().item(false)
+                                    : outbox
+                                        .append(
+                                            event(
+                                                EventType.DOCUMENT_INDEXED,
+                                                tenantId,
+                                                documentId,
+                                                new DocumentIndexed(
+                                                    tenantId.toString(),
+                                                    documentId.toString(),
+                                                    collectionId.toString(),
+                                                    total)))
+                                        .replaceWith(true))));
   }
 
   /**

@@ -187,18 +187,19 @@ public class Pipeline implements JobWorkers.Handler {
   }
 
   void process(UUID tenantId, UUID documentId) {
-    Document work = status.load(tenantId, documentId);
-    if (work == null) {
+    DocumentProgress.Begun begun = status.begin(tenantId, documentId);
+    if (begun == null) {
       return; // deleted meanwhile: the job is done
     }
+    Document work = begun.document();
     int done = work.chunksDone;
     int total = work.chunksTotal;
     // Chunks just made are embedded from memory; a resumed document's are read back.
     List<Chunker.Chunk> chunks = null;
-    if (!"embedding".equals(work.status) || total == 0) {
+    if (!DocumentProgress.resumes(work)) {
       try {
         Timer.Sample parse = Timer.start();
-        chunks = parseAndChunk(work);
+        chunks = parseAndChunk(begun);
         parse.stop(parseTime);
       } catch (ParseException e) {
         fail(tenantId, documentId, e.getMessage());
@@ -238,26 +239,40 @@ public class Pipeline implements JobWorkers.Handler {
       index.upsert(entries);
       write.stop(indexTime);
       done += batch.size();
-      Timer.Sample save = Timer.start();
-      boolean exists = status.progress(documentId, done);
-      save.stop(saveTime);
-      if (!exists) {
-        // Deleted meanwhile: leave nothing of a deleted document in the index.
-        index.deleteDocument(tenantId, documentId);
-        return;
+      if (done < total) {
+        Timer.Sample save = Timer.start();
+        boolean exists = status.progress(documentId, done);
+        save.stop(saveTime);
+        if (!exists) {
+          deleted(tenantId, documentId);
+          return;
+        }
       }
     }
-    status.indexed(tenantId, documentId, work.collectionId, total);
+    // The last batch's progress is saved with the end of the document, in one transaction.
+    Timer.Sample save = Timer.start();
+    boolean exists = status.indexed(tenantId, documentId, work.collectionId, total);
+    save.stop(saveTime);
+    if (!exists) {
+      deleted(tenantId, documentId);
+      return;
+    }
     indexed.increment();
     LOG.infof("pipeline: indexed %s (%d chunks)", documentId, total);
   }
 
+  /** The document was deleted meanwhile: leave nothing of it in the index. */
+  private void deleted(UUID tenantId, UUID documentId) {
+    index.deleteDocument(tenantId, documentId);
+  }
+
   /** Parses and chunks the original; saves the chunks and answers them. */
-  private List<Chunker.Chunk> parseAndChunk(Document work) throws ParseException {
+  private List<Chunker.Chunk> parseAndChunk(DocumentProgress.Begun begun) throws ParseException {
+    Document work = begun.document();
     // A reindexed document's old chunks leave the index first, so no stale chunk outlives it.
     // (Chunks reach the index only after they are saved in the chunk table: without rows there
     // is nothing.)
-    if (status.parsing(work.id)) {
+    if (begun.hadChunks()) {
       index.deleteDocument(work.tenantId, work.id);
     }
     Path file = null;
@@ -266,7 +281,7 @@ public class Pipeline implements JobWorkers.Handler {
     try {
       file = Files.createTempFile("ingest-", ".bin");
       try (OutputStream out = Files.newOutputStream(file)) {
-        status.copyOriginal(work.id, out);
+        status.copyOriginal(work.id, begun.first(), out);
       }
       long deadline = System.nanoTime() + config.parseTimeout().toNanos();
       parsed = parser.parse(file, work.mediaType, config.maxTextChars(), deadline);

@@ -28,6 +28,28 @@ public class OriginalRepository {
         .replaceWithVoid();
   }
 
+  /**
+   * The first piece, and whether another follows it: one round trip for the many originals that fit
+   * in one piece. Null when the document has no stored original.
+   */
+  public Uni<First> first(UUID documentId) {
+    return Panache.getSession()
+        .chain(
+            session ->
+                session
+                    .createNativeQuery(
+                        "SELECT bytes, EXISTS (SELECT 1 FROM document_blob"
+                            + " WHERE document_id = :document AND seq = 1)"
+                            + " FROM document_blob WHERE document_id = :document AND seq = 0",
+                        Object[].class)
+                    .setParameter("document", documentId)
+                    .getSingleResultOrNull())
+        .map(row -> row == null ? null : new First((byte[]) row[0], (Boolean) row[1]));
+  }
+
+  /** An original's first piece; {@code more}: another piece follows. */
+  public record First(byte[] bytes, boolean more) {}
+
   /** The piece, or null after the last one. */
   public Uni<byte[]> piece(UUID documentId, int seq) {
     return Panache.getSession()
