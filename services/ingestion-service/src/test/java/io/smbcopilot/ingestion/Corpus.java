@@ -553,6 +553,57 @@ public final class Corpus {
     return out.toByteArray();
   }
 
+  /**
+   * A container with its {@code part} replaced by about {@code megabytes} MB of one XML paragraph
+   * repeated (a parser that builds the part's tree in memory needs many times that), or with {@code
+   * inner} added as a part when {@code part} names a new one.
+   */
+  static byte[] withPart(byte[] container, String part, int megabytes, byte[] inner)
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(out);
+        java.util.zip.ZipInputStream in =
+            new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(container))) {
+      zip.setLevel(java.util.zip.Deflater.BEST_COMPRESSION);
+      for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+        if (e.getName().equals(part)) {
+          continue;
+        }
+        zip.putNextEntry(new ZipEntry(e.getName()));
+        in.transferTo(zip);
+        zip.closeEntry();
+      }
+      zip.putNextEntry(new ZipEntry(part));
+      if (inner != null) {
+        zip.write(inner);
+      } else {
+        zip.write(
+            text(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"http://schemas."
+                    + "openxmlformats.org/wordprocessingml/2006/main\"><w:body>"));
+        byte[] paragraphs =
+            text("<w:p><w:r><w:t>The ledger balances.</w:t></w:r></w:p>".repeat(20_000));
+        for (long written = 0; written < megabytes * 1_000_000L; written += paragraphs.length) {
+          zip.write(paragraphs);
+        }
+        zip.write(text("</w:body></w:document>"));
+      }
+      zip.closeEntry();
+    }
+    return out.toByteArray();
+  }
+
+  /** A DOCX whose document.xml is about {@code megabytes} MB of repeated paragraphs. */
+  static byte[] repeatedXmlBombDocx(int megabytes) throws IOException {
+    return withPart(docx(List.of("Hello")), "word/document.xml", megabytes, null);
+  }
+
+  /** A harmless DOCX that holds the bomb as an embedded document. */
+  static byte[] nestedBombDocx(int megabytes) throws IOException {
+    return withPart(
+        docx(List.of("Hello")), "word/embeddings/inner.docx", 0, repeatedXmlBombDocx(megabytes));
+  }
+
   private static void writeBomb(OutputStream zip, int megabytes) throws IOException {
     zip.write(
         text(

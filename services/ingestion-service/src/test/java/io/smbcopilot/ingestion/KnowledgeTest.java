@@ -580,6 +580,12 @@ class KnowledgeTest {
     // accepted, then failed with a reason
     Map<String, String> expected = new java.util.LinkedHashMap<>();
     expected.put(upload(owner, "bomb.docx", Corpus.zipBombDocx(300), null, 202), "zip bomb");
+    expected.put(
+        upload(owner, "ledger.docx", Corpus.repeatedXmlBombDocx(300), null, 202),
+        "refused as a safety measure");
+    expected.put(
+        upload(owner, "nested.docx", Corpus.nestedBombDocx(300), null, 202),
+        "inner.docx!/word/document.xml");
     expected.put(upload(owner, "laughs.docx", Corpus.entityExpansionDocx(), null, 202), "entit");
     expected.put(
         upload(owner, "secret.pdf", Corpus.pdf(List.of(List.of("secret")), "pw"), null, 202),

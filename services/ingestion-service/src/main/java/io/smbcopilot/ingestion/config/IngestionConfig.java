@@ -78,6 +78,30 @@ public interface IngestionConfig {
   @WithDefault("2s")
   Duration pollInterval();
 
+  /**
+   * How far a ZIP container (DOCX, XLSX, PPTX, ODT, EPUB) may unpack before it is refused, checked
+   * before any parser opens it.
+   */
+  Unpacking unpacking();
+
+  interface Unpacking {
+    /** Most bytes one part of the container may unpack to. */
+    @WithDefault("32M")
+    MemorySize maxPartSize();
+
+    /** Most bytes all its parts together may unpack to, nested containers included. */
+    @WithDefault("256M")
+    MemorySize maxTotalSize();
+
+    /** Most times its packed size a part larger than 1 MiB may unpack to. */
+    @WithDefault("100")
+    int maxRatio();
+
+    /** Most containers nested in one another. */
+    @WithDefault("3")
+    int maxDepth();
+  }
+
   /** Where the index lives. */
   Index index();
 

@@ -45,6 +45,21 @@ public class DocumentParser {
   private static final Pattern BLANK_LINES = Pattern.compile("\\n\\s*\\n");
 
   private final AutoDetectParser tika = new AutoDetectParser();
+  private final ContainerGuard.Limits unpacking;
+
+  @jakarta.inject.Inject
+  public DocumentParser(io.smbcopilot.ingestion.config.IngestionConfig config) {
+    this(
+        new ContainerGuard.Limits(
+            config.unpacking().maxPartSize().asLongValue(),
+            config.unpacking().maxTotalSize().asLongValue(),
+            config.unpacking().maxRatio(),
+            config.unpacking().maxDepth()));
+  }
+
+  public DocumentParser(ContainerGuard.Limits unpacking) {
+    this.unpacking = unpacking;
+  }
 
   /**
    * @param maxChars the most characters of text a document may have
@@ -66,11 +81,14 @@ public class DocumentParser {
     context.set(PDFParserConfig.class, pdf);
     try {
       if (!"text/plain".equals(mediaType) || !utf8(file, handler)) {
+        ContainerGuard.check(file, unpacking);
         handler = new StructureHandler(spreadsheet, maxChars, deadlineNanos);
         try (InputStream in = TikaInputStream.get(file)) {
           tika.parse(in, handler, metadata, context);
         }
       }
+    } catch (ContainerGuard.Refused e) {
+      throw new ParseException(e.getMessage(), e);
     } catch (ZeroByteFileException e) {
       throw new ParseException("the file is empty", e);
     } catch (SAXException | TikaException | IOException | RuntimeException e) {
