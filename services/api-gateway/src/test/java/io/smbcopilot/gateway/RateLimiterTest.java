@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
 import io.smbcopilot.devstack.DevStackResource;
 import io.smbcopilot.gateway.ratelimit.RateLimiter;
 import io.smbcopilot.gateway.repository.RateBucketRepository;
 import io.smbcopilot.testing.InternalTokenResource;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +55,50 @@ class RateLimiterTest {
     assertThat(refused.allowed()).isFalse();
     assertThat(refused.remaining()).isZero();
     assertThat(refused.retryAfterSeconds()).isBetween(1L, 20L);
+  }
+
+  @Test
+  void requestsArrivingTogetherWellInsideTheBurstAllPass() {
+    // The free plan's burst (100 tokens, 10 per second): 20 at once on one replica, then 40 at
+    // once spread over two.
+    RateLimiter.Limit limit = new RateLimiter.Limit("test:" + UUID.randomUUID(), 100, 10);
+    assertThat(together(limiter, limit, 20)).as("20 at once on one replica").isEqualTo(20);
+
+    RateLimiter.Limit fresh = new RateLimiter.Limit("test:" + UUID.randomUUID(), 100, 10);
+    RateLimiter other = new RateLimiter(buckets);
+    List<Uni<RateLimiter.Decision>> calls = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      calls.add((i % 2 == 0 ? limiter : other).acquire(fresh));
+    }
+    assertThat(allowed(calls)).as("40 at once over two replicas").isEqualTo(40);
+  }
+
+  @Test
+  void requestsArrivingTogetherBeyondTheBurstAdmitExactlyIt() {
+    // Nothing refills during the test: of 60 at once over two replicas, the bucket's 25 pass.
+    RateLimiter.Limit limit = new RateLimiter.Limit("test:" + UUID.randomUUID(), 25, 0.01);
+    RateLimiter other = new RateLimiter(buckets);
+    List<Uni<RateLimiter.Decision>> calls = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      calls.add((i % 2 == 0 ? limiter : other).acquire(limit));
+    }
+    assertThat(allowed(calls)).isEqualTo(25);
+  }
+
+  /** Sends {@code n} requests at once through one limiter; answers how many were allowed. */
+  private static int together(RateLimiter limiter, RateLimiter.Limit limit, int n) {
+    List<Uni<RateLimiter.Decision>> calls = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      calls.add(limiter.acquire(limit));
+    }
+    return allowed(calls);
+  }
+
+  /** Subscribes to every call at once and counts the allowed ones. */
+  private static int allowed(List<Uni<RateLimiter.Decision>> calls) {
+    List<RateLimiter.Decision> decisions =
+        Uni.join().all(calls).andCollectFailures().await().atMost(Duration.ofSeconds(20));
+    return (int) decisions.stream().filter(RateLimiter.Decision::allowed).count();
   }
 
   @Test

@@ -31,7 +31,11 @@ public class RateLimiter {
   private static final class Local {
     int available;
     double sharedLeft;
-    Uni<Void> inFlight;
+
+    /** Requests of this replica waiting for a lease of this bucket. */
+    int waiting;
+
+    Uni<Integer> inFlight;
   }
 
   private final RateBucketRepository shared;
@@ -53,22 +57,33 @@ public class RateLimiter {
         local.available--;
         return Uni.createFrom().item(allowed(limit, local));
       }
+      local.waiting++;
     }
+    return afterLease(limit, local);
+  }
+
+  /**
+   * Waits for a lease and takes a token from it. Requests that waited together share the lease;
+   * those it was too small for take another, so a request is refused only when the shared bucket
+   * itself had no whole token left.
+   */
+  private Uni<Decision> afterLease(Limit limit, Local local) {
     return lease(limit, local)
-        .map(
+        .chain(
             granted -> {
               synchronized (local) {
                 if (local.available > 0) {
                   local.available--;
-                  return allowed(limit, local);
+                  local.waiting--;
+                  return Uni.createFrom().item(allowed(limit, local));
                 }
-                double missing = 1 - local.sharedLeft;
-                long retry =
-                    limit.perSecond() > 0
-                        ? Math.max(1, (long) Math.ceil(missing / limit.perSecond()))
-                        : 60;
-                return new Decision(false, limit.capacity(), 0, reset(limit, local), retry);
+                if (granted == 0) {
+                  local.waiting--;
+                  return Uni.createFrom().item(refused(limit, local));
+                }
               }
+              // The lease went to the requests that waited with this one: take another.
+              return afterLease(limit, local);
             });
   }
 
@@ -77,20 +92,31 @@ public class RateLimiter {
     return new Decision(true, limit.capacity(), remaining, reset(limit, local), 0);
   }
 
+  private Decision refused(Limit limit, Local local) {
+    double missing = 1 - local.sharedLeft;
+    long retry =
+        limit.perSecond() > 0 ? Math.max(1, (long) Math.ceil(missing / limit.perSecond())) : 60;
+    return new Decision(false, limit.capacity(), 0, reset(limit, local), retry);
+  }
+
   private static long reset(Limit limit, Local local) {
     double missing = limit.capacity() - local.sharedLeft - local.available;
     return limit.perSecond() > 0 ? (long) Math.ceil(Math.max(0, missing) / limit.perSecond()) : 0;
   }
 
-  /** One lease call per bucket at a time; concurrent requests wait for it. */
-  private Uni<Void> lease(Limit limit, Local local) {
+  /**
+   * One lease call per bucket at a time; concurrent requests wait for it. It asks for a lease's
+   * worth of tokens, or one for each waiting request when more wait; answers the tokens granted.
+   */
+  private Uni<Integer> lease(Limit limit, Local local) {
     synchronized (local) {
       if (local.inFlight != null) {
         return local.inFlight;
       }
-      Uni<Void> call =
+      int size = Math.min(limit.capacity(), Math.max(leaseSize(limit), local.waiting));
+      Uni<Integer> call =
           shared
-              .lease(limit.key(), limit.capacity(), limit.perSecond(), leaseSize(limit))
+              .lease(limit.key(), limit.capacity(), limit.perSecond(), size)
               .onItemOrFailure()
               .transform(
                   (lease, failure) -> {
@@ -99,14 +125,13 @@ public class RateLimiter {
                       if (failure != null) {
                         // Fail open: a database hiccup must not refuse every request.
                         local.available += 1;
-                        return null;
+                        return 1;
                       }
                       local.available += lease.granted();
                       local.sharedLeft = lease.leftOver();
-                      return null;
+                      return lease.granted();
                     }
                   })
-              .replaceWithVoid()
               .memoize()
               .indefinitely();
       local.inFlight = call;
