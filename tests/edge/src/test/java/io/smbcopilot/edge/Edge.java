@@ -60,13 +60,17 @@ final class Edge {
 
   record User(String userId, String tenantId, String email, String token) {}
 
-  private Edge() throws Exception {
-    stack = DevStack.forTests(List.of("postgres", "kafka", "keycloak"));
+  private Edge(DevStack stack, boolean secondGateway) throws Exception {
+    this.stack = stack;
     long started = System.nanoTime();
-    stack.startApps();
-    Map<String, String> all = stack.startReplica("api-gateway");
+    Map<String, String> all = stack.startApps();
+    if (secondGateway) {
+      all = stack.startReplica("api-gateway");
+    }
     System.out.printf(
-        "edge: services and a second gateway ready in %.1f s%n",
+        "edge: services%s of %s ready in %.1f s%n",
+        secondGateway ? " and a second gateway" : "",
+        stack.home().project(),
         (System.nanoTime() - started) / 1e9);
     state = all;
     gateway = all.get("app.api-gateway.url");
@@ -87,9 +91,27 @@ final class Edge {
 
   static synchronized Edge get() throws Exception {
     if (instance == null) {
-      instance = new Edge();
+      instance = new Edge(DevStack.forTests(List.of("postgres", "kafka", "keycloak")), true);
     }
     return instance;
+  }
+
+  /**
+   * The platform of another checkout (an older commit, built), on a stack of its own in that
+   * checkout's {@code .copilot/bench} (its own PostgreSQL, Kafka and Keycloak on free ports),
+   * stopped when this JVM ends: benchmarks run it beside this one to print before and after in one
+   * run.
+   */
+  static Edge of(java.nio.file.Path checkout) throws Exception {
+    DevStack stack =
+        DevStack.attachOrStart(
+            io.smbcopilot.devstack.StackHome.of(checkout, "bench"),
+            ProcessHandle.current().pid(),
+            true);
+    for (String component : List.of("postgres", "kafka", "keycloak")) {
+      stack.start(component);
+    }
+    return new Edge(stack, false);
   }
 
   String url(String service) {

@@ -788,6 +788,39 @@ class EdgeAcceptanceTest {
 
   @Test
   @Order(11)
+  void requestsSentTogetherWellInsideTheBurstAllPassOnOneGatewayAndOverTwo() throws Exception {
+    // The free plan's burst is 100: a dashboard loading a page sends a few dozen calls at once.
+    User one = edge.signup("Parallel Page");
+    assertThat(together(one, 20, List.of(edge.gateway)))
+        .as("20 at once through one gateway")
+        .containsOnly(200);
+    User two = edge.signup("Parallel Pages");
+    assertThat(together(two, 40, List.of(edge.gateway, edge.gateway2)))
+        .as("40 at once over two gateways")
+        .containsOnly(200);
+  }
+
+  /** Sends {@code n} requests at once, taking turns over the gateways; answers their statuses. */
+  private static List<Integer> together(User user, int n, List<String> gateways) throws Exception {
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      calls.add(
+          Edge.HTTP.sendAsync(
+              HttpRequest.newBuilder(URI.create(gateways.get(i % gateways.size()) + "/api/v1/me"))
+                  .header("Authorization", "Bearer " + user.token())
+                  .timeout(Duration.ofSeconds(30))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
+    }
+    List<Integer> statuses = new ArrayList<>();
+    for (var call : calls) {
+      statuses.add(call.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+    }
+    return statuses;
+  }
+
+  @Test
+  @Order(11)
   void aTenantsRequestsAcrossTwoGatewaysStayWithinTenPercentOfItsLimit() throws Exception {
     User owner = edge.signup("Busy Bees");
     // the free plan: a bucket of 100, refilled at 600 a minute (10 a second)

@@ -92,13 +92,27 @@ class KnowledgeBenchmark {
     return s.toString();
   }
 
-  @Test
-  void ingestionThroughputAndMemory() throws Exception {
-    Edge edge = Edge.get();
+  /**
+   * One platform measured: this checkout's, or with {@code -Dbench.baseline=<an older checkout,
+   * built>} also that one's, on a stack of its own.
+   */
+  record Platform(String label, Edge edge, Edge.User owner, long pid, List<Round> rounds) {}
+
+  static Platform platform(String label, Edge edge) throws Exception {
     Edge.User owner = edge.signup("Ingestion Bench");
     edge.plan(owner.tenantId(), "unlimited");
-
     long pid = Long.parseLong(edge.stack.status().get("app.ingestion-service.pid"));
+    return new Platform(label, edge, owner, pid, new ArrayList<>());
+  }
+
+  @Test
+  void ingestionThroughputAndMemory() throws Exception {
+    List<Platform> platforms = new ArrayList<>();
+    platforms.add(platform("this checkout", Edge.get()));
+    String baseline = System.getProperty("bench.baseline", "");
+    if (!baseline.isBlank()) {
+      platforms.add(platform("baseline " + baseline, Edge.of(Path.of(baseline))));
+    }
 
     // The model in this JVM, both ways, loaded and warmed before anything is measured.
     AllMiniLmL6V2EmbeddingModel library = new AllMiniLmL6V2EmbeddingModel();
@@ -113,24 +127,64 @@ class KnowledgeBenchmark {
     // Rounds, each on new documents: the service end to end, then the model on the same chunk
     // texts. The first rounds meet a service that has not run its code yet (class loading, the
     // JIT compiling Lucene's, Tika's and the drivers' code as each path gets hot); the figure is
-    // the median of the rounds after them.
-    List<Round> rounds = new ArrayList<>();
+    // the median of the rounds after them. With a baseline, the platforms take turns round by
+    // round (which goes first alternates), so a slower minute of the machine meets both.
     for (int r = 0; r < WARM_UP; r++) {
-      rounds.add(round(edge, signedIn(edge, owner), pid, r, library, asTheService));
+      for (Platform p : inTurn(platforms, r)) {
+        p.rounds().add(round(p, r, library, asTheService));
+      }
     }
     // The memory part between them: ten more minutes of ingestion, after which the JIT has
     // compiled what a long-running service runs (it still compiled 2-3 CPU-seconds per round
     // after two rounds alone).
+    Map<String, Double> memorySeconds = new java.util.LinkedHashMap<>();
     if (MEMORY_DOCUMENTS > 0) {
-      memory(edge, owner, pid);
+      for (Platform p : platforms) {
+        memorySeconds.put(p.label(), memory(p));
+      }
     }
     for (int r = WARM_UP; r < WARM_UP + ROUNDS; r++) {
-      rounds.add(round(edge, signedIn(edge, owner), pid, r, library, asTheService));
+      for (Platform p : inTurn(platforms, r)) {
+        p.rounds().add(round(p, r, library, asTheService));
+      }
     }
+    Map<String, double[]> ratios = new java.util.LinkedHashMap<>();
+    for (Platform p : platforms) {
+      ratios.put(p.label(), report(p));
+    }
+    if (platforms.size() > 1) {
+      print("knowledge benchmark, before and after in one run:%n");
+      print(
+          "  %-44s %22s %22s%n",
+          "", "ratio median (low-high)", MEMORY_DOCUMENTS + " notes, seconds");
+      for (Platform p : platforms) {
+        double[] r = ratios.get(p.label());
+        print(
+            "  %-44s %10.2f (%.2f-%.2f) %22.0f%n",
+            p.label(),
+            r[r.length / 2],
+            r[0],
+            r[r.length - 1],
+            memorySeconds.getOrDefault(p.label(), Double.NaN));
+      }
+    }
+    Files.writeString(Path.of("target", "knowledge-benchmark.txt"), report.toString());
+  }
+
+  /** The platforms in round {@code r}'s order: the first one goes first in even rounds. */
+  static List<Platform> inTurn(List<Platform> platforms, int r) {
+    List<Platform> order = new ArrayList<>(platforms);
+    Collections.rotate(order, r);
+    return order;
+  }
+
+  /** Prints one platform's rounds; answers its warm rounds' ratios, sorted. */
+  double[] report(Platform platform) {
+    List<Round> rounds = platform.rounds();
     print(
-        "knowledge benchmark: %d rounds of %d documents (about %d chunks of at most %d tokens each),"
-            + " model all-MiniLM-L6-v2%n",
-        WARM_UP + ROUNDS, THROUGHPUT_DOCUMENTS, rounds.get(0).chunks(), 256);
+        "knowledge benchmark, %s: %d rounds of %d documents (about %d chunks of at most %d tokens"
+            + " each), model all-MiniLM-L6-v2%n",
+        platform.label(), WARM_UP + ROUNDS, THROUGHPUT_DOCUMENTS, rounds.get(0).chunks(), 256);
     print(
         "  %-24s %7s %14s %10s %7s   %s%n",
         "round", "chunks", "service e2e/s", "raw/s", "ratio", "model CPU ms/chunk: service | raw");
@@ -187,14 +241,22 @@ class KnowledgeBenchmark {
       printColumns("  " + stage, rounds, x -> x.stages().getOrDefault(stage, 0.0));
     }
 
-    Files.writeString(Path.of("target", "knowledge-benchmark.txt"), report.toString());
+    return ratios;
   }
 
-  /** VmRSS of the service before and after ingesting {@code MEMORY_DOCUMENTS} more documents. */
-  void memory(Edge edge, Edge.User owner, long pid) throws Exception {
+  /**
+   * VmRSS of the service before and after ingesting {@code MEMORY_DOCUMENTS} more documents;
+   * answers the seconds from the first upload until the last document was indexed.
+   */
+  double memory(Platform platform) throws Exception {
+    Edge edge = platform.edge();
+    Edge.User owner = platform.owner();
+    long pid = platform.pid();
     long before = rss(pid);
     long anonBefore = status(pid, "RssAnon:");
-    print("  ingestion-service before %,d documents: %s%n", MEMORY_DOCUMENTS, memory(pid));
+    print(
+        "  %s: ingestion-service before %,d documents: %s%n",
+        platform.label(), MEMORY_DOCUMENTS, memory(pid));
     // A new token every 1,000 documents: the uploads take longer than one lives.
     AtomicReference<String> token = new AtomicReference<>(signedIn(edge, owner).token());
     ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -232,15 +294,19 @@ class KnowledgeBenchmark {
       f.get();
     }
     pool.shutdown();
+    print(
+        "    %,6d uploaded in %.0f s%n", MEMORY_DOCUMENTS, (System.nanoTime() - memoryStart) / 1e9);
     awaitIndexed(edge, owner, memoryIds, Duration.ofMinutes(30));
+    double seconds = (System.nanoTime() - memoryStart) / 1e9;
     long after = rss(pid);
     long anonAfter = status(pid, "RssAnon:");
     print(
-        "  ingestion-service after %,d documents (all indexed, %.0f s): %s%n",
-        MEMORY_DOCUMENTS, (System.nanoTime() - memoryStart) / 1e9, memory(pid));
+        "  %s: ingestion-service after %,d documents (all indexed, %.0f s): %s%n",
+        platform.label(), MEMORY_DOCUMENTS, seconds, memory(pid));
     print(
         "  VmRSS %+.1f%%, anonymous %+.1f%% (target: within 10%%)%n",
         100.0 * (after - before) / before, 100.0 * (anonAfter - anonBefore) / anonBefore);
+    return seconds;
   }
 
   /** The user with a new access token (a run takes longer than one token lives). */
@@ -265,13 +331,14 @@ class KnowledgeBenchmark {
       Map<String, Double> stages) {}
 
   Round round(
-      Edge edge,
-      Edge.User owner,
-      long pid,
+      Platform platform,
       int number,
       AbstractInProcessEmbeddingModel library,
       AbstractInProcessEmbeddingModel asTheService)
       throws Exception {
+    Edge edge = platform.edge();
+    Edge.User owner = signedIn(edge, platform.owner());
+    long pid = platform.pid();
     // 1. end to end: upload through the gateway until every document is indexed
     List<String> ids = new ArrayList<>();
     Map<String, Double> stagesBefore = stages(edge);
