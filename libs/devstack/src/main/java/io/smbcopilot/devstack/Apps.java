@@ -116,6 +116,10 @@ final class Apps {
         opts == null || opts.isBlank()
             ? List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
             : List.of(opts.trim().split("\\s+")));
+    // Temporary files (ONNX Runtime's native libraries among them) stay in the stack's folder.
+    Path tmp = home.dir().resolve("tmp").resolve(name);
+    Files.createDirectories(tmp);
+    command.add("-Djava.io.tmpdir=" + tmp);
     command.addAll(List.of("-jar", jar.toString()));
     ChildProcess process = new ChildProcess(name, log(name), Duration.ofSeconds(35));
     process.spawn(command, all, home.project());

@@ -69,6 +69,16 @@ final class PostgresServer implements Component {
     return base.resolve("data");
   }
 
+  /**
+   * Deletes the cluster when it lives outside the stack home (the /var/tmp fallback): a test stack
+   * starts without the last run's data and leaves none behind. Only for a stopped server.
+   */
+  void removeDataOutsideHome() throws IOException {
+    if (!base.startsWith(home.dir())) {
+      Supervisor.deleteTree(base);
+    }
+  }
+
   Path log() {
     return home.logs().resolve("postgres.log");
   }

@@ -42,11 +42,17 @@ public final class Supervisor {
   private final Apps apps;
   private final Map<String, Component> components = new LinkedHashMap<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
+  private final boolean fresh;
   private HttpServer control;
 
-  Supervisor(StackHome home, long ownerPid) throws Exception {
+  /**
+   * @param fresh a test stack: it starts from no data and, when it stops, leaves none outside the
+   *     checkout
+   */
+  Supervisor(StackHome home, long ownerPid, boolean fresh) throws Exception {
     this.home = home;
     this.ownerPid = ownerPid;
+    this.fresh = fresh;
     this.jdk = Jdk.home();
     Map<String, String> previous = readState(home.stateFile());
     this.secrets = new Secrets(home.secretsFile());
@@ -66,6 +72,9 @@ public final class Supervisor {
     for (Component c : List.of(postgres, kafka, smtp, keycloak)) {
       components.put(c.name(), c);
     }
+    if (fresh) {
+      postgres.removeDataOutsideHome();
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -77,10 +86,11 @@ public final class Supervisor {
     String stack = options.getOrDefault("stack", "dev");
     long owner = Long.parseLong(options.getOrDefault("owner-pid", "0"));
     StackHome home = StackHome.of(project, stack);
-    if (Boolean.parseBoolean(options.getOrDefault("fresh", "false"))) {
+    boolean fresh = Boolean.parseBoolean(options.getOrDefault("fresh", "false"));
+    if (fresh) {
       wipe(home);
     }
-    Supervisor supervisor = new Supervisor(home, owner);
+    Supervisor supervisor = new Supervisor(home, owner, fresh);
     Runtime.getRuntime().addShutdownHook(new Thread(supervisor::stopAll, "devstack-shutdown"));
     supervisor.serve();
     String start = options.getOrDefault("start", "");
@@ -247,6 +257,13 @@ public final class Supervisor {
         log("stopping " + c.name() + " failed: " + e.getMessage());
       }
     }
+    if (fresh) {
+      try {
+        postgres.removeDataOutsideHome();
+      } catch (Exception e) {
+        log("removing postgres data failed: " + e.getMessage());
+      }
+    }
     if (control != null) {
       control.stop(0);
     }
@@ -358,7 +375,7 @@ public final class Supervisor {
 
   /** A fresh test stack: removes the previous run's data (never used for the dev stack). */
   private static void wipe(StackHome home) throws IOException {
-    for (String sub : List.of("postgres", "kafka", "logs", "state.properties")) {
+    for (String sub : List.of("postgres", "kafka", "logs", "tmp", "state.properties")) {
       deleteTree(home.dir().resolve(sub));
     }
   }
