@@ -3,6 +3,7 @@ package io.smbcopilot.jobs;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
@@ -58,8 +59,7 @@ public final class JobQueue {
 
   /** The oldest ready job of the queue, now leased to the worker; empty when none is ready. */
   public Uni<Optional<Job>> claim(String queue, String worker, Duration lease) {
-    return pool.preparedQuery(CLAIM)
-        .execute(Tuple.of(worker, seconds(lease), queue))
+    return run(CLAIM, Tuple.of(worker, seconds(lease), queue))
         .map(
             rows ->
                 rows.size() == 0
@@ -69,30 +69,33 @@ public final class JobQueue {
 
   /** Extends the worker's lease; false when the job is no longer the worker's. */
   public Uni<Boolean> renew(Job job, String worker, Duration lease) {
-    return pool.preparedQuery(RENEW)
-        .execute(Tuple.of(job.id(), worker, seconds(lease)))
-        .map(rows -> rows.rowCount() == 1);
+    return run(RENEW, Tuple.of(job.id(), worker, seconds(lease))).map(rows -> rows.rowCount() == 1);
   }
 
   /** The job is done: it is removed. False when it was no longer the worker's. */
   public Uni<Boolean> done(Job job, String worker) {
-    return pool.preparedQuery(DONE)
-        .execute(Tuple.of(job.id(), worker))
-        .map(rows -> rows.rowCount() == 1);
+    return run(DONE, Tuple.of(job.id(), worker)).map(rows -> rows.rowCount() == 1);
   }
 
   /** The attempt failed: the job is ready again after the delay. */
   public Uni<Boolean> later(Job job, String worker, Duration delay, String error) {
-    return pool.preparedQuery(LATER)
-        .execute(Tuple.of(job.id(), worker, seconds(delay), error))
+    return run(LATER, Tuple.of(job.id(), worker, seconds(delay), error))
         .map(rows -> rows.rowCount() == 1);
   }
 
   /** The last attempt failed: the job stays, dead, with its error. */
   public Uni<Boolean> dead(Job job, String worker, String error) {
-    return pool.preparedQuery(DEAD)
-        .execute(Tuple.of(job.id(), worker, error))
-        .map(rows -> rows.rowCount() == 1);
+    return run(DEAD, Tuple.of(job.id(), worker, error)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * Runs the statement on a connection of the pool. Not {@code pool.preparedQuery(...)}: a query
+   * run on the pool itself leaves a timer behind when it cannot get a connection (the database is
+   * away), which reports "Result is already complete" to Vert.x when the pool's connection timeout
+   * ends (vertx-sql-client #1706).
+   */
+  private Uni<RowSet<Row>> run(String sql, Tuple args) {
+    return pool.withConnection(connection -> connection.preparedQuery(sql).execute(args));
   }
 
   private static Job job(Row row) {

@@ -73,6 +73,64 @@ class JobQueueTest {
     }
   }
 
+  /**
+   * With the database unreachable every call fails at once with the connection error, and nothing
+   * fires later: the SQL client's pool leaves a timer behind when a query run on the pool itself
+   * cannot get a connection (vertx-sql-client #1706), which reports "Result is already complete" to
+   * Vert.x when the pool's connection timeout ends.
+   */
+  @Test
+  void anUnreachableDatabaseFailsEachCallOnceAndLeavesNothingBehind() throws Exception {
+    Vertx own = Vertx.vertx();
+    List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
+    own.exceptionHandler(uncaught::add);
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    Pool away =
+        PgBuilder.pool()
+            .with(new PoolOptions().setMaxSize(2).setConnectionTimeout(1))
+            .connectingTo(
+                new PgConnectOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(closed)
+                    .setDatabase("none")
+                    .setUser("none")
+                    .setPassword("none"))
+            .using(own)
+            .build();
+    try {
+      JobQueue unreachable = new JobQueue(away);
+      Job job = new Job(UUID.randomUUID(), "q", TENANT, "{}", 1);
+      List<Uni<?>> calls =
+          List.of(
+              unreachable.claim("q", "w", Duration.ofSeconds(5)),
+              unreachable.renew(job, "w", Duration.ofSeconds(5)),
+              unreachable.done(job, "w"),
+              unreachable.later(job, "w", Duration.ofSeconds(1), "e"),
+              unreachable.dead(job, "w", "e"));
+      for (Uni<?> call : calls) {
+        assertThat(
+                call.map(Object::toString)
+                    .onFailure()
+                    .recoverWithItem(e -> "failed: " + e)
+                    .await()
+                    .atMost(Duration.ofSeconds(10)))
+            .startsWith("failed: ")
+            .contains("Connection refused");
+      }
+      // past the pool's connection timeout (1 s): nothing reached Vert.x's exception handler
+      await()
+          .during(Duration.ofMillis(2500))
+          .atMost(Duration.ofSeconds(5))
+          .until(uncaught::isEmpty);
+    } finally {
+      away.close().await().indefinitely();
+      own.close().await().indefinitely();
+    }
+  }
+
   private static JobWorkers.Settings settings(String queueName, int workers, Duration lease) {
     return new JobWorkers.Settings(
         queueName,

@@ -150,9 +150,10 @@ public class Inbox {
                         }));
   }
 
+  // On a connection of the pool, not pool.query(...): a query run on the pool itself leaves a timer
+  // behind when the database is away (vertx-sql-client #1706, "Result is already complete").
   private Uni<Boolean> databaseReachable() {
-    return pool.query("SELECT 1")
-        .execute()
+    return pool.withConnection(c -> c.query("SELECT 1").execute())
         .ifNoItem()
         .after(Duration.ofSeconds(5))
         .fail()

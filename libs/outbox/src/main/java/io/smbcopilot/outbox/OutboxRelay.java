@@ -225,7 +225,13 @@ public final class OutboxRelay implements AutoCloseable {
 
   private void refreshLagQuietly() {
     try {
-      Row row = pool.query(LAG).execute().await().atMost(Duration.ofSeconds(5)).iterator().next();
+      // on a connection of the pool: see Inbox#databaseReachable
+      Row row =
+          pool.withConnection(c -> c.query(LAG).execute())
+              .await()
+              .atMost(Duration.ofSeconds(5))
+              .iterator()
+              .next();
       pending.set(row.getLong("pending"));
       lagMillis.set((long) (row.getNumeric("lag").doubleValue() * 1000));
     } catch (RuntimeException e) {

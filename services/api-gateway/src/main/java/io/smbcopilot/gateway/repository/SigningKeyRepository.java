@@ -3,6 +3,7 @@ package io.smbcopilot.gateway.repository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -22,29 +23,29 @@ public class SigningKeyRepository {
 
   /** Registers a key (once) and removes keys retired more than a day ago. */
   public Uni<Void> register(String kid, String algorithm, String publicJwk) {
-    return pool.preparedQuery(
+    return run(
             "INSERT INTO signing_key (kid, algorithm, public_jwk) VALUES ($1, $2, $3::text::jsonb)"
-                + " ON CONFLICT (kid) DO NOTHING")
-        .execute(Tuple.of(kid, algorithm, publicJwk))
+                + " ON CONFLICT (kid) DO NOTHING",
+            Tuple.of(kid, algorithm, publicJwk))
         .flatMap(
             r ->
-                pool.query("DELETE FROM signing_key WHERE retired_at < now() - interval '1 day'")
-                    .execute())
+                run(
+                    "DELETE FROM signing_key WHERE retired_at < now() - interval '1 day'",
+                    Tuple.tuple()))
         .replaceWithVoid();
   }
 
   public Uni<Void> retire(String kid) {
-    return pool.preparedQuery("UPDATE signing_key SET retired_at = now() WHERE kid = $1")
-        .execute(Tuple.of(kid))
+    return run("UPDATE signing_key SET retired_at = now() WHERE kid = $1", Tuple.of(kid))
         .replaceWithVoid();
   }
 
   /** The public JWKs of the other live keys, and of those retired within ten minutes. */
   public Uni<List<String>> othersThan(String kid) {
-    return pool.preparedQuery(
+    return run(
             "SELECT public_jwk::text AS jwk FROM signing_key WHERE kid <> $1"
-                + " AND (retired_at IS NULL OR retired_at > now() - interval '10 minutes')")
-        .execute(Tuple.of(kid))
+                + " AND (retired_at IS NULL OR retired_at > now() - interval '10 minutes')",
+            Tuple.of(kid))
         .map(
             rows -> {
               List<String> keys = new ArrayList<>();
@@ -53,5 +54,14 @@ public class SigningKeyRepository {
               }
               return keys;
             });
+  }
+
+  /**
+   * On a connection of the pool, not {@code pool.preparedQuery(...)}: a query run on the pool
+   * itself leaves a timer behind when the database is away, which reports "Result is already
+   * complete" to Vert.x later (vertx-sql-client #1706).
+   */
+  private Uni<RowSet<Row>> run(String sql, Tuple args) {
+    return pool.withConnection(connection -> connection.preparedQuery(sql).execute(args));
   }
 }
