@@ -565,7 +565,8 @@ class EdgeAcceptanceTest {
                 .status())
         .isEqualTo(401);
 
-    // revoked: within 5 seconds on both replicas (their caches are warm)
+    // revoked: refused by both replicas within the 5 s that docs/api/identity.md promises (their
+    // caches are warm)
     assertThat(edge.call("DELETE", "/api/v1/api-keys/" + id, owner.token(), null).status())
         .isEqualTo(204);
     long revoked = System.nanoTime();
@@ -957,6 +958,19 @@ class EdgeAcceptanceTest {
       assertThat(paths.has(path)).as(path).isTrue();
     }
     assertThat(openapi.body()).doesNotContain("/internal/").doesNotContain("/q/health");
+    // HEAD answers like GET, without the body: the gateway's own documents and a proxied route
+    for (String url :
+        List.of(
+            edge.gateway + "/api/v1/openapi.json",
+            edge.gateway + "/.well-known/internal-jwks.json")) {
+      Response head = Edge.send("HEAD", url, null);
+      assertThat(head.status()).as("HEAD " + url).isEqualTo(200);
+      assertThat(head.body()).as("HEAD " + url).isEmpty();
+      assertThat(head.header("Content-Type")).as("HEAD " + url).contains("json");
+    }
+    Response headMe = edge.call("HEAD", "/api/v1/me", owner.token(), null);
+    assertThat(headMe.status()).isEqualTo(200);
+    assertThat(headMe.body()).isEmpty();
     assertThat(openapi.json().at("/components/securitySchemes/apiKey/name").asText())
         .isEqualTo("X-API-Key");
     Response docs = Edge.send("GET", edge.gateway + "/api/docs/", null);

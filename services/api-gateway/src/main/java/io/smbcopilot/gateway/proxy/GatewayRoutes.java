@@ -2,9 +2,13 @@ package io.smbcopilot.gateway.proxy;
 
 import io.smbcopilot.gateway.auth.SigningKeys;
 import io.smbcopilot.gateway.openapi.OpenApiMerger;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
 
 /** The gateway's HTTP routes: its keys, the merged OpenAPI document, and the proxy. */
 @ApplicationScoped
@@ -20,29 +24,41 @@ public class GatewayRoutes {
     this.openApi = openApi;
   }
 
+  /** Its own documents answer GET, and HEAD like GET without the body (RFC 9110). */
   void install(@Observes Router router) {
     router
-        .get(JWKS_PATH)
+        .route(JWKS_PATH)
+        .method(HttpMethod.GET)
+        .method(HttpMethod.HEAD)
         .handler(
             ctx ->
                 keys.jwks()
                     .subscribe()
                     .with(
-                        body ->
-                            ctx.response()
-                                .putHeader("Content-Type", "application/jwk-set+json")
-                                .putHeader("Cache-Control", "max-age=1")
-                                .end(body),
+                        body -> {
+                          ctx.response().putHeader("Cache-Control", "max-age=1");
+                          send(ctx, "application/jwk-set+json", body);
+                        },
                         ctx::fail));
     router
-        .get("/api/v1/openapi.json")
+        .route("/api/v1/openapi.json")
+        .method(HttpMethod.GET)
+        .method(HttpMethod.HEAD)
         .order(-100)
-        .blockingHandler(
-            ctx ->
-                ctx.response()
-                    .putHeader("Content-Type", "application/json")
-                    .end(openApi.document()),
-            false);
+        .blockingHandler(ctx -> send(ctx, "application/json", openApi.document()), false);
     router.route("/api/v1/*").order(-50).handler(proxy::handle);
+  }
+
+  /** The document, or for HEAD its headers alone (the same Content-Length, no body). */
+  private static void send(RoutingContext ctx, String contentType, String body) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ctx.response()
+        .putHeader("Content-Type", contentType)
+        .putHeader("Content-Length", String.valueOf(bytes.length));
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      ctx.response().end();
+    } else {
+      ctx.response().end(Buffer.buffer(bytes));
+    }
   }
 }
