@@ -34,6 +34,10 @@ public final class Corpus {
    * @param question the fact asked in other words, for vector search
    * @param snippet text the passage found must contain
    */
+  /**
+   * A fact of the corpus and where it is: {@code page} is the page of a PDF or the slide of a
+   * presentation.
+   */
   public record Fact(
       String file,
       String keywords,
@@ -90,7 +94,7 @@ public final class Corpus {
               "What temperature is the oven for sourdough?",
               "Marigold oven bakes sourdough at 230 degrees",
               2,
-              null,
+              "Oven temperatures",
               null),
           new Fact(
               "hours.odt",
@@ -236,6 +240,96 @@ public final class Corpus {
                 "Quillon Mills delivers the flour every Tuesday morning.",
                 "Check the sacks for damage before signing."));
     return pdf(pages, null);
+  }
+
+  /**
+   * A contract laid out as such documents are: a title, numbered section headings in bold, body
+   * text whose lines wrap mid-sentence, two pages. With {@code bookmarks}, the headings are set
+   * like the body and only the PDF's outline says what they are.
+   */
+  static byte[] contractPdf(boolean bookmarks) throws IOException {
+    // {size, bold (1) or not, text}; "" ends a paragraph; null starts a new page
+    Object[][] layout = {
+      {18, 1, "Supply Agreement"},
+      {13, 1, "1. Parties"},
+      {
+        11, 0, "This agreement is made between Calloway Bakery and Grainworks Ltd., the supplier of"
+      },
+      {11, 0, "flour and grain to the bakery."},
+      {11, 0, ""},
+      {13, 1, "2. Delivery"},
+      {11, 1, "2.1 Schedule"},
+      {
+        11, 0, "Grainworks Ltd. delivers every Tuesday before seven in the morning to the back door"
+      },
+      {11, 0, "of the bakery on Mill Lane."},
+      {11, 0, ""},
+      {11, 1, "2.2 Damaged goods"},
+      {11, 0, "Sacks that arrive torn are returned at the supplier's cost within 48 hours."},
+      null,
+      {13, 1, "3. Payment"},
+      {11, 0, "Invoices are paid within 30 days; late payment carries interest of two percent a"},
+      {11, 0, "month on the amount due."},
+    };
+    try (PDDocument doc = new PDDocument()) {
+      PDType1Font regular = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
+      PDType1Font bold = new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD);
+      org.apache.pdfbox.pdmodel.interactive.documentnavigation.outline.PDDocumentOutline outline =
+          new org.apache.pdfbox.pdmodel.interactive.documentnavigation.outline.PDDocumentOutline();
+      org.apache.pdfbox.pdmodel.interactive.documentnavigation.outline.PDOutlineItem title = null;
+      org.apache.pdfbox.pdmodel.interactive.documentnavigation.outline.PDOutlineItem section = null;
+      PDPage page = null;
+      PDPageContentStream cs = null;
+      float y = 0;
+      for (Object[] line : layout) {
+        if (page == null || line == null) {
+          if (cs != null) {
+            cs.close();
+          }
+          page = new PDPage();
+          doc.addPage(page);
+          cs = new PDPageContentStream(doc, page);
+          y = 720;
+          if (line == null) {
+            continue;
+          }
+        }
+        int size = (Integer) line[0];
+        boolean heavy = (Integer) line[1] == 1;
+        String text = (String) line[2];
+        y -= size + 6;
+        if (text.isEmpty()) {
+          continue;
+        }
+        cs.beginText();
+        cs.setFont(heavy && !bookmarks ? bold : regular, bookmarks ? 11 : size);
+        cs.newLineAtOffset(50, y);
+        cs.showText(text);
+        cs.endText();
+        if (bookmarks && heavy) {
+          org.apache.pdfbox.pdmodel.interactive.documentnavigation.outline.PDOutlineItem item =
+              new org.apache.pdfbox.pdmodel.interactive.documentnavigation.outline.PDOutlineItem();
+          item.setTitle(text);
+          item.setDestination(page);
+          if (title == null) {
+            title = item;
+            outline.addLast(item);
+          } else if (text.matches("\\d+\\. .*")) {
+            section = item;
+            title.addLast(item);
+          } else {
+            section.addLast(item);
+          }
+        }
+      }
+      cs.close();
+      if (bookmarks) {
+        doc.getDocumentCatalog().setDocumentOutline(outline);
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      doc.save(out);
+      return out.toByteArray();
+    }
   }
 
   /** A PDF with one page per list of lines; encrypted with the user password when one is given. */
@@ -384,18 +478,29 @@ public final class Corpus {
     }
   }
 
+  /** Three slides with a title each (the middle one's body in a text box of its own). */
   static byte[] pptx() throws IOException {
     try (XMLSlideShow show = new XMLSlideShow()) {
-      String[] slides = {
-        "Baking training. " + FILLER,
-        "The Marigold oven bakes sourdough at 230 degrees for 40 minutes.",
-        "Cleaning up after baking: wipe every surface."
+      String[][] slides = {
+        {"Baking training", FILLER},
+        {"Oven temperatures", "The Marigold oven bakes sourdough at 230 degrees for 40 minutes."},
+        {"Cleaning up", "Cleaning up after baking: wipe every surface."}
       };
-      for (String text : slides) {
-        XSLFSlide slide = show.createSlide();
-        XSLFTextBox box = slide.createTextBox();
-        box.setAnchor(new java.awt.geom.Rectangle2D.Double(50, 50, 600, 300));
-        box.setText(text);
+      org.apache.poi.xslf.usermodel.XSLFSlideLayout layout =
+          show.getSlideMasters()
+              .get(0)
+              .getLayout(org.apache.poi.xslf.usermodel.SlideLayout.TITLE_AND_CONTENT);
+      for (String[] content : slides) {
+        XSLFSlide slide = show.createSlide(layout);
+        slide.getPlaceholder(0).setText(content[0]);
+        if (content[0].startsWith("Oven")) {
+          slide.removeShape(slide.getPlaceholder(1));
+          XSLFTextBox box = slide.createTextBox();
+          box.setAnchor(new java.awt.geom.Rectangle2D.Double(50, 150, 600, 300));
+          box.setText(content[1]);
+        } else {
+          slide.getPlaceholder(1).setText(content[1]);
+        }
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       show.write(out);

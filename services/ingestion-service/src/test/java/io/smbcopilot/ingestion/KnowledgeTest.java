@@ -209,7 +209,8 @@ class KnowledgeTest {
         Map<String, Object> location = (Map<String, Object>) hit.get("location");
         assertThat(hit.get("title")).isEqualTo("T " + fact.file());
         if (fact.page() != null) {
-          assertThat(location.get("page")).as(fact.file() + " page").isEqualTo(fact.page());
+          String where = fact.file().endsWith(".pptx") ? "slide" : "page";
+          assertThat(location.get(where)).as(fact.file() + " " + where).isEqualTo(fact.page());
         }
         if (fact.heading() != null) {
           assertThat((List<Object>) location.get("headings"))
@@ -569,6 +570,15 @@ class KnowledgeTest {
       (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'
     };
     DocumentResourceTest.upload(owner, "picture.pdf", png, null).then().statusCode(415);
+    // bytes of no known type are refused whatever their name says
+    byte[] noise = new byte[4096];
+    new java.util.Random(7).nextBytes(noise);
+    for (String name : List.of("something.pdf", "something.docx", "something.bin")) {
+      DocumentResourceTest.upload(owner, name, noise, null)
+          .then()
+          .statusCode(415)
+          .body("detail", org.hamcrest.Matchers.containsString("whatever its name says"));
+    }
     DocumentResourceTest.upload(
             owner,
             "laughs.xml",
@@ -592,7 +602,11 @@ class KnowledgeTest {
         "encrypted");
     expected.put(
         upload(owner, "corrupt.pdf", text("%PDF-1.7\n" + "garbage ".repeat(2000)), null, 202),
-        "could not be read");
+        "could not be read as a PDF: it is damaged, incomplete");
+    byte[] docx = Corpus.docx(List.of("# Returns", "Returns are accepted within 30 days."));
+    expected.put(
+        upload(owner, "cut.docx", java.util.Arrays.copyOf(docx, docx.length * 2 / 3), null, 202),
+        "could not be read as a Word document (DOCX): it is damaged, incomplete");
     byte[] line = new byte[20 * 1024 * 1024];
     java.util.Arrays.fill(line, (byte) 'a');
     for (int i = 7; i < line.length; i += 8) {

@@ -89,7 +89,13 @@ class ParsingTest {
                       new AssertionError(
                           fact.file() + ": " + fact.snippet() + " not in " + chunks));
       if (fact.page() != null) {
-        assertThat(chunk.location().page()).as(fact.file()).isEqualTo(fact.page());
+        assertThat(
+                fact.file().endsWith(".pptx") ? chunk.location().slide() : chunk.location().page())
+            .as(fact.file())
+            .isEqualTo(fact.page());
+        if (fact.file().endsWith(".pptx")) {
+          assertThat(chunk.location().page()).as("a slide is not a page").isNull();
+        }
       }
       if (fact.heading() != null) {
         assertThat(chunk.location().headings()).as(fact.file()).contains(fact.heading());
@@ -97,6 +103,43 @@ class ParsingTest {
       if (fact.sheet() != null) {
         assertThat(chunk.location().sheet()).as(fact.file()).isEqualTo(fact.sheet());
       }
+    }
+  }
+
+  @Test
+  void pdfsKeepTheirHeadingsFromTypeOrBookmarksAndWordsApartAtLineEnds() throws Exception {
+    for (boolean bookmarks : new boolean[] {false, true}) {
+      String name = bookmarks ? "bookmarked.pdf" : "contract.pdf";
+      List<Chunker.Chunk> chunks = chunks(name, Corpus.contractPdf(bookmarks));
+      Map<String, Chunker.Chunk> by = new java.util.LinkedHashMap<>();
+      for (String fact : List.of("Calloway Bakery", "every Tuesday", "arrive torn", "Invoices")) {
+        by.put(
+            fact,
+            chunks.stream()
+                .filter(c -> c.text().contains(fact))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(name + ": no " + fact + " in " + chunks)));
+      }
+      assertThat(by.get("Calloway Bakery").location().headings())
+          .as(name)
+          .containsExactly("Supply Agreement", "1. Parties");
+      assertThat(by.get("every Tuesday").location().headings())
+          .as(name)
+          .containsExactly("Supply Agreement", "2. Delivery", "2.1 Schedule");
+      assertThat(by.get("arrive torn").location().headings())
+          .as(name)
+          .containsExactly("Supply Agreement", "2. Delivery", "2.2 Damaged goods");
+      assertThat(by.get("Invoices").location().headings())
+          .as(name)
+          .containsExactly("Supply Agreement", "3. Payment");
+      assertThat(by.get("Invoices").location().page()).as(name).isEqualTo(2);
+      assertThat(by.get("every Tuesday").location().page()).as(name).isEqualTo(1);
+      // a wrapped line keeps its words apart, and a heading never runs into the text after it
+      assertThat(by.get("Calloway Bakery").text()).contains("the supplier of flour and grain");
+      assertThat(by.get("every Tuesday").text())
+          .contains("the back door of the bakery on Mill Lane");
+      assertThat(chunks).noneMatch(c -> c.text().contains("DeliveryGrainworks"));
+      assertThat(chunks).noneMatch(c -> c.text().contains("ofthe"));
     }
   }
 
@@ -147,7 +190,17 @@ class ParsingTest {
     byte[] corrupt = ("%PDF-1.7\n" + "garbage ".repeat(2000)).getBytes();
     assertThatThrownBy(() -> chunks("corrupt.pdf", corrupt))
         .isInstanceOf(ParseException.class)
-        .hasMessageContaining("could not be read");
+        .hasMessageContaining("could not be read as a PDF: it is damaged, incomplete")
+        .hasMessageNotContaining("trailer");
+    // A DOCX cut short is damaged, and says so (it declares no XML entities).
+    byte[] docx = Corpus.docx(List.of("# Returns", "Returns are accepted within 30 days."));
+    for (int length : new int[] {docx.length / 3, docx.length * 2 / 3}) {
+      assertThatThrownBy(() -> chunks("cut.docx", java.util.Arrays.copyOf(docx, length)))
+          .as("cut at %d of %d bytes", length, docx.length)
+          .isInstanceOf(ParseException.class)
+          .hasMessageContaining("could not be read as a Word document (DOCX): it is damaged")
+          .hasMessageNotContaining("entit");
+    }
     byte[] line = new byte[20 * 1024 * 1024];
     java.util.Arrays.fill(line, (byte) 'a');
     for (int i = 7; i < line.length; i += 8) {

@@ -63,6 +63,9 @@ public class Chunk {
 
   public String sheet;
 
+  /** The slide of a presentation. */
+  public Integer slide;
+
   /** The headings above it, outermost first. */
   @JdbcTypeCode(SqlTypes.ARRAY)
   @Column(nullable = false, columnDefinition = "text[]")

@@ -58,6 +58,8 @@ public final class LuceneChunkIndex implements ChunkIndex {
   static final String VECTOR = "vector";
   static final String PAGE = "page";
   static final String SHEET = "sheet";
+  static final String SLIDE = "slide";
+
   static final String HEADING = "heading";
 
   private final FSDirectory directory;
@@ -145,6 +147,9 @@ public final class LuceneChunkIndex implements ChunkIndex {
     }
     if (location.sheet() != null) {
       doc.add(new StoredField(SHEET, location.sheet()));
+    }
+    if (location.slide() != null) {
+      doc.add(new StoredField(SLIDE, location.slide()));
     }
     for (String heading : location.headings()) {
       doc.add(new StoredField(HEADING, heading));
@@ -266,8 +271,10 @@ public final class LuceneChunkIndex implements ChunkIndex {
             Document doc = stored.document(sd.doc);
             Integer page =
                 doc.getField(PAGE) == null ? null : doc.getField(PAGE).numericValue().intValue();
+            Integer slide =
+                doc.getField(SLIDE) == null ? null : doc.getField(SLIDE).numericValue().intValue();
             Location location =
-                new Location(page, doc.get(SHEET), Arrays.asList(doc.getValues(HEADING)));
+                new Location(page, doc.get(SHEET), Arrays.asList(doc.getValues(HEADING)), slide);
             hits.add(
                 new Hit(
                     UUID.fromString(doc.get(DOCUMENT)),

@@ -127,6 +127,8 @@ public final class QdrantChunkIndex implements ChunkIndex {
       payload.put(
           "sheet", l.sheet() == null ? ValueFactory.nullValue() : ValueFactory.value(l.sheet()));
       payload.put(
+          "slide", l.slide() == null ? ValueFactory.nullValue() : ValueFactory.value(l.slide()));
+      payload.put(
           "headings", ValueFactory.list(l.headings().stream().map(ValueFactory::value).toList()));
       points.add(
           PointStruct.newBuilder()
@@ -220,6 +222,7 @@ public final class QdrantChunkIndex implements ChunkIndex {
       Map<String, Value> payload = p.getPayloadMap();
       Value page = payload.get("page");
       Value sheet = payload.get("sheet");
+      Value slide = payload.get("slide");
       Location location =
           new Location(
               page == null || !page.hasIntegerValue() ? null : (int) page.getIntegerValue(),
@@ -228,7 +231,8 @@ public final class QdrantChunkIndex implements ChunkIndex {
                   ? payload.get("headings").getListValue().getValuesList().stream()
                       .map(Value::getStringValue)
                       .toList()
-                  : List.of());
+                  : List.of(),
+              slide == null || !slide.hasIntegerValue() ? null : (int) slide.getIntegerValue());
       hits.add(
           new Hit(
               UUID.fromString(payload.get("document").getStringValue()),

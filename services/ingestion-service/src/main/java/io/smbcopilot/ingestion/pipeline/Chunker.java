@@ -15,17 +15,28 @@ import java.util.Objects;
 
 /**
  * Cuts parsed text into chunks measured in the embedding model's own word pieces (the tokenizer of
- * all-MiniLM-L6-v2, from the model's jar). A chunk never crosses a heading, page or sheet; within a
- * section it packs whole paragraphs, then sentences of a paragraph that does not fit, then token
- * windows of a sentence that does not fit. Each chunk after the first of a section starts with the
- * last {@code overlap} tokens of the one before.
+ * all-MiniLM-L6-v2, from the model's jar). A chunk never crosses a heading, page, sheet or slide;
+ * within a section it packs whole paragraphs, then sentences of a paragraph that does not fit, then
+ * token windows of a sentence that does not fit, leaving room for the headings the model reads with
+ * it. Each chunk after the first of a section starts with the last {@code overlap} tokens of the
+ * one before.
  */
 public final class Chunker implements AutoCloseable {
   /** Text longer than this is cut at a space before it is tokenised (bounds native memory). */
   static final int MAX_PIECE_CHARS = 8_000;
 
   /** A chunk's text, where it is, and how many tokens it has. */
-  public record Chunk(int seq, String text, Location location, int tokens) {}
+  public record Chunk(int seq, String text, Location location, int tokens) {
+    /**
+     * The text the model embeds: the headings above the chunk, outermost first, then its text, so
+     * that a clause is found by what its section is about ("3. Delivery > 3.2 Damaged goods") and
+     * not only by its own words.
+     */
+    public String embedded() {
+      String path = location.headingPath();
+      return path == null ? text : path + "\n" + text;
+    }
+  }
 
   private final HuggingFaceTokenizer tokenizer;
   private final int maxTokens;
@@ -164,12 +175,16 @@ public final class Chunker implements AutoCloseable {
    * nothing is tokenised twice).
    */
   private void pack(List<Unit> units, Location location, List<Chunk> out) {
+    // The model reads the headings with the text (Chunk#embedded): leave room for them, up to an
+    // eighth of the chunk.
+    String path = location.headingPath();
+    int budget = maxTokens - (path == null ? 0 : Math.min(count(path) + 1, maxTokens / 8));
     List<Unit> current = new ArrayList<>();
     String carry = "";
     int carryTokens = 0;
     int tokens = 0;
     for (Unit unit : units) {
-      if (!current.isEmpty() && carryTokens + tokens + unit.tokens() > maxTokens) {
+      if (!current.isEmpty() && carryTokens + tokens + unit.tokens() > budget) {
         out.add(chunk(out.size(), carry, current, location, carryTokens + tokens));
         carry = tail(current);
         carryTokens = Math.min(overlap, tokens);

@@ -40,6 +40,8 @@ import org.xml.sax.helpers.DefaultHandler;
  */
 @ApplicationScoped
 public class DocumentParser {
+  private static final String PPTX =
+      "application/vnd.openxmlformats-officedocument.presentationml.presentation";
   private static final Set<String> MARKDOWN = Set.of("text/markdown", "text/x-web-markdown");
   private static final Pattern MD_HEADING = Pattern.compile("^(#{1,6})\\s+(.*?)\\s*#*\\s*$");
   private static final Pattern BLANK_LINES = Pattern.compile("\\n\\s*\\n");
@@ -79,8 +81,14 @@ public class DocumentParser {
     pdf.setOcrStrategy(PDFParserConfig.OCR_STRATEGY.NO_OCR);
     pdf.setExtractInlineImages(false);
     context.set(PDFParserConfig.class, pdf);
+    ParsedDocument read = null;
     try {
-      if (!"text/plain".equals(mediaType) || !utf8(file, handler)) {
+      if ("application/pdf".equals(mediaType)) {
+        read = PdfReader.read(file, maxChars, deadlineNanos);
+      } else if (PPTX.equals(mediaType)) {
+        ContainerGuard.check(file, unpacking);
+        read = PptxReader.read(file, maxChars, deadlineNanos);
+      } else if (!"text/plain".equals(mediaType) || !utf8(file, handler)) {
         ContainerGuard.check(file, unpacking);
         handler = new StructureHandler(spreadsheet, maxChars, deadlineNanos);
         try (InputStream in = TikaInputStream.get(file)) {
@@ -95,14 +103,14 @@ public class DocumentParser {
       throw new ParseException(reason(e, mediaType), e);
     }
     List<ParsedDocument.Block> blocks = new ArrayList<>();
-    for (ParsedDocument.Block raw : handler.blocks) {
+    for (ParsedDocument.Block raw : read != null ? read.blocks() : handler.blocks) {
       split(raw, MARKDOWN.contains(mediaType), blocks);
     }
     if (blocks.isEmpty()) {
       throw new ParseException(
           "no text could be extracted (a scanned document or an image without a text layer?)");
     }
-    Integer pages = handler.page > 0 ? handler.page : null;
+    Integer pages = read != null ? read.pages() : handler.page > 0 ? handler.page : null;
     return new ParsedDocument(blocks, pages);
   }
 
@@ -180,38 +188,71 @@ public class DocumentParser {
     }
   }
 
-  /** A reason a user can act on, from whatever the parser threw. */
+  /**
+   * A reason the person who uploaded the file can act on, from whatever the parser threw: never the
+   * parser's own words (those go to the log).
+   */
   static String reason(Throwable e, String mediaType) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof LimitException limit) {
         return limit.getMessage();
       }
-      if (t instanceof EncryptedDocumentException) {
+      if (t instanceof EncryptedDocumentException
+          || t instanceof org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException) {
         return "the document is encrypted (password protected); upload it without a password";
       }
       String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
       if (message.contains("zip bomb") || t.getClass().getSimpleName().contains("ZipBomb")) {
         return "the document expands to far more data than its size (a zip bomb?) and was refused";
       }
-      if (message.contains("doctype") || message.contains("entity")) {
+      if (message.contains("doctype is disallowed")
+          || message.contains("entity expansion")
+          || message.contains("entityexpansion")
+          || message.contains("jaxp00010001")) {
         return "the document contains XML entity declarations, which are refused";
       }
     }
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String detail = String.valueOf(root.getMessage());
-    if (detail.length() > 200) {
-      detail = detail.substring(0, 200) + "...";
-    }
-    return "the document could not be read as " + mediaType + ": " + detail;
+    return "the file could not be read as "
+        + describe(mediaType)
+        + ": it is damaged, incomplete or not really that kind of file; open it in the program"
+        + " that made it, save it again and upload the copy";
+  }
+
+  /** A media type in words. */
+  static String describe(String mediaType) {
+    return switch (mediaType) {
+      case "application/pdf" -> "a PDF";
+      case "application/vnd.openxmlformats-officedocument.wordprocessingml.document" ->
+          "a Word document (DOCX)";
+      case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" ->
+          "an Excel workbook (XLSX)";
+      case "application/vnd.openxmlformats-officedocument.presentationml.presentation" ->
+          "a PowerPoint presentation (PPTX)";
+      case "application/vnd.oasis.opendocument.text" -> "an OpenDocument text (ODT)";
+      case "application/epub+zip" -> "an EPUB book";
+      case "application/rtf" -> "an RTF document";
+      case "message/rfc822" -> "an e-mail message";
+      case "text/html", "application/xhtml+xml" -> "a web page (HTML)";
+      default -> mediaType.startsWith("text/") ? "text" : mediaType;
+    };
   }
 
   /** The text is too long or parsing took too long. */
   static final class LimitException extends SAXException {
     LimitException(String reason) {
       super(reason);
+    }
+
+    static LimitException tooLong(long maxChars) {
+      return new LimitException(
+          "the document has more than "
+              + String.format(Locale.ROOT, "%,d", maxChars)
+              + " characters of text (copilot.ingestion.max-text-chars)");
+    }
+
+    static LimitException tooSlow() {
+      return new LimitException(
+          "reading the document took longer than allowed (copilot.ingestion.parse-timeout)");
     }
   }
 
@@ -330,13 +371,21 @@ public class DocumentParser {
       }
       chars += length;
       if (chars > maxChars) {
-        throw new LimitException(
-            "the document has more than "
-                + String.format(Locale.ROOT, "%,d", maxChars)
-                + " characters of text (copilot.ingestion.max-text-chars)");
+        throw LimitException.tooLong(maxChars);
       }
       checkDeadline();
       text.append(ch, start, length);
+    }
+
+    /**
+     * Line breaks: Tika sends the break at the end of a PDF line as ignorable whitespace, and the
+     * words on either side of it must stay apart ("3. Delivery" and "Grainworks Ltd.").
+     */
+    @Override
+    public void ignorableWhitespace(char[] ch, int start, int length) throws SAXException {
+      if (skipDepth == 0 && !text.isEmpty()) {
+        text.append(' ');
+      }
     }
 
     @Override
@@ -346,8 +395,7 @@ public class DocumentParser {
 
     private void checkDeadline() throws LimitException {
       if (System.nanoTime() > deadlineNanos) {
-        throw new LimitException(
-            "reading the document took longer than allowed (copilot.ingestion.parse-timeout)");
+        throw LimitException.tooSlow();
       }
     }
 

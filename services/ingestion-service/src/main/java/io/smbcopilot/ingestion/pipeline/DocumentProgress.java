@@ -138,6 +138,7 @@ public class DocumentProgress {
       row.tokens = c.tokens();
       row.page = c.location().page();
       row.sheet = c.location().sheet();
+      row.slide = c.location().slide();
       row.headings = List.copyOf(c.location().headings());
       rows.add(row);
     }
@@ -161,7 +162,7 @@ public class DocumentProgress {
                 new Chunker.Chunk(
                     r.seq,
                     r.text,
-                    new Location(r.page, r.sheet, List.copyOf(r.headings)),
+                    new Location(r.page, r.sheet, List.copyOf(r.headings), r.slide),
                     r.tokens))
         .toList();
   }

@@ -120,7 +120,7 @@ public class Pipeline implements JobWorkers.Handler {
       ParsedDocument parsed =
           parser.parse(file, "text/plain", 1_000, System.nanoTime() + 60_000_000_000L);
       List<Chunker.Chunk> chunks = chunker().chunk(parsed);
-      embedder.embed(chunks.stream().map(Chunker.Chunk::text).toList());
+      embedder.embed(chunks.stream().map(Chunker.Chunk::embedded).toList());
       LOG.infof(
           "pipeline: model, tokenizer and parsers ready in %.1f s",
           (System.nanoTime() - start) / 1e9);
@@ -175,13 +175,23 @@ public class Pipeline implements JobWorkers.Handler {
             });
   }
 
-  /** The job ran out of attempts: its document failed, with the reason. */
+  /**
+   * The job ran out of attempts: its document failed, with a reason for its owner (the technical
+   * one goes to the log).
+   */
   @Override
   public Uni<Void> dead(Job job, String reason) {
     return Uni.createFrom()
         .item(
             () -> {
-              fail(job.tenantId(), queue.documentOf(job), reason);
+              LOG.warnf("pipeline: %s gave up: %s", queue.documentOf(job), reason);
+              fail(
+                  job.tenantId(),
+                  queue.documentOf(job),
+                  "the service could not finish reading the document after "
+                      + config.maxAttempts()
+                      + " attempts; upload it again later, and if it keeps failing, try a"
+                      + " smaller or simpler copy");
               return null;
             });
   }
@@ -202,6 +212,9 @@ public class Pipeline implements JobWorkers.Handler {
         chunks = parseAndChunk(begun);
         parse.stop(parseTime);
       } catch (ParseException e) {
+        if (e.getCause() != null) {
+          LOG.infof("pipeline: %s cannot be read: %s", documentId, e.getCause().toString());
+        }
         fail(tenantId, documentId, e.getMessage());
         return;
       }
@@ -219,7 +232,7 @@ public class Pipeline implements JobWorkers.Handler {
         break;
       }
       Timer.Sample embed = Timer.start();
-      List<float[]> vectors = embedder.embed(batch.stream().map(Chunker.Chunk::text).toList());
+      List<float[]> vectors = embedder.embed(batch.stream().map(Chunker.Chunk::embedded).toList());
       embed.stop(embedTime);
       List<ChunkIndex.Entry> entries = new ArrayList<>(batch.size());
       for (int i = 0; i < batch.size(); i++) {

@@ -41,6 +41,9 @@ import java.util.stream.Collectors;
 import org.apache.tika.Tika;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.metadata.TikaCoreProperties;
+import org.apache.tika.mime.MediaType;
+import org.apache.tika.mime.MediaTypeRegistry;
+import org.apache.tika.mime.MimeTypes;
 
 /**
  * Documents: the original, stored in pieces in the service's own schema, its type detected from its
@@ -96,6 +99,8 @@ public class DocumentService {
   private record Inspected(long size, String mediaType, String sha256) {}
 
   private static final Tika TIKA = new Tika();
+  private static final MediaTypeRegistry TYPES =
+      MimeTypes.getDefaultMimeTypes().getMediaTypeRegistry();
 
   private final DocumentRepository documents;
   private final OriginalRepository originals;
@@ -203,7 +208,11 @@ public class DocumentService {
     if (!config.acceptedTypes().contains(type)) {
       throw new ProblemException(
           ProblemType.UNSUPPORTED_MEDIA_TYPE,
-          "the content is " + type + ", which is not a supported document type");
+          MediaType.OCTET_STREAM.toString().equals(type)
+              ? "the content is not a document type this service recognises, whatever its name"
+                  + " says (supported: PDF, Word, Excel, PowerPoint, OpenDocument text, HTML,"
+                  + " Markdown, text, CSV, e-mail, EPUB, RTF)"
+              : "the content is " + type + ", which is not a supported document type");
     }
     return new Inspected(size, type, sha256(file));
   }
@@ -287,14 +296,25 @@ public class DocumentService {
     }
   }
 
-  /** The media type, read from the content (the file name only refines a text type). */
+  /**
+   * The media type, read from the content. The file's name only chooses among the types the content
+   * allows, a more specific one (Markdown or CSV for plain text); it never makes unknown bytes a
+   * PDF. Unknown content is {@code application/octet-stream}.
+   */
   public static String detect(Path file, String fileName) throws IOException {
-    Metadata metadata = new Metadata();
-    if (fileName != null) {
-      metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName);
+    MediaType content = detect(file, new Metadata());
+    if (fileName == null || fileName.isBlank() || MediaType.OCTET_STREAM.equals(content)) {
+      return content.toString();
     }
+    Metadata named = new Metadata();
+    named.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName);
+    MediaType withName = detect(file, named);
+    return TYPES.isSpecializationOf(withName, content) ? withName.toString() : content.toString();
+  }
+
+  private static MediaType detect(Path file, Metadata metadata) throws IOException {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-      return TIKA.getDetector().detect(in, metadata).getBaseType().toString();
+      return TIKA.getDetector().detect(in, metadata).getBaseType();
     }
   }
 

@@ -47,10 +47,15 @@ public class SearchService {
       double score,
       HitLocation location) {}
 
-  /** Where the passage is: page, sheet, headings (outermost first) and the same as one path. */
-  public record HitLocation(Integer page, String sheet, List<String> headings, String headingPath) {
+  /**
+   * Where the passage is: the page of a PDF, the sheet of a spreadsheet, the slide of a
+   * presentation, the headings above it (outermost first; a slide's title) and the same as one
+   * path.
+   */
+  public record HitLocation(
+      Integer page, String sheet, Integer slide, List<String> headings, String headingPath) {
     static HitLocation of(Location l) {
-      return new HitLocation(l.page(), l.sheet(), l.headings(), l.headingPath());
+      return new HitLocation(l.page(), l.sheet(), l.slide(), l.headings(), l.headingPath());
     }
   }
 
