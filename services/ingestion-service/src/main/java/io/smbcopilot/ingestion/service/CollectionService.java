@@ -104,23 +104,33 @@ public class CollectionService {
   @WithSession
   @WithSpan("CollectionService.readableOne")
   public Uni<Collection> readableOne(Caller caller, String idOrName) {
-    return collections
-        .byIdOrName(caller.tenantId(), idOrName)
-        .map(found -> found == null ? null : Collection.of(found))
-        .invoke(
-            c -> {
-              if (c == null || !c.readableBy(caller)) {
-                throw ProblemException.notFound("collection");
-              }
-            });
+    return collections.byIdOrName(caller.tenantId(), idOrName).map(found -> visible(caller, found));
+  }
+
+  /** The collection, when the caller may read it; 404 otherwise. */
+  private static Collection visible(
+      Caller caller, io.smbcopilot.ingestion.domain.Collection found) {
+    Collection c = found == null ? null : Collection.of(found);
+    if (c == null || !c.readableBy(caller)) {
+      throw ProblemException.notFound("collection");
+    }
+    return c;
   }
 
   /** A collection the caller may write to: 404 when they cannot see it, 403 when only read. */
   @WithTransaction
   public Uni<Collection> writableOne(Caller caller, String idOrName) {
-    return ensureGeneral(caller.tenantId())
+    String name = idOrName == null || idOrName.isBlank() ? GENERAL : idOrName;
+    // one query when the collection is there; the tenant's general is made on first use
+    return collections
+        .byIdOrName(caller.tenantId(), name)
         .chain(
-            () -> readableOne(caller, idOrName == null || idOrName.isBlank() ? GENERAL : idOrName))
+            found ->
+                found != null || !GENERAL.equals(name)
+                    ? Uni.createFrom().item(found)
+                    : ensureGeneral(caller.tenantId())
+                        .chain(() -> collections.byIdOrName(caller.tenantId(), GENERAL)))
+        .map(found -> visible(caller, found))
         .invoke(
             c -> {
               if (!c.writableBy(caller)) {

@@ -40,7 +40,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.tika.Tika;
 import org.apache.tika.metadata.Metadata;
-import org.apache.tika.metadata.TikaCoreProperties;
 import org.apache.tika.mime.MediaType;
 import org.apache.tika.mime.MediaTypeRegistry;
 import org.apache.tika.mime.MimeTypes;
@@ -99,8 +98,8 @@ public class DocumentService {
   private record Inspected(long size, String mediaType, String sha256) {}
 
   private static final Tika TIKA = new Tika();
-  private static final MediaTypeRegistry TYPES =
-      MimeTypes.getDefaultMimeTypes().getMediaTypeRegistry();
+  private static final MimeTypes MIME_TYPES = MimeTypes.getDefaultMimeTypes();
+  private static final MediaTypeRegistry TYPES = MIME_TYPES.getMediaTypeRegistry();
 
   private final DocumentRepository documents;
   private final OriginalRepository originals;
@@ -303,13 +302,12 @@ public class DocumentService {
    */
   public static String detect(Path file, String fileName) throws IOException {
     MediaType content = detect(file, new Metadata());
-    if (fileName == null || fileName.isBlank() || MediaType.OCTET_STREAM.equals(content)) {
+    if (fileName == null || fileName.isBlank() || TYPES.getChildTypes(content).isEmpty()) {
       return content.toString();
     }
-    Metadata named = new Metadata();
-    named.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName);
-    MediaType withName = detect(file, named);
-    return TYPES.isSpecializationOf(withName, content) ? withName.toString() : content.toString();
+    // the name's type by its extension alone, without reading the bytes again
+    MediaType named = MIME_TYPES.getMimeType(fileName).getType().getBaseType();
+    return TYPES.isSpecializationOf(named, content) ? named.toString() : content.toString();
   }
 
   private static MediaType detect(Path file, Metadata metadata) throws IOException {
