@@ -36,12 +36,37 @@ public class Embedder {
   public static final int DIMENSIONS = 384;
   public static final String MODEL = "all-MiniLM-L6-v2";
 
+  /** The model as it ships, in 32-bit floats. */
+  public static final String FULL = "all-minilm-l6-v2";
+
+  /** The same model with its weights quantized to 8-bit integers (langchain4j's "-q" jar). */
+  public static final String QUANTIZED = "all-minilm-l6-v2-q";
+
   private final Object lock = new Object();
   private final Timer modelTime;
+  private final String name;
   private volatile Model model;
 
+  @jakarta.inject.Inject
   public Embedder(MeterRegistry registry) {
+    this(registry, FULL);
+  }
+
+  /**
+   * @param name {@link #FULL} or {@link #QUANTIZED}
+   */
+  public Embedder(MeterRegistry registry, String name) {
+    if (!FULL.equals(name) && !QUANTIZED.equals(name)) {
+      throw new IllegalArgumentException(
+          "unknown embedding model " + name + " (" + FULL + " or " + QUANTIZED + ")");
+    }
     this.modelTime = registry.timer("copilot.ingestion.model.time");
+    this.name = name;
+  }
+
+  /** Which model this is ({@link #FULL} or {@link #QUANTIZED}). */
+  public String name() {
+    return name;
   }
 
   /** The model as the service runs it: one ONNX thread per inference, one inference per core. */
@@ -71,9 +96,14 @@ public class Embedder {
     }
 
     public static Model load(int threads) {
+      return load(threads, FULL);
+    }
+
+    /** The named model ({@link #FULL} or {@link #QUANTIZED}), from its jar. */
+    public static Model load(int threads, String name) {
       ClassLoader loader = Embedder.class.getClassLoader();
-      try (InputStream onnx = resource(loader, "all-minilm-l6-v2.onnx");
-          InputStream tokenizer = resource(loader, "all-minilm-l6-v2-tokenizer.json")) {
+      try (InputStream onnx = resource(loader, name + ".onnx");
+          InputStream tokenizer = resource(loader, name + "-tokenizer.json")) {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setIntraOpNumThreads(1);
@@ -93,7 +123,7 @@ public class Embedder {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (OrtException e) {
-        throw new IllegalStateException("cannot load " + MODEL, e);
+        throw new IllegalStateException("cannot load " + name, e);
       }
     }
 
@@ -108,7 +138,7 @@ public class Embedder {
     if (m == null) {
       synchronized (this) {
         if (model == null) {
-          model = Model.load(Runtime.getRuntime().availableProcessors());
+          model = Model.load(Runtime.getRuntime().availableProcessors(), name);
         }
         m = model;
       }

@@ -231,6 +231,92 @@ class IndexBenchmark {
     Files.writeString(Path.of("target", "passage-ranking.txt"), out.toString());
   }
 
+  /**
+   * The model as it ships and its 8-bit quantized version, side by side in one run: chunks/s of
+   * each (batches of 32 texts of about 200 tokens, as the service embeds them, rounds alternating)
+   * and their passage ranking on the held-out set.
+   */
+  @Test
+  void bothModelsSideBySide() throws Exception {
+    List<String> names = List.of(Embedder.FULL, Embedder.QUANTIZED);
+    List<Embedder> models = new ArrayList<>();
+    for (String name : names) {
+      models.add(
+          new Embedder(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), name));
+    }
+    Random random = new Random(11);
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 320; i++) {
+      StringBuilder t = new StringBuilder();
+      for (int s = 0; s < 9; s++) {
+        t.append(sentence(random, i * 10 + s)).append(' ');
+      }
+      texts.add(t.toString());
+    }
+    for (Embedder model : models) {
+      model.embed(texts.subList(0, 64));
+    }
+    int rounds = 5;
+    double[][] perSecond = new double[models.size()][rounds];
+    for (int r = 0; r < rounds; r++) {
+      for (int m = 0; m < models.size(); m++) {
+        int which = (m + r) % models.size();
+        long start = System.nanoTime();
+        for (int i = 0; i < texts.size(); i += 32) {
+          models.get(which).embed(texts.subList(i, Math.min(i + 32, texts.size())));
+        }
+        perSecond[which][r] = texts.size() / ((System.nanoTime() - start) / 1e9);
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "embedding models side by side: %d texts of about 200 tokens in batches of 32, %d"
+                + " rounds alternating; passage ranking on the %d held-out questions (the model"
+                + " embeds headings and text)%n",
+            texts.size(),
+            rounds,
+            io.smbcopilot.ingestion.HeldOut.QUESTIONS.size()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  %-22s %12s %12s %10s %8s %10s %8s%n",
+            "model",
+            "chunks/s",
+            "(low-high)",
+            "vector@1",
+            "MRR",
+            "hybrid@1",
+            "MRR"));
+    int v = 0;
+    for (int m = 0; m < models.size(); m++) {
+      double[] sorted = perSecond[m].clone();
+      Arrays.sort(sorted);
+      Path where = dir.resolve("model-" + v++).resolve("index");
+      Files.createDirectories(where.getParent());
+      var scores =
+          PassageRanking.measure(
+              where,
+              new PassageRanking.Variant("headings", Chunker.Chunk::embedded),
+              models.get(m)::embed);
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  %-22s %12.1f %5.1f-%-6.1f %10.3f %8.3f %10.3f %8.3f%n",
+              names.get(m),
+              sorted[rounds / 2],
+              sorted[0],
+              sorted[rounds - 1],
+              scores.get("vector").recallAt1(),
+              scores.get("vector").mrr(),
+              scores.get("hybrid").recallAt1(),
+              scores.get("hybrid").mrr()));
+    }
+    System.out.print(out);
+    Files.writeString(Path.of("target", "embedding-models.txt"), out.toString());
+  }
+
   static String line(String name, long[] ns) {
     long[] sorted = ns.clone();
     Arrays.sort(sorted);
