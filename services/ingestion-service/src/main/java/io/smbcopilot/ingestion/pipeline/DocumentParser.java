@@ -277,8 +277,7 @@ public class DocumentParser {
     private static final Set<String> SKIPPED = Set.of("head", "script", "style", "title");
 
     private final boolean spreadsheet;
-    private final long maxChars;
-    private final long deadlineNanos;
+    private final TextBudget budget;
     final List<ParsedDocument.Block> blocks = new ArrayList<>();
     private final StringBuilder text = new StringBuilder();
     private final String[] headings = new String[6];
@@ -287,12 +286,10 @@ public class DocumentParser {
     private boolean sheetNamePending;
     private int headingLevel;
     private int skipDepth;
-    private long chars;
 
     StructureHandler(boolean spreadsheet, long maxChars, long deadlineNanos) {
       this.spreadsheet = spreadsheet;
-      this.maxChars = maxChars;
-      this.deadlineNanos = deadlineNanos;
+      this.budget = new TextBudget(maxChars, deadlineNanos);
     }
 
     @Override
@@ -304,7 +301,7 @@ public class DocumentParser {
         skipDepth++;
         return;
       }
-      checkDeadline();
+      budget.checkDeadline();
       if ("div".equals(name)) {
         String cls = attributes.getValue("class");
         if ("page".equals(cls) || "slide-content".equals(cls) || "sheet".equals(cls)) {
@@ -369,11 +366,7 @@ public class DocumentParser {
       if (skipDepth > 0) {
         return;
       }
-      chars += length;
-      if (chars > maxChars) {
-        throw LimitException.tooLong(maxChars);
-      }
-      checkDeadline();
+      budget.spend(length);
       text.append(ch, start, length);
     }
 
@@ -391,12 +384,6 @@ public class DocumentParser {
     @Override
     public void endDocument() {
       flush();
-    }
-
-    private void checkDeadline() throws LimitException {
-      if (System.nanoTime() > deadlineNanos) {
-        throw LimitException.tooSlow();
-      }
     }
 
     private void flush() {

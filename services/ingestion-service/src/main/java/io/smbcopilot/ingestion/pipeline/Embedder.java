@@ -34,7 +34,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class Embedder {
   public static final int DIMENSIONS = 384;
-  public static final String MODEL = "all-MiniLM-L6-v2";
 
   /** The model as it ships, in 32-bit floats. */
   public static final String FULL = "all-minilm-l6-v2";

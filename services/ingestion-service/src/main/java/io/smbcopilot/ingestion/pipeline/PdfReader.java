@@ -248,18 +248,15 @@ final class PdfReader {
   /** Collects lines with the size and weight most of their characters are set in. */
   private static final class Stripper extends PDFTextStripper {
     final List<Line> lines = new ArrayList<>();
-    private final long maxChars;
-    private final long deadlineNanos;
+    private final TextBudget budget;
     private final StringBuilder text = new StringBuilder();
     private final Map<Float, Integer> sizes = new HashMap<>();
     private int boldChars;
     private int allChars;
     private float y = Float.NaN;
-    private long chars;
 
     Stripper(long maxChars, long deadlineNanos) throws IOException {
-      this.maxChars = maxChars;
-      this.deadlineNanos = deadlineNanos;
+      this.budget = new TextBudget(maxChars, deadlineNanos);
       setSortByPosition(false);
       setSuppressDuplicateOverlappingText(true);
     }
@@ -278,12 +275,10 @@ final class PdfReader {
           y = p.getYDirAdj();
         }
       }
-      chars += string.length();
-      if (chars > maxChars) {
-        throw new Stop(DocumentParser.LimitException.tooLong(maxChars));
-      }
-      if (System.nanoTime() > deadlineNanos) {
-        throw new Stop(DocumentParser.LimitException.tooSlow());
+      try {
+        budget.spend(string.length());
+      } catch (DocumentParser.LimitException limit) {
+        throw new Stop(limit);
       }
     }
 

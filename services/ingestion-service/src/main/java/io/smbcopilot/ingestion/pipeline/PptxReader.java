@@ -31,7 +31,7 @@ final class PptxReader {
   static ParsedDocument read(Path file, long maxChars, long deadlineNanos)
       throws IOException, DocumentParser.LimitException {
     List<ParsedDocument.Block> blocks = new ArrayList<>();
-    Budget budget = new Budget(maxChars, deadlineNanos);
+    TextBudget budget = new TextBudget(maxChars, deadlineNanos);
     try (OPCPackage pkg = OPCPackage.open(file.toFile(), PackageAccess.READ);
         XMLSlideShow show = new XMLSlideShow(pkg)) {
       List<XSLFSlide> slides = show.getSlides();
@@ -63,7 +63,7 @@ final class PptxReader {
   }
 
   private static void read(
-      XSLFShape shape, Location location, List<ParsedDocument.Block> blocks, Budget budget)
+      XSLFShape shape, Location location, List<ParsedDocument.Block> blocks, TextBudget budget)
       throws DocumentParser.LimitException {
     if (shape instanceof XSLFTextShape text) {
       if (isTitle(text)) {
@@ -96,34 +96,12 @@ final class PptxReader {
   }
 
   private static void add(
-      String text, Location location, List<ParsedDocument.Block> blocks, Budget budget)
+      String text, Location location, List<ParsedDocument.Block> blocks, TextBudget budget)
       throws DocumentParser.LimitException {
     if (text == null || text.isBlank()) {
       return;
     }
     budget.spend(text.length());
     blocks.add(new ParsedDocument.Block(text, location));
-  }
-
-  /** The character limit and the deadline. */
-  private static final class Budget {
-    private final long maxChars;
-    private final long deadlineNanos;
-    private long chars;
-
-    Budget(long maxChars, long deadlineNanos) {
-      this.maxChars = maxChars;
-      this.deadlineNanos = deadlineNanos;
-    }
-
-    void spend(int n) throws DocumentParser.LimitException {
-      chars += n;
-      if (chars > maxChars) {
-        throw DocumentParser.LimitException.tooLong(maxChars);
-      }
-      if (System.nanoTime() > deadlineNanos) {
-        throw DocumentParser.LimitException.tooSlow();
-      }
-    }
   }
 }
