@@ -119,6 +119,9 @@ class HelmChartTest {
             e ->
                 e.getName().equals("COPILOT_INGESTION_INDEX_PATH")
                     && e.getValue().equals("/var/lib/copilot/index"));
+    // The tokenizer's native library goes to the writable /tmp: the root file system is read-only.
+    assertThat(ingestionContainer.getEnv())
+        .anyMatch(e -> e.getName().equals("DJL_CACHE_DIR") && e.getValue().startsWith("/tmp/"));
     assertThat(ingestionContainer.getVolumeMounts())
         .anyMatch(
             m -> m.getName().equals("index") && m.getMountPath().equals("/var/lib/copilot/index"));

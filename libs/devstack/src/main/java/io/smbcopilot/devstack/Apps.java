@@ -120,6 +120,8 @@ final class Apps {
     Path tmp = home.dir().resolve("tmp").resolve(name);
     Files.createDirectories(tmp);
     command.add("-Djava.io.tmpdir=" + tmp);
+    // So do the tokenizer's (DJL extracts it to ~/.djl.ai otherwise).
+    command.add("-DDJL_CACHE_DIR=" + tmp.resolve("djl"));
     command.addAll(List.of("-jar", jar.toString()));
     ChildProcess process = new ChildProcess(name, log(name), Duration.ofSeconds(35));
     process.spawn(command, all, home.project());

@@ -83,6 +83,18 @@ public final class DevStack {
    */
   public static DevStack attachOrStart(StackHome home, long ownerPid, boolean fresh)
       throws Exception {
+    return attachOrStart(home, ownerPid, fresh, Map.of());
+  }
+
+  /**
+   * {@link #attachOrStart(StackHome, long, boolean)}, the supervisor started with these environment
+   * variables on top of this process's, which every server and service it starts inherits (a
+   * benchmark's second stack with another setting, for instance). An attached supervisor keeps its
+   * own.
+   */
+  public static DevStack attachOrStart(
+      StackHome home, long ownerPid, boolean fresh, Map<String, String> environment)
+      throws Exception {
     Files.createDirectories(home.dir());
     try (FileChannel channel =
             FileChannel.open(
@@ -118,7 +130,7 @@ public final class DevStack {
               String.valueOf(fresh)));
       Path log = home.dir().resolve("supervisor.log");
       Files.writeString(log, "");
-      Process process = Processes.spawn(command, Map.of(), home.project(), log);
+      Process process = Processes.spawn(command, environment, home.project(), log);
       long deadline = System.nanoTime() + SUPERVISOR_START.toNanos();
       while (System.nanoTime() < deadline) {
         if (!process.isAlive()) {

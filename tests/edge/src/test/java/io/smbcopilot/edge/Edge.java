@@ -103,11 +103,21 @@ final class Edge {
    * run.
    */
   static Edge of(java.nio.file.Path checkout) throws Exception {
+    return of(checkout, "bench", Map.of());
+  }
+
+  /**
+   * The platform of a checkout on a stack of its own named {@code stack}, its services started with
+   * these environment variables too (this checkout with another setting, for instance).
+   */
+  static Edge of(java.nio.file.Path checkout, String stackName, Map<String, String> environment)
+      throws Exception {
     DevStack stack =
         DevStack.attachOrStart(
-            io.smbcopilot.devstack.StackHome.of(checkout, "bench"),
+            io.smbcopilot.devstack.StackHome.of(checkout, stackName),
             ProcessHandle.current().pid(),
-            true);
+            true,
+            environment);
     for (String component : List.of("postgres", "kafka", "keycloak")) {
       stack.start(component);
     }

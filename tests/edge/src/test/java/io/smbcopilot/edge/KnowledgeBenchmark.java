@@ -7,6 +7,7 @@ import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import io.smbcopilot.ingestion.HeldOut;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,11 +40,14 @@ import org.junit.jupiter.api.Test;
  *   <li>raw batched embedding throughput of all-MiniLM-L6-v2 (chunks/s, batches of 32, in this JVM,
  *       on the very chunk texts the service made), next to the service's end-to-end ingestion
  *       throughput (upload through the gateway until every document is indexed);
- *   <li>the service's resident memory (VmRSS) before and after ingesting 10,000 documents.
+ *   <li>the service's resident memory (VmRSS) before and after ingesting 10,000 documents;
+ *   <li>passage ranking (recall@1, MRR) on the held-out question set through the gateway.
  * </ol>
  *
  * Not a test: {@code ./mvnw -B verify -pl tests/edge -Pbench -Dedge.bench=KnowledgeBenchmark};
- * writes target/knowledge-benchmark.txt.
+ * writes target/knowledge-benchmark.txt. With {@code -Dbench.baseline=<an older checkout, built>}
+ * that platform runs beside this one; with {@code -Dknowledge.models=both} this checkout runs
+ * twice, on two stacks, embedding with the full and with the quantized model.
  */
 @Tag("bench")
 class KnowledgeBenchmark {
@@ -96,33 +100,64 @@ class KnowledgeBenchmark {
    * One platform measured: this checkout's, or with {@code -Dbench.baseline=<an older checkout,
    * built>} also that one's, on a stack of its own.
    */
-  record Platform(String label, Edge edge, Edge.User owner, long pid, List<Round> rounds) {}
+  record Platform(
+      String label,
+      String model,
+      Models models,
+      Edge edge,
+      Edge.User owner,
+      long pid,
+      List<Round> rounds) {}
 
-  static Platform platform(String label, Edge edge) throws Exception {
+  /** The platform's model in this JVM: the library's threading, and the service's. */
+  record Models(
+      AbstractInProcessEmbeddingModel library, AbstractInProcessEmbeddingModel asTheService) {}
+
+  /** The two models the service ships (copilot.ingestion.model). */
+  static final String FULL = "all-minilm-l6-v2";
+
+  static final String QUANTIZED = "all-minilm-l6-v2-q";
+
+  static Platform platform(String label, String model, Edge edge) throws Exception {
     Edge.User owner = edge.signup("Ingestion Bench");
     edge.plan(owner.tenantId(), "unlimited");
     long pid = Long.parseLong(edge.stack.status().get("app.ingestion-service.pid"));
-    return new Platform(label, edge, owner, pid, new ArrayList<>());
-  }
-
-  @Test
-  void ingestionThroughputAndMemory() throws Exception {
-    List<Platform> platforms = new ArrayList<>();
-    platforms.add(platform("this checkout", Edge.get()));
-    String baseline = System.getProperty("bench.baseline", "");
-    if (!baseline.isBlank()) {
-      platforms.add(platform("baseline " + baseline, Edge.of(Path.of(baseline))));
-    }
-
     // The model in this JVM, both ways, loaded and warmed before anything is measured.
-    AllMiniLmL6V2EmbeddingModel library = new AllMiniLmL6V2EmbeddingModel();
-    AbstractInProcessEmbeddingModel asTheService = asTheServiceRunsIt();
+    AbstractInProcessEmbeddingModel library =
+        FULL.equals(model)
+            ? new AllMiniLmL6V2EmbeddingModel()
+            : new dev.langchain4j.model.embedding.onnx.allminilml6v2q
+                .AllMiniLmL6V2QuantizedEmbeddingModel();
+    AbstractInProcessEmbeddingModel asTheService = asTheServiceRunsIt(model);
     List<TextSegment> warm = new ArrayList<>();
     for (int p = 0; p < 64; p++) {
       warm.add(TextSegment.from(paragraph(1_000_000, p)));
     }
     library.embedAll(warm);
     asTheService.embedAll(warm);
+    return new Platform(
+        label, model, new Models(library, asTheService), edge, owner, pid, new ArrayList<>());
+  }
+
+  @Test
+  void ingestionThroughputAndMemory() throws Exception {
+    List<Platform> platforms = new ArrayList<>();
+    Edge self = Edge.get();
+    platforms.add(platform("this checkout", FULL, self));
+    String baseline = System.getProperty("bench.baseline", "");
+    if ("both".equals(System.getProperty("knowledge.models", ""))) {
+      // This checkout again on a stack of its own, embedding with the quantized model.
+      platforms.add(
+          platform(
+              "this checkout, quantized",
+              QUANTIZED,
+              Edge.of(
+                  self.stack.home().project(),
+                  "bench-q",
+                  Map.of("COPILOT_INGESTION_MODEL", QUANTIZED))));
+    } else if (!baseline.isBlank()) {
+      platforms.add(platform("baseline " + baseline, FULL, Edge.of(Path.of(baseline))));
+    }
 
     // Rounds, each on new documents: the service end to end, then the model on the same chunk
     // texts. The first rounds meet a service that has not run its code yet (class loading, the
@@ -131,7 +166,7 @@ class KnowledgeBenchmark {
     // round (which goes first alternates), so a slower minute of the machine meets both.
     for (int r = 0; r < WARM_UP; r++) {
       for (Platform p : inTurn(platforms, r)) {
-        p.rounds().add(round(p, r, library, asTheService));
+        p.rounds().add(round(p, r));
       }
     }
     // The memory part between them: ten more minutes of ingestion, after which the JIT has
@@ -145,28 +180,55 @@ class KnowledgeBenchmark {
     }
     for (int r = WARM_UP; r < WARM_UP + ROUNDS; r++) {
       for (Platform p : inTurn(platforms, r)) {
-        p.rounds().add(round(p, r, library, asTheService));
+        p.rounds().add(round(p, r));
       }
+    }
+    Map<String, Map<String, double[]>> quality = new java.util.LinkedHashMap<>();
+    for (Platform p : platforms) {
+      quality.put(p.label(), quality(p));
     }
     Map<String, double[]> ratios = new java.util.LinkedHashMap<>();
     for (Platform p : platforms) {
-      ratios.put(p.label(), report(p));
+      ratios.put(p.label(), report(p, quality.get(p.label())));
     }
     if (platforms.size() > 1) {
-      print("knowledge benchmark, before and after in one run:%n");
+      print("knowledge benchmark, side by side in one run:%n");
       print(
-          "  %-44s %22s %22s%n",
-          "", "ratio median (low-high)", MEMORY_DOCUMENTS + " notes, seconds");
+          "  %-26s %-18s %14s %16s %15s %15s %12s%n",
+          "",
+          "model",
+          "chunks/s e2e",
+          "ratio to raw",
+          "vector r@1|MRR",
+          "hybrid r@1|MRR",
+          MEMORY_DOCUMENTS + " notes");
       for (Platform p : platforms) {
         double[] r = ratios.get(p.label());
+        double[] e2e =
+            p.rounds().subList(WARM_UP, p.rounds().size()).stream()
+                .mapToDouble(Round::endToEnd)
+                .sorted()
+                .toArray();
+        double[] vector = quality.get(p.label()).get("vector");
+        double[] hybrid = quality.get(p.label()).get("hybrid");
         print(
-            "  %-44s %10.2f (%.2f-%.2f) %22.0f%n",
-            p.label(),
+            "  %-26s %-18s %14.1f %5.2f (%.2f-%.2f) %7.3f|%.3f %7.3f|%.3f %10.0f s%n",
+            p.label().length() > 26 ? p.label().substring(0, 26) : p.label(),
+            p.model(),
+            e2e[e2e.length / 2],
             r[r.length / 2],
             r[0],
             r[r.length - 1],
+            vector[0],
+            vector[1],
+            hybrid[0],
+            hybrid[1],
             memorySeconds.getOrDefault(p.label(), Double.NaN));
       }
+      print(
+          "  (chunks/s: median of the measured rounds, upload through the gateway until indexed;"
+              + " r@1|MRR: passage ranking of the %d held-out questions through the gateway)%n",
+          HeldOut.QUESTIONS.size());
     }
     Files.writeString(Path.of("target", "knowledge-benchmark.txt"), report.toString());
   }
@@ -178,13 +240,18 @@ class KnowledgeBenchmark {
     return order;
   }
 
-  /** Prints one platform's rounds; answers its warm rounds' ratios, sorted. */
-  double[] report(Platform platform) {
+  /** Prints one platform's rounds and quality; answers its warm rounds' ratios, sorted. */
+  double[] report(Platform platform, Map<String, double[]> quality) {
     List<Round> rounds = platform.rounds();
     print(
         "knowledge benchmark, %s: %d rounds of %d documents (about %d chunks of at most %d tokens"
-            + " each), model all-MiniLM-L6-v2%n",
-        platform.label(), WARM_UP + ROUNDS, THROUGHPUT_DOCUMENTS, rounds.get(0).chunks(), 256);
+            + " each), model %s%n",
+        platform.label(),
+        WARM_UP + ROUNDS,
+        THROUGHPUT_DOCUMENTS,
+        rounds.get(0).chunks(),
+        256,
+        platform.model());
     print(
         "  %-24s %7s %14s %10s %7s   %s%n",
         "round", "chunks", "service e2e/s", "raw/s", "ratio", "model CPU ms/chunk: service | raw");
@@ -240,6 +307,11 @@ class KnowledgeBenchmark {
     for (String stage : keysOver(rounds, Round::stages, 0.0)) {
       printColumns("  " + stage, rounds, x -> x.stages().getOrDefault(stage, 0.0));
     }
+    print(
+        "  passage ranking on the held-out set (%d documents, %d questions) through the gateway:%n",
+        HeldOut.DOCS.size(), HeldOut.QUESTIONS.size());
+    quality.forEach(
+        (mode, score) -> print("    %-8s recall@1 %.3f   MRR %.3f%n", mode, score[0], score[1]));
 
     return ratios;
   }
@@ -330,12 +402,9 @@ class KnowledgeBenchmark {
       Map<String, Double> threads,
       Map<String, Double> stages) {}
 
-  Round round(
-      Platform platform,
-      int number,
-      AbstractInProcessEmbeddingModel library,
-      AbstractInProcessEmbeddingModel asTheService)
-      throws Exception {
+  Round round(Platform platform, int number) throws Exception {
+    AbstractInProcessEmbeddingModel library = platform.models().library();
+    AbstractInProcessEmbeddingModel asTheService = platform.models().asTheService();
     Edge edge = platform.edge();
     Edge.User owner = signedIn(edge, platform.owner());
     long pid = platform.pid();
@@ -526,21 +595,21 @@ class KnowledgeBenchmark {
    * The model as ingestion-service's Embedder runs it: one ONNX Runtime thread per inference, one
    * inference per core.
    */
-  static AbstractInProcessEmbeddingModel asTheServiceRunsIt() throws Exception {
+  static AbstractInProcessEmbeddingModel asTheServiceRunsIt(String model) throws Exception {
     ClassLoader loader = KnowledgeBenchmark.class.getClassLoader();
     OrtEnvironment environment = OrtEnvironment.getEnvironment();
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     options.setIntraOpNumThreads(1);
     options.setInterOpNumThreads(1);
     OrtSession session;
-    try (InputStream onnx = loader.getResourceAsStream("all-minilm-l6-v2.onnx")) {
+    try (InputStream onnx = loader.getResourceAsStream(model + ".onnx")) {
       session = environment.createSession(onnx.readAllBytes(), options);
     }
     OnnxBertBiEncoder encoder =
         new OnnxBertBiEncoder(
             environment,
             session,
-            loader.getResourceAsStream("all-minilm-l6-v2-tokenizer.json"),
+            loader.getResourceAsStream(model + "-tokenizer.json"),
             PoolingMode.MEAN);
     ExecutorService threads =
         Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
@@ -550,6 +619,64 @@ class KnowledgeBenchmark {
         return encoder;
       }
     };
+  }
+
+  /**
+   * Passage ranking on the held-out set ({@code HeldOut}, from ingestion-service's tests) through
+   * the gateway, for a tenant of its own: its documents uploaded and indexed, each question
+   * searched in each mode (top 10); the rank of the passage that answers it gives recall@1 and MRR.
+   */
+  Map<String, double[]> quality(Platform platform) throws Exception {
+    Edge edge = platform.edge();
+    Edge.User owner = edge.signup("Held-out Bench");
+    edge.plan(owner.tenantId(), "unlimited");
+    Map<String, String> ids = new HashMap<>();
+    for (HeldOut.Doc doc : HeldOut.DOCS) {
+      Edge.Response r =
+          KnowledgeAcceptanceTest.upload(
+              edge, owner.token(), doc.file(), doc.markdown().getBytes(StandardCharsets.UTF_8));
+      if (r.status() != 202) {
+        throw new AssertionError(r.body());
+      }
+      ids.put(doc.file(), r.json().get("id").asText());
+    }
+    awaitIndexed(edge, owner, List.copyOf(ids.values()), Duration.ofMinutes(5));
+    Map<String, double[]> scores = new java.util.LinkedHashMap<>();
+    for (String mode : List.of("vector", "keyword", "hybrid")) {
+      double first = 0;
+      double reciprocal = 0;
+      for (HeldOut.Question q : HeldOut.QUESTIONS) {
+        Edge.Response r =
+            edge.call(
+                "POST",
+                "/api/v1/search",
+                owner.token(),
+                Edge.JSON
+                    .createObjectNode()
+                    .put("query", q.text())
+                    .put("mode", mode)
+                    .put("topK", 10)
+                    .toString());
+        if (r.status() != 200) {
+          throw new AssertionError(r.status() + " " + r.body());
+        }
+        int rank = 0;
+        com.fasterxml.jackson.databind.JsonNode hits = r.json().get("hits");
+        for (int i = 0; i < hits.size(); i++) {
+          com.fasterxml.jackson.databind.JsonNode h = hits.get(i);
+          if (h.get("documentId").asText().equals(ids.get(q.file()))
+              && h.get("text").asText().replaceAll("\\s+", " ").contains(q.snippet())) {
+            rank = i + 1;
+            break;
+          }
+        }
+        first += rank == 1 ? 1 : 0;
+        reciprocal += rank == 0 ? 0 : 1.0 / rank;
+      }
+      int n = HeldOut.QUESTIONS.size();
+      scores.put(mode, new double[] {first / n, reciprocal / n});
+    }
+    return scores;
   }
 
   static double raw(AbstractInProcessEmbeddingModel model, List<String> texts) {

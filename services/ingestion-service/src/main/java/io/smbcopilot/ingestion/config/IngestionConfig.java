@@ -33,6 +33,15 @@ public interface IngestionConfig {
   @WithDefault("2")
   int workers();
 
+  /**
+   * The embedding model: {@code all-minilm-l6-v2} (32-bit weights) or {@code all-minilm-l6-v2-q}
+   * (the same model with 8-bit weights: about twice as fast, slightly worse hybrid ranking;
+   * decision 0005). The index records the model that built it; changing this needs {@code
+   * index.rebuild}.
+   */
+  @WithDefault("all-minilm-l6-v2")
+  String model();
+
   /** Chunk size in the embedding model's word pieces. */
   @WithDefault("256")
   int chunkTokens();
@@ -117,6 +126,15 @@ public interface IngestionConfig {
     /** Candidates considered while inserting into the HNSW graph (build cost against recall). */
     @WithDefault("50")
     int beamWidth();
+
+    /**
+     * When the index was built by another model than {@code model}: empty it at start and embed
+     * every document again with {@code model} (from its saved chunks, without parsing it again).
+     * Without it such a service stays not ready and says so. Nothing happens when the models match,
+     * so it may stay on.
+     */
+    @WithDefault("false")
+    boolean rebuild();
   }
 
   /** Qdrant, used instead of the embedded index when a host is set. */

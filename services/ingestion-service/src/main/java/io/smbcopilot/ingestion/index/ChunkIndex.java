@@ -2,6 +2,7 @@ package io.smbcopilot.ingestion.index;
 
 import io.smbcopilot.ingestion.pipeline.Location;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -61,6 +62,27 @@ public interface ChunkIndex extends AutoCloseable {
 
   /** Best chunks for the words of the query, by BM25. */
   List<Hit> keyword(String query, Filter filter, int k);
+
+  /**
+   * The embedding model whose vectors the index holds, as the index records it; empty when it
+   * records none (a new index, or one built before the record was kept, by all-minilm-l6-v2).
+   */
+  Optional<String> model();
+
+  /** Whether the index holds no chunk of any tenant. */
+  boolean isEmpty();
+
+  /**
+   * Records the model whose vectors the index holds: for a new index, or one built before the
+   * record was kept, by the same model.
+   */
+  void recordModel(String model);
+
+  /**
+   * Removes every chunk of every tenant and records the model that will fill the index again, in
+   * one step: no moment holds another model's vectors beside the record.
+   */
+  void clear(String model);
 
   /** How many chunks of the document are indexed (for checks and tests). */
   long count(UUID tenantId, UUID documentId);

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -61,6 +63,9 @@ public final class LuceneChunkIndex implements ChunkIndex {
   static final String SLIDE = "slide";
 
   static final String HEADING = "heading";
+
+  /** The key of the commit user data that records the embedding model. */
+  static final String MODEL = "embedding-model";
 
   private final FSDirectory directory;
   private final Analyzer analyzer = new EnglishAnalyzer();
@@ -171,6 +176,46 @@ public final class LuceneChunkIndex implements ChunkIndex {
       unit[i] = (float) (vector[i] / norm);
     }
     return unit;
+  }
+
+  @Override
+  public Optional<String> model() {
+    Iterable<Map.Entry<String, String>> data = writer.getLiveCommitData();
+    if (data != null) {
+      for (Map.Entry<String, String> e : data) {
+        if (MODEL.equals(e.getKey())) {
+          return Optional.of(e.getValue());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public boolean isEmpty() {
+    return writer.getDocStats().numDocs == 0;
+  }
+
+  @Override
+  public synchronized void recordModel(String model) {
+    try {
+      writer.setLiveCommitData(Map.of(MODEL, model).entrySet());
+      writer.commit();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public synchronized void clear(String model) {
+    try {
+      writer.deleteAll();
+      writer.setLiveCommitData(Map.of(MODEL, model).entrySet());
+      writer.commit();
+      searchers.maybeRefreshBlocking();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override

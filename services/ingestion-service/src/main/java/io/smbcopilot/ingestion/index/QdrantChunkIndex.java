@@ -3,6 +3,7 @@ package io.smbcopilot.ingestion.index;
 import static io.qdrant.client.ConditionFactory.matchKeyword;
 import static io.qdrant.client.ConditionFactory.matchKeywords;
 
+import io.qdrant.client.ConditionFactory;
 import io.qdrant.client.PointIdFactory;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.QdrantGrpcClient;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -179,6 +181,65 @@ public final class QdrantChunkIndex implements ChunkIndex {
       values.add(document ? (float) (t.getValue() * (K1 + 1) / (t.getValue() + norm)) : 1f);
     }
     return new Sparse(values, indices);
+  }
+
+  /**
+   * The point that records the embedding model: no tenant, so no query's filter ever matches it; a
+   * dense vector only, because Qdrant stores no point without one.
+   */
+  static final UUID MODEL_POINT = UUID.fromString("00000000-0000-4000-8000-00000000e0de");
+
+  @Override
+  public Optional<String> model() {
+    List<Points.RetrievedPoint> found =
+        await(
+            client.retrieveAsync(
+                collection, List.of(PointIdFactory.id(MODEL_POINT)), true, false, null));
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Value model = found.get(0).getPayloadMap().get("model");
+    return model == null || !model.hasStringValue()
+        ? Optional.empty()
+        : Optional.of(model.getStringValue());
+  }
+
+  /** Every point but the model's. */
+  private static Points.Filter chunks() {
+    return Points.Filter.newBuilder()
+        .addMustNot(ConditionFactory.hasId(PointIdFactory.id(MODEL_POINT)))
+        .build();
+  }
+
+  @Override
+  public boolean isEmpty() {
+    return await(client.countAsync(collection, chunks(), true)) == 0;
+  }
+
+  @Override
+  public void recordModel(String model) {
+    float[] unit = new float[Embedder.DIMENSIONS];
+    unit[0] = 1;
+    await(
+        client.upsertAsync(
+            collection,
+            List.of(
+                PointStruct.newBuilder()
+                    .setId(PointIdFactory.id(MODEL_POINT))
+                    .setVectors(
+                        VectorsFactory.namedVectors(Map.of(DENSE, VectorFactory.vector(unit))))
+                    .putPayload("model", ValueFactory.value(model))
+                    .build())));
+  }
+
+  /**
+   * The record first, then the chunks: a replica still on the old model finds the new record before
+   * its next batch and writes nothing more.
+   */
+  @Override
+  public void clear(String model) {
+    recordModel(model);
+    await(client.deleteAsync(collection, chunks()));
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.smbcopilot.ingestion.config.IngestionConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,8 +24,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * all-MiniLM-L6-v2 in process (ONNX Runtime; the model ships in its jar): 384 dimensions, unit
- * length. Loaded on first use, once.
+ * all-MiniLM-L6-v2 in process (ONNX Runtime; the model ships in its jar), with 32-bit or 8-bit
+ * weights ({@code copilot.ingestion.model}): 384 dimensions, unit length. Loaded on first use,
+ * once.
  *
  * <p>Each text runs on one ONNX Runtime thread and the texts of a batch run side by side, one per
  * core. That is about 40% faster here than the library's default (every inference spread over all
@@ -46,7 +48,13 @@ public class Embedder {
   private final String name;
   private volatile Model model;
 
+  /** The model {@code copilot.ingestion.model} names. */
   @jakarta.inject.Inject
+  public Embedder(MeterRegistry registry, IngestionConfig config) {
+    this(registry, config.model());
+  }
+
+  /** The full model. */
   public Embedder(MeterRegistry registry) {
     this(registry, FULL);
   }
@@ -57,7 +65,12 @@ public class Embedder {
   public Embedder(MeterRegistry registry, String name) {
     if (!FULL.equals(name) && !QUANTIZED.equals(name)) {
       throw new IllegalArgumentException(
-          "unknown embedding model " + name + " (" + FULL + " or " + QUANTIZED + ")");
+          "copilot.ingestion.model is "
+              + name
+              + ", which is not a model this service ships: "
+              + FULL
+              + " or "
+              + QUANTIZED);
     }
     this.modelTime = registry.timer("copilot.ingestion.model.time");
     this.name = name;

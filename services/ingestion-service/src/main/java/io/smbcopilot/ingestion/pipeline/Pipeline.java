@@ -43,6 +43,7 @@ public class Pipeline implements JobWorkers.Handler {
   private final ChunkIndex index;
   private final DocumentProgress status;
   private final IngestQueue queue;
+  private final IndexModel indexModel;
   private final Pool pool;
   private final MeterRegistry registry;
   private final Counter indexed;
@@ -62,6 +63,7 @@ public class Pipeline implements JobWorkers.Handler {
       ChunkIndex index,
       DocumentProgress status,
       IngestQueue queue,
+      IndexModel indexModel,
       Pool pool,
       MeterRegistry registry) {
     this.config = config;
@@ -70,6 +72,7 @@ public class Pipeline implements JobWorkers.Handler {
     this.index = index;
     this.status = status;
     this.queue = queue;
+    this.indexModel = indexModel;
     this.pool = pool;
     this.registry = registry;
     this.indexed = registry.counter("copilot.ingestion.documents", "outcome", "indexed");
@@ -82,7 +85,23 @@ public class Pipeline implements JobWorkers.Handler {
   }
 
   void onStart(@Observes StartupEvent event) {
-    if (config.workers() <= 0) {
+    if (indexModel.settle(config.index().rebuild())) {
+      startWorkers();
+    }
+  }
+
+  /**
+   * Rebuilds the index for the configured model (what {@code copilot.ingestion.index.rebuild} does
+   * at start) and starts the workers if they are not running.
+   */
+  public int rebuildIndex() {
+    int queued = indexModel.rebuild();
+    startWorkers();
+    return queued;
+  }
+
+  private synchronized void startWorkers() {
+    if (config.workers() <= 0 || workers != null) {
       return;
     }
     workers =
@@ -249,6 +268,7 @@ public class Pipeline implements JobWorkers.Handler {
                 vectors.get(i)));
       }
       Timer.Sample write = Timer.start();
+      indexModel.check();
       index.upsert(entries);
       write.stop(indexTime);
       done += batch.size();

@@ -6,9 +6,11 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.ingestion.index.ChunkIndex;
 import io.smbcopilot.ingestion.pipeline.Embedder;
+import io.smbcopilot.ingestion.pipeline.IndexModel;
 import io.smbcopilot.ingestion.pipeline.Location;
 import io.smbcopilot.ingestion.repository.DocumentRepository;
 import io.smbcopilot.problem.ProblemException;
+import io.smbcopilot.problem.ProblemType;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -63,6 +65,7 @@ public class SearchService {
   private final CollectionService collections;
   private final ChunkIndex index;
   private final Embedder embedder;
+  private final IndexModel indexModel;
   private final Vertx vertx;
 
   public SearchService(
@@ -70,11 +73,13 @@ public class SearchService {
       CollectionService collections,
       ChunkIndex index,
       Embedder embedder,
+      IndexModel indexModel,
       Vertx vertx) {
     this.documents = documents;
     this.collections = collections;
     this.index = index;
     this.embedder = embedder;
+    this.indexModel = indexModel;
     this.vertx = vertx;
   }
 
@@ -92,6 +97,16 @@ public class SearchService {
       List<String> collectionFilter,
       List<String> tags,
       List<UUID> documentIds) {
+    if (indexModel.mismatch().isPresent()) {
+      // The query's vector would come from another model than the index's: its ranking would be
+      // noise. The operator's side of it is in the log and the readiness check.
+      return Uni.createFrom()
+          .failure(
+              new ProblemException(
+                  ProblemType.SERVICE_UNAVAILABLE,
+                  "search is unavailable until the index is rebuilt for the service's embedding"
+                      + " model; uploads are kept and indexed once it is"));
+    }
     return Panache.withTransaction(() -> allowed(caller, collectionFilter))
         .chain(
             readable -> {

@@ -159,4 +159,28 @@ abstract class ChunkIndexContract {
         .extracting(ChunkIndex.Hit::documentId)
         .containsExactly(keep);
   }
+
+  @Test
+  void recordsItsModelAcrossWritesAndClearEmptiesItUnderTheNewRecord() {
+    UUID doc = UUID.randomUUID();
+    index().recordModel("model-a");
+    index()
+        .upsert(
+            List.of(
+                entry(tenant, general, doc, 0, "The ovens are cleaned every evening.", 1),
+                entry(otherTenant, board, UUID.randomUUID(), 0, "Board minutes.", 2)));
+    assertThat(index().model()).as("kept by the writes after it").contains("model-a");
+    assertThat(index().isEmpty()).isFalse();
+    // The record is not a chunk: no query of any tenant finds it.
+    assertThat(index().vector(vector(0), only(tenant, general), 10))
+        .extracting(ChunkIndex.Hit::documentId)
+        .containsExactly(doc);
+
+    index().clear("model-b");
+    assertThat(index().model()).contains("model-b");
+    assertThat(index().isEmpty()).as("every tenant's chunks are gone").isTrue();
+    assertThat(index().count(tenant, doc)).isZero();
+    assertThat(index().vector(vector(1), only(tenant, general), 10)).isEmpty();
+    assertThat(index().keyword("ovens", only(tenant, general), 10)).isEmpty();
+  }
 }

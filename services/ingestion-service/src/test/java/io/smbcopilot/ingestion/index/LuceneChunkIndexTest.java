@@ -1,8 +1,13 @@
 package io.smbcopilot.ingestion.index;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The contract on the embedded Lucene index, in a folder of its own. */
@@ -23,5 +28,25 @@ class LuceneChunkIndexTest extends ChunkIndexContract {
   @Override
   ChunkIndex index() {
     return index;
+  }
+
+  @Test
+  void theModelRecordOutlivesAReopenAndAnOldIndexRecordsNone() {
+    assertThat(index.model()).as("a new index records no model").isEmpty();
+    assertThat(index.isEmpty()).isTrue();
+    UUID doc = UUID.randomUUID();
+    // An index built before the record was kept: chunks, no record.
+    index.upsert(List.of(entry(tenant, general, doc, 0, "Flour arrives on Tuesday.", 1)));
+    index.close();
+    index = new LuceneChunkIndex(dir, 100);
+    assertThat(index.model()).isEmpty();
+    assertThat(index.isEmpty()).isFalse();
+
+    index.recordModel("model-a");
+    index.upsert(List.of(entry(tenant, general, doc, 1, "Butter arrives on Friday.", 2)));
+    index.close();
+    index = new LuceneChunkIndex(dir, 100);
+    assertThat(index.model()).contains("model-a");
+    assertThat(index.count(tenant, doc)).isEqualTo(2);
   }
 }

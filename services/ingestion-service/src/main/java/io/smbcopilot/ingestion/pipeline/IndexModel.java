@@ -1,0 +1,137 @@
+package io.smbcopilot.ingestion.pipeline;
+
+import io.smbcopilot.ingestion.index.ChunkIndex;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Which embedding model the index's vectors come from, against the one this service embeds with
+ * ({@code copilot.ingestion.model}). Vectors of two models are never mixed: the index records the
+ * model that built it; a service that finds another model's vectors at start neither indexes nor
+ * searches, stays not ready and says what fixes it, until it is started with {@code
+ * copilot.ingestion.index.rebuild=true}, which empties the index and embeds every document again.
+ */
+@ApplicationScoped
+public class IndexModel {
+  private static final Logger LOG = Logger.getLogger(IndexModel.class);
+
+  /** The setting that rebuilds the index, as an environment variable (how operators set it). */
+  public static final String REBUILD = "COPILOT_INGESTION_INDEX_REBUILD=true";
+
+  private final ChunkIndex index;
+  private final Embedder embedder;
+  private final Pool pool;
+  private volatile String mismatch;
+
+  public IndexModel(ChunkIndex index, Embedder embedder, Pool pool) {
+    this.index = index;
+    this.embedder = embedder;
+    this.pool = pool;
+  }
+
+  /**
+   * At start: records the model of a new index (or of one built before the record was kept, by
+   * {@link Embedder#FULL}, the only model then); on a mismatch rebuilds when {@code rebuild} allows
+   * it, otherwise reports it. Answers whether the index and the model agree now.
+   */
+  public boolean settle(boolean rebuild) {
+    String configured = embedder.name();
+    Optional<String> recorded = index.model();
+    String built = recorded.orElse(index.isEmpty() ? null : Embedder.FULL);
+    if (built == null || built.equals(configured)) {
+      if (recorded.isEmpty()) {
+        index.recordModel(configured);
+      }
+      mismatch = null;
+      LOG.infof("index: vectors of %s", configured);
+      return true;
+    }
+    if (rebuild) {
+      rebuild();
+      return true;
+    }
+    mismatch = report(built);
+    LOG.error(mismatch);
+    return false;
+  }
+
+  private String report(String built) {
+    return "the index holds vectors of "
+        + built
+        + " but copilot.ingestion.model is "
+        + embedder.name()
+        + "; vectors of two models cannot be searched together, so nothing is indexed or"
+        + " searched until the index is rebuilt: start the service once with "
+        + REBUILD
+        + " (it empties the index and embeds every document again with "
+        + embedder.name()
+        + "), or set copilot.ingestion.model back to "
+        + built;
+  }
+
+  /**
+   * Empties the index, records the configured model and queues every document that had vectors to
+   * be embedded again from its saved chunks (no parsing). Answers how many documents were queued.
+   */
+  public int rebuild() {
+    String from = index.model().orElse(Embedder.FULL);
+    index.clear(embedder.name());
+    int queued = requeueAll();
+    mismatch = null;
+    LOG.warnf(
+        "index: rebuilt for %s (it held vectors of %s): %d documents are embedded again",
+        embedder.name(), from, queued);
+    return queued;
+  }
+
+  /**
+   * Every indexed document back to {@code embedding} from its first chunk, with a job; a document
+   * already embedding (it has its job) starts again from its first chunk. One transaction.
+   */
+  private int requeueAll() {
+    return pool.withTransaction(
+            connection ->
+                connection
+                    .query(
+                        "UPDATE document SET chunks_done = 0, updated_at = now()"
+                            + " WHERE status = 'embedding'")
+                    .execute()
+                    .chain(
+                        () ->
+                            connection
+                                .query(
+                                    "WITH moved AS (UPDATE document SET status = 'embedding',"
+                                        + " chunks_done = 0, updated_at = now()"
+                                        + " WHERE status = 'indexed' AND chunks_total > 0"
+                                        + " RETURNING tenant_id, id)"
+                                        + " INSERT INTO job (id, queue, tenant_id, payload)"
+                                        + " SELECT gen_random_uuid(), '"
+                                        + IngestQueue.QUEUE
+                                        + "', tenant_id,"
+                                        + " jsonb_build_object('documentId', id) FROM moved")
+                                .execute())
+                    .map(rows -> rows.rowCount()))
+        .await()
+        .atMost(Duration.ofMinutes(5));
+  }
+
+  /**
+   * Before vectors are written: throws, and reports the mismatch from then on, when the index now
+   * records another model (another replica rebuilt it for a model this one does not embed with).
+   */
+  void check() {
+    Optional<String> recorded = index.model();
+    if (recorded.isPresent() && !recorded.get().equals(embedder.name())) {
+      mismatch = report(recorded.get());
+      throw new IllegalStateException(mismatch);
+    }
+  }
+
+  /** What is wrong, for the readiness check and for search; empty when the models agree. */
+  public Optional<String> mismatch() {
+    return Optional.ofNullable(mismatch);
+  }
+}
