@@ -224,6 +224,39 @@ class KnowledgeTest {
     }
     assertThat(misses).isEmpty();
 
+    // highlights: the best sentence of the passage that answers is the one that says it, quoted
+    // where it stands in the passage
+    List<String> wrong = new ArrayList<>();
+    for (Corpus.Fact fact : Corpus.FACTS) {
+      List<Map<String, Object>> hits =
+          search(
+                  owner,
+                  "{\"query\":\"" + fact.question() + "\",\"topK\":5,\"highlights\":true}",
+                  200)
+              .getList("hits");
+      Map<String, Object> hit =
+          hits.stream()
+              .filter(h -> h.get("documentId").equals(ids.get(fact.file())))
+              .filter(h -> ((String) h.get("text")).contains(fact.snippet()))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(fact.question() + ": no hit"));
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> sentences = (List<Map<String, Object>>) hit.get("highlights");
+      Map<String, Object> best = sentences.get(0);
+      String text = (String) hit.get("text");
+      assertThat(text.substring((Integer) best.get("start"), (Integer) best.get("end")))
+          .isEqualTo(best.get("text"));
+      assertThat((Float) best.get("score"))
+          .isGreaterThanOrEqualTo((Float) sentences.get(sentences.size() - 1).get("score"));
+      if (!((String) best.get("text")).contains(fact.snippet())) {
+        wrong.add(fact.question() + " -> " + best.get("text"));
+      }
+    }
+    assertThat(wrong).as("the best sentence is not the one that answers").isEmpty();
+    List<Map<String, Object>> plain =
+        search(owner, query("descaling", "hybrid", 3, null), 200).getList("hits");
+    assertThat(plain).isNotEmpty().allSatisfy(h -> assertThat(h).doesNotContainKey("highlights"));
+
     // filters: tags, documents; a bad mode and an empty query are problems
     String pdf = ids.get("handbook.pdf");
     List<String> onlyPdf =

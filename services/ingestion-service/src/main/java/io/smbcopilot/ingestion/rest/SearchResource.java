@@ -45,7 +45,13 @@ public class SearchResource {
               description = "hybrid (default), vector or keyword",
               enumeration = {"hybrid", "vector", "keyword"})
           String mode,
-      @Valid Filter filter) {}
+      @Valid Filter filter,
+      @Schema(
+              description =
+                  "also score each hit's sentences against the query (the model's similarity and"
+                      + " the query's words they hold), best first: the copilot's extractive"
+                      + " answers quote them")
+          Boolean highlights) {}
 
   public record SearchResponse(String query, String mode, List<SearchService.Hit> hits) {}
 
@@ -79,7 +85,8 @@ public class SearchResource {
             mode,
             f == null ? null : f.collections(),
             f == null ? null : f.tags(),
-            f == null ? null : f.documentIds())
+            f == null ? null : f.documentIds(),
+            Boolean.TRUE.equals(request.highlights()))
         .map(
             hits ->
                 new SearchResponse(

@@ -1,5 +1,6 @@
 package io.smbcopilot.ingestion.service;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Search over the chunks of the collections the caller may read. The readable collections are
@@ -47,7 +49,13 @@ public class SearchService {
       int chunk,
       String text,
       double score,
-      HitLocation location) {}
+      HitLocation location,
+      @Schema(
+              description =
+                  "the passage's sentences scored against the query, best first (only"
+                      + " when asked for)")
+          @JsonInclude(JsonInclude.Include.NON_NULL)
+          List<Highlighter.Highlight> highlights) {}
 
   /**
    * Where the passage is: the page of a PDF, the sheet of a spreadsheet, the slide of a
@@ -65,6 +73,7 @@ public class SearchService {
   private final CollectionService collections;
   private final ChunkIndex index;
   private final Embedder embedder;
+  private final Highlighter highlighter;
   private final IndexModel indexModel;
   private final Vertx vertx;
 
@@ -79,6 +88,7 @@ public class SearchService {
     this.collections = collections;
     this.index = index;
     this.embedder = embedder;
+    this.highlighter = new Highlighter(embedder);
     this.indexModel = indexModel;
     this.vertx = vertx;
   }
@@ -96,7 +106,8 @@ public class SearchService {
       Mode mode,
       List<String> collectionFilter,
       List<String> tags,
-      List<UUID> documentIds) {
+      List<UUID> documentIds,
+      boolean highlights) {
     if (indexModel.mismatch().isPresent()) {
       // The query's vector would come from another model than the index's: its ranking would be
       // noise. The operator's side of it is in the log and the readiness check.
@@ -121,9 +132,10 @@ public class SearchService {
                       tags == null ? Set.of() : new HashSet<>(tags),
                       documentIds == null ? Set.of() : new HashSet<>(documentIds));
               return vertx
-                  .executeBlocking(() -> find(query, mode, filter, topK), false)
+                  .executeBlocking(() -> find(query, mode, filter, topK, highlights), false)
                   .chain(
-                      hits -> Panache.withSession(() -> withTitles(caller, hits, readable.all())));
+                      found ->
+                          Panache.withSession(() -> withTitles(caller, found, readable.all())));
             });
   }
 
@@ -153,16 +165,31 @@ public class SearchService {
             });
   }
 
-  private List<ChunkIndex.Hit> find(String query, Mode mode, ChunkIndex.Filter filter, int topK) {
-    return switch (mode) {
-      case KEYWORD -> index.keyword(query, filter, topK);
-      case VECTOR -> index.vector(embedder.embed(query), filter, topK);
-      case HYBRID ->
-          fuse(
-              index.vector(embedder.embed(query), filter, candidates(topK)),
-              index.keyword(query, filter, candidates(topK)),
-              topK);
-    };
+  /** The hits, and their sentences scored when asked for (by chunk id). */
+  private record Found(List<ChunkIndex.Hit> hits, Map<String, List<Highlighter.Highlight>> by) {}
+
+  private Found find(
+      String query, Mode mode, ChunkIndex.Filter filter, int topK, boolean highlights) {
+    float[] vector = mode == Mode.KEYWORD && !highlights ? null : embedder.embed(query);
+    List<ChunkIndex.Hit> hits =
+        switch (mode) {
+          case KEYWORD -> index.keyword(query, filter, topK);
+          case VECTOR -> index.vector(vector, filter, topK);
+          case HYBRID ->
+              fuse(
+                  index.vector(vector, filter, candidates(topK)),
+                  index.keyword(query, filter, candidates(topK)),
+                  topK);
+        };
+    if (!highlights) {
+      return new Found(hits, Map.of());
+    }
+    Set<String> terms = highlighter.terms(query);
+    Map<String, List<Highlighter.Highlight>> by = new HashMap<>();
+    for (ChunkIndex.Hit h : hits) {
+      by.put(h.id(), highlighter.highlight(h.text(), vector, terms));
+    }
+    return new Found(hits, by);
   }
 
   private static int candidates(int topK) {
@@ -198,7 +225,8 @@ public class SearchService {
 
   /** Adds document titles; a hit whose document was deleted a moment ago is dropped. */
   private Uni<List<Hit>> withTitles(
-      Caller caller, List<ChunkIndex.Hit> hits, Map<UUID, CollectionService.Collection> readable) {
+      Caller caller, Found found, Map<UUID, CollectionService.Collection> readable) {
+    List<ChunkIndex.Hit> hits = found.hits();
     if (hits.isEmpty()) {
       return Uni.createFrom().item(List.of());
     }
@@ -223,7 +251,8 @@ public class SearchService {
                         h.seq(),
                         h.text(),
                         h.score(),
-                        HitLocation.of(h.location())));
+                        HitLocation.of(h.location()),
+                        found.by().get(h.id())));
               }
               return out;
             });
