@@ -1,0 +1,148 @@
+package io.smbcopilot.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The copilot through the gateway, on the real services: a question about an uploaded document is
+ * answered with sentences of it, each cited to a passage of the asking tenant that the answer's
+ * sources hold verbatim; a question the documents do not answer is refused with the closest
+ * passages; another tenant's documents never reach an answer; bad input is a problem.
+ */
+class CopilotAcceptanceTest {
+  static final String HANDBOOK =
+      """
+      # Bakery handbook
+
+      ## Equipment care
+
+      The Zephyr espresso machine must be descaled every 45 days with the green tablets. The
+      ovens are wiped down every evening after the last bake.
+
+      ## Deliveries
+
+      Flour from Quillon Mills arrives every Tuesday before seven. Butter comes from Harlowe Dairy
+      on Mondays and Thursdays.
+
+      ## Returns
+
+      Customers get a refund within 14 days when they bring the receipt. Cakes made to order are
+      not refunded.
+      """;
+
+  static JsonNode ask(Edge edge, String token, String question) {
+    Edge.Response r =
+        edge.call(
+            "POST",
+            "/api/v1/copilot/ask",
+            token,
+            Edge.JSON.createObjectNode().put("question", question).toString());
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    System.out.printf(
+        "copilot: %s -> %s (abstained %s)%n",
+        question, r.json().get("answer").asText(), r.json().get("abstained").asBoolean());
+    return r.json();
+  }
+
+  static String uploadIndexed(Edge edge, Edge.User user, String name, String text)
+      throws Exception {
+    Edge.Response r =
+        KnowledgeAcceptanceTest.upload(
+            edge, user.token(), name, text.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.status()).as(r.body()).isEqualTo(202);
+    String id = r.json().get("id").asText();
+    Awaitility.await()
+        .alias(name + " indexed")
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                edge.call("GET", "/api/v1/documents/" + id, user.token(), null)
+                    .json()
+                    .get("status")
+                    .asText()
+                    .equals("indexed"));
+    return id;
+  }
+
+  @Test
+  void answersAreQuotedAndCitedFromTheTenantsOwnDocumentsOrRefused() throws Exception {
+    Edge edge = Edge.get();
+    Edge.User owner = edge.signup("Copilot Bakery");
+    Edge.User other = edge.signup("Other Bakery");
+    String handbook = uploadIndexed(edge, owner, "handbook.md", HANDBOOK);
+    // The other tenant's document holds a number that must never reach the first tenant.
+    uploadIndexed(
+        edge,
+        other,
+        "secret.md",
+        "# Machines\n\nThe Zephyr espresso machine is descaled every 731 days in this shop.\n");
+
+    JsonNode answer = ask(edge, owner.token(), "How often does the coffee machine need descaling?");
+    assertThat(answer.get("abstained").asBoolean()).isFalse();
+    assertThat(answer.get("answerer").asText()).isEqualTo("extractive");
+    assertThat(answer.get("answer").asText()).contains("every 45 days").contains("[1]");
+    assertThat(answer.toString()).doesNotContain("731");
+    List<String> quotes = new ArrayList<>();
+    for (JsonNode c : answer.get("citations")) {
+      JsonNode source = answer.get("sources").get(c.get("n").asInt() - 1);
+      assertThat(c.get("documentId").asText()).isEqualTo(handbook);
+      assertThat(c.get("chunkId").asText()).startsWith(handbook + ":");
+      assertThat(source.get("text").asText()).contains(c.get("quote").asText());
+      assertThat(answer.get("answer").asText()).contains(c.get("quote").asText());
+      quotes.add(c.get("quote").asText());
+    }
+    assertThat(quotes).isNotEmpty();
+    assertThat(answer.get("citations").get(0).get("location").get("headings").toString())
+        .contains("Equipment care");
+
+    JsonNode refund = ask(edge, owner.token(), "Can I get my money back for a birthday cake?");
+    assertThat(refund.get("abstained").asBoolean()).isFalse();
+    assertThat(refund.get("answer").asText()).contains("not refunded");
+
+    // Not in the documents: refused, with the closest passages and no citation.
+    JsonNode unknown = ask(edge, owner.token(), "Who won the football world cup in 1998?");
+    assertThat(unknown.get("abstained").asBoolean()).as(unknown.toString()).isTrue();
+    assertThat(unknown.get("citations")).isEmpty();
+
+    // The other tenant asks the same: only its own document answers.
+    JsonNode theirs = ask(edge, other.token(), "How often does the coffee machine need descaling?");
+    assertThat(theirs.toString()).doesNotContain(handbook).doesNotContain("45 days");
+
+    // Bad input: problems.
+    Edge.Response empty =
+        edge.call("POST", "/api/v1/copilot/ask", owner.token(), "{\"question\":\"\"}");
+    assertThat(empty.status()).isEqualTo(400);
+    assertThat(empty.header("Content-Type")).startsWith("application/problem+json");
+    Edge.Response tooLong =
+        edge.call(
+            "POST",
+            "/api/v1/copilot/ask",
+            owner.token(),
+            Edge.JSON.createObjectNode().put("question", "why ".repeat(600)).toString());
+    assertThat(tooLong.status()).isEqualTo(400);
+    Edge.Response conversation =
+        edge.call(
+            "POST",
+            "/api/v1/copilot/ask",
+            owner.token(),
+            "{\"question\":\"and then?\",\"conversationId\":\""
+                + java.util.UUID.randomUUID()
+                + "\"}");
+    assertThat(conversation.status()).isEqualTo(404);
+    Edge.Response foreignCollection =
+        edge.call(
+            "POST",
+            "/api/v1/copilot/ask",
+            owner.token(),
+            "{\"question\":\"descaling\",\"collections\":[\"no-such-collection\"]}");
+    assertThat(foreignCollection.status()).as(foreignCollection.body()).isEqualTo(404);
+  }
+}
