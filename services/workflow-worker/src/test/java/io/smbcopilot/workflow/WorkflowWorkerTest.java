@@ -20,6 +20,7 @@ class WorkflowWorkerTest extends ServiceContractTest {
 
   @Override
   protected Set<String> expectedTables() {
-    return Set.of("workflow", "workflow_run", "outbox_event", "inbox_event");
+    return Set.of(
+        "workflow", "workflow_run", "outbox_event", "inbox_event", "conversation", "message");
   }
 }

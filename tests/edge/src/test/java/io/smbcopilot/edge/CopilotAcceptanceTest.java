@@ -145,4 +145,106 @@ class CopilotAcceptanceTest {
             "{\"question\":\"descaling\",\"collections\":[\"no-such-collection\"]}");
     assertThat(foreignCollection.status()).as(foreignCollection.body()).isEqualTo(404);
   }
+
+  static JsonNode ask(Edge edge, String token, String question, String conversationId) {
+    Edge.Response r =
+        edge.call(
+            "POST",
+            "/api/v1/copilot/ask",
+            token,
+            Edge.JSON
+                .createObjectNode()
+                .put("question", question)
+                .put("conversationId", conversationId)
+                .toString());
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    System.out.printf(
+        "copilot: %s -> %s (abstained %s)%n",
+        question, r.json().get("answer").asText(), r.json().get("abstained").asBoolean());
+    return r.json();
+  }
+
+  @Test
+  void conversationsKeepEachAnswerAndFollowUpsUseThemAndNobodyElseSeesThem() throws Exception {
+    Edge edge = Edge.get();
+    Edge.User owner = edge.signup("Copilot Conversations");
+    Edge.User member = edge.invite(owner, "member");
+    String handbook = uploadIndexed(edge, owner, "handbook.md", HANDBOOK);
+
+    JsonNode first = ask(edge, owner.token(), "When does the flour arrive?");
+    String conversation = first.get("conversationId").asText();
+    assertThat(first.get("answer").asText()).contains("every Tuesday");
+    assertThat(first.get("messageId").asText()).isNotBlank();
+    // A short follow-up: the last question's words join the search.
+    JsonNode followUp = ask(edge, owner.token(), "And the butter?", conversation);
+    assertThat(followUp.get("conversationId").asText()).isEqualTo(conversation);
+    assertThat(followUp.get("answer").asText()).contains("Harlowe Dairy");
+
+    Edge.Response got =
+        edge.call("GET", "/api/v1/copilot/conversations/" + conversation, owner.token(), null);
+    assertThat(got.status()).as(got.body()).isEqualTo(200);
+    JsonNode messages = got.json().get("messages");
+    assertThat(messages).hasSize(4);
+    assertThat(messages.get(0).get("role").asText()).isEqualTo("user");
+    assertThat(messages.get(0).get("content").asText()).isEqualTo("When does the flour arrive?");
+    assertThat(messages.get(3).get("role").asText()).isEqualTo("assistant");
+    assertThat(messages.get(3).get("content").asText()).isEqualTo(followUp.get("answer").asText());
+    assertThat(messages.get(3).get("citations").get(0).get("documentId").asText())
+        .isEqualTo(handbook);
+    assertThat(got.json().get("title").asText()).isEqualTo("When does the flour arrive?");
+
+    JsonNode list = edge.call("GET", "/api/v1/copilot/conversations", owner.token(), null).json();
+    assertThat(list.get("items")).hasSize(1);
+    assertThat(list.get("items").get(0).get("id").asText()).isEqualTo(conversation);
+
+    // Someone else of the same tenant: none of it is theirs.
+    assertThat(
+            edge.call("GET", "/api/v1/copilot/conversations", member.token(), null)
+                .json()
+                .get("items"))
+        .isEmpty();
+    assertThat(
+            edge.call("GET", "/api/v1/copilot/conversations/" + conversation, member.token(), null)
+                .status())
+        .isEqualTo(404);
+    Edge.Response foreign =
+        edge.call(
+            "POST",
+            "/api/v1/copilot/ask",
+            member.token(),
+            "{\"question\":\"and then?\",\"conversationId\":\"" + conversation + "\"}");
+    assertThat(foreign.status()).isEqualTo(404);
+    assertThat(
+            edge.call(
+                    "DELETE", "/api/v1/copilot/conversations/" + conversation, member.token(), null)
+                .status())
+        .isEqualTo(404);
+
+    // Rename and delete.
+    Edge.Response renamed =
+        edge.call(
+            "PATCH",
+            "/api/v1/copilot/conversations/" + conversation,
+            owner.token(),
+            "{\"title\":\"Deliveries\"}");
+    assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
+    assertThat(renamed.json().get("title").asText()).isEqualTo("Deliveries");
+    assertThat(
+            edge.call(
+                    "PATCH",
+                    "/api/v1/copilot/conversations/" + conversation,
+                    owner.token(),
+                    "{\"title\":\"\"}")
+                .status())
+        .isEqualTo(400);
+    assertThat(
+            edge.call(
+                    "DELETE", "/api/v1/copilot/conversations/" + conversation, owner.token(), null)
+                .status())
+        .isEqualTo(204);
+    assertThat(
+            edge.call("GET", "/api/v1/copilot/conversations/" + conversation, owner.token(), null)
+                .status())
+        .isEqualTo(404);
+  }
 }

@@ -1,46 +1,199 @@
 package io.smbcopilot.workflow.copilot;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
 import io.smbcopilot.workflow.client.SearchApi;
+import io.smbcopilot.workflow.domain.Conversation;
+import io.smbcopilot.workflow.domain.Message;
+import io.smbcopilot.workflow.repository.ConversationRepository;
+import io.smbcopilot.workflow.repository.MessageRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * Answers a question from the caller's documents: retrieval through ingestion-service's search with
- * the caller's own token (never widened), then the answerer.
+ * the caller's own token (never widened), then the answerer; the question and the answer are kept
+ * in the caller's conversation.
  */
 @ApplicationScoped
 public class CopilotService {
   /** Passages retrieved for an answer. */
   static final int PASSAGES = 5;
 
+  /**
+   * A question of fewer words is a follow-up: the conversation's last question joins its search.
+   */
+  static final int FOLLOW_UP_WORDS = 8;
+
+  /** Words of the search query at most (question and history together): the token budget. */
+  static final int QUERY_WORDS = 60;
+
+  /** Characters of a new conversation's title, taken from its first question. */
+  static final int TITLE_CHARS = 80;
+
   private final SearchApi search;
+  private final ConversationRepository conversations;
+  private final MessageRepository messages;
+  private final ObjectMapper json;
   private final ExtractiveAnswerer extractive = new ExtractiveAnswerer();
 
-  public CopilotService(@RestClient SearchApi search) {
+  public CopilotService(
+      @RestClient SearchApi search,
+      ConversationRepository conversations,
+      MessageRepository messages,
+      ObjectMapper json) {
     this.search = search;
+    this.conversations = conversations;
+    this.messages = messages;
+    this.json = json;
   }
+
+  /** Who asks: the tenant and user of the verified token, and the token itself for search. */
+  public record Asker(UUID tenantId, String userId, String authorization) {}
 
   /** What narrows the retrieval: collections (ids or names), tags, documents. */
   public record Scope(List<String> collections, List<String> tags, List<UUID> documentIds) {}
 
+  /** An answer, and where it was kept. */
+  public record Asked(ExtractiveAnswerer.Answer answer, UUID conversationId, UUID messageId) {}
+
   @WithSpan("CopilotService.ask")
-  public Uni<ExtractiveAnswerer.Answer> ask(String authorization, String question, Scope scope) {
+  public Uni<Asked> ask(Asker asker, String question, UUID conversationId, Scope scope) {
+    Uni<List<Message>> history =
+        conversationId == null
+            ? Uni.createFrom().item(List.of())
+            : Panache.withSession(
+                () ->
+                    conversations
+                        .own(asker.tenantId(), asker.userId(), conversationId)
+                        .onItem()
+                        .ifNull()
+                        .failWith(() -> ProblemException.notFound("conversation " + conversationId))
+                        .chain(c -> messages.last(c.id, 2)));
+    return history.chain(
+        earlier ->
+            retrieve(asker, query(question, earlier), scope)
+                .map(extractive::answer)
+                .chain(answer -> keep(asker, question, conversationId, answer)));
+  }
+
+  /**
+   * The search query: the question, and for a short follow-up the conversation's last question too
+   * (the extractive answerer's use of history), bounded to {@value #QUERY_WORDS} words.
+   */
+  static String query(String question, List<Message> earlier) {
+    String query = question;
+    if (question.trim().split("\\s+").length < FOLLOW_UP_WORDS) {
+      for (int i = earlier.size() - 1; i >= 0; i--) {
+        if (Message.USER.equals(earlier.get(i).role)) {
+          query = question + " " + earlier.get(i).content;
+          break;
+        }
+      }
+    }
+    String[] words = query.trim().split("\\s+");
+    return words.length <= QUERY_WORDS
+        ? query
+        : String.join(" ", java.util.Arrays.copyOf(words, QUERY_WORDS));
+  }
+
+  private Uni<List<SearchApi.Hit>> retrieve(Asker asker, String query, Scope scope) {
     SearchApi.Filter filter =
         scope == null
             ? null
             : new SearchApi.Filter(scope.collections(), scope.tags(), scope.documentIds());
     return search
-        .search(authorization, new SearchApi.Request(question, PASSAGES, "hybrid", filter, true))
+        .search(
+            asker.authorization(), new SearchApi.Request(query, PASSAGES, "hybrid", filter, true))
         .onFailure(WebApplicationException.class)
         .transform(e -> searchProblem((WebApplicationException) e))
-        .map(found -> extractive.answer(found.hits()));
+        .map(SearchApi.Response::hits);
+  }
+
+  /** The question and the answer, in a new conversation or at the end of the caller's own. */
+  private Uni<Asked> keep(
+      Asker asker, String question, UUID conversationId, ExtractiveAnswerer.Answer answer) {
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    return Panache.withTransaction(
+        () -> {
+          Uni<Conversation> conversation;
+          if (conversationId == null) {
+            Conversation c = new Conversation();
+            c.id = UUID.randomUUID();
+            c.tenantId = asker.tenantId();
+            c.userId = asker.userId();
+            c.title = title(question);
+            c.createdAt = now;
+            c.updatedAt = now;
+            conversation = conversations.persist(c);
+          } else {
+            conversation =
+                conversations
+                    .own(asker.tenantId(), asker.userId(), conversationId)
+                    .onItem()
+                    .ifNull()
+                    .failWith(() -> ProblemException.notFound("conversation " + conversationId))
+                    .invoke(c -> c.updatedAt = now);
+          }
+          return conversation.chain(
+              c ->
+                  messages
+                      .count("conversationId", c.id)
+                      .chain(
+                          n -> {
+                            Message asked = message(c, n.intValue(), Message.USER, question, now);
+                            Message answered =
+                                message(c, n.intValue() + 1, Message.ASSISTANT, answer.text(), now);
+                            answered.answer =
+                                write(
+                                    java.util.Map.of(
+                                        "citations", answer.citations(),
+                                        "sources", answer.sources()));
+                            answered.abstained = answer.abstained();
+                            answered.answerer = ExtractiveAnswerer.NAME;
+                            return messages
+                                .persist(asked)
+                                .chain(() -> messages.persist(answered))
+                                .map(m -> new Asked(answer, c.id, m.id));
+                          }));
+        });
+  }
+
+  private static Message message(
+      Conversation c, int seq, String role, String content, OffsetDateTime now) {
+    Message m = new Message();
+    m.id = UUID.randomUUID();
+    m.conversationId = c.id;
+    m.tenantId = c.tenantId;
+    m.seq = seq;
+    m.role = role;
+    m.content = content;
+    m.createdAt = now;
+    return m;
+  }
+
+  static String title(String question) {
+    String t = question.replaceAll("\\s+", " ").trim();
+    return t.length() <= TITLE_CHARS ? t : t.substring(0, TITLE_CHARS - 1) + "…";
+  }
+
+  private String write(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Search's refusal, said as the copilot's (the caller named it, so it is theirs to see). */

@@ -2,8 +2,8 @@ package io.smbcopilot.workflow.rest;
 
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
-import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.security.Permission;
+import io.smbcopilot.security.TenantContext;
 import io.smbcopilot.workflow.copilot.CopilotService;
 import io.smbcopilot.workflow.copilot.ExtractiveAnswerer;
 import jakarta.validation.Valid;
@@ -30,7 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class CopilotResource {
   public record AskRequest(
       @NotBlank @Size(max = 2000) String question,
-      @Schema(description = "continue this conversation (not stored yet: any id is unknown)")
+      @Schema(description = "continue this conversation of yours; without it a new one starts")
           UUID conversationId,
       @Schema(description = "collection ids or names; default: every collection you may read")
           @Size(max = 100)
@@ -54,9 +54,11 @@ public class CopilotResource {
       @Schema(description = "who answered: extractive (the embedded default)") String answerer) {}
 
   private final CopilotService copilot;
+  private final TenantContext context;
 
-  public CopilotResource(CopilotService copilot) {
+  public CopilotResource(CopilotService copilot, TenantContext context) {
     this.copilot = copilot;
+    this.context = context;
   }
 
   @POST
@@ -70,26 +72,26 @@ public class CopilotResource {
               + " the closest passages are given.")
   @APIResponse(responseCode = "200", description = "the answer, its citations and sources")
   @APIResponse(responseCode = "400", description = "no question, or one over 2,000 characters")
-  @APIResponse(responseCode = "404", description = "an unknown conversation or collection")
+  @APIResponse(
+      responseCode = "404",
+      description = "a conversation that is not yours, or a collection you may not read")
   public Uni<AskResponse> ask(
       @HeaderParam("Authorization") String authorization, @NotNull @Valid AskRequest request) {
-    if (request.conversationId() != null) {
-      throw ProblemException.notFound("conversation " + request.conversationId());
-    }
     return copilot
         .ask(
-            authorization,
+            new CopilotService.Asker(context.tenantId(), context.subject(), authorization),
             request.question(),
+            request.conversationId(),
             new CopilotService.Scope(request.collections(), request.tags(), request.documentIds()))
         .map(
-            a ->
+            asked ->
                 new AskResponse(
-                    a.text(),
-                    a.citations(),
-                    a.abstained(),
-                    a.sources(),
-                    null,
-                    null,
+                    asked.answer().text(),
+                    asked.answer().citations(),
+                    asked.answer().abstained(),
+                    asked.answer().sources(),
+                    asked.conversationId(),
+                    asked.messageId(),
                     new Usage(0, 0, false),
                     ExtractiveAnswerer.NAME));
   }
