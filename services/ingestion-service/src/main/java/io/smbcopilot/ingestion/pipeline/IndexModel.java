@@ -1,9 +1,10 @@
 package io.smbcopilot.ingestion.pipeline;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.vertx.VertxContextSupport;
 import io.smbcopilot.ingestion.index.ChunkIndex;
-import io.vertx.mutiny.sqlclient.Pool;
+import io.smbcopilot.ingestion.repository.DocumentRepository;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -23,13 +24,13 @@ public class IndexModel {
 
   private final ChunkIndex index;
   private final Embedder embedder;
-  private final Pool pool;
+  private final DocumentRepository documents;
   private volatile String mismatch;
 
-  public IndexModel(ChunkIndex index, Embedder embedder, Pool pool) {
+  public IndexModel(ChunkIndex index, Embedder embedder, DocumentRepository documents) {
     this.index = index;
     this.embedder = embedder;
-    this.pool = pool;
+    this.documents = documents;
   }
 
   /**
@@ -87,35 +88,14 @@ public class IndexModel {
     return queued;
   }
 
-  /**
-   * Every indexed document back to {@code embedding} from its first chunk, with a job; a document
-   * already embedding (it has its job) starts again from its first chunk. One transaction.
-   */
+  /** {@link DocumentRepository#requeueAllForEmbedding}, in a transaction of its own. */
   private int requeueAll() {
-    return pool.withTransaction(
-            connection ->
-                connection
-                    .query(
-                        "UPDATE document SET chunks_done = 0, updated_at = now()"
-                            + " WHERE status = 'embedding'")
-                    .execute()
-                    .chain(
-                        () ->
-                            connection
-                                .query(
-                                    "WITH moved AS (UPDATE document SET status = 'embedding',"
-                                        + " chunks_done = 0, updated_at = now()"
-                                        + " WHERE status = 'indexed' AND chunks_total > 0"
-                                        + " RETURNING tenant_id, id)"
-                                        + " INSERT INTO job (id, queue, tenant_id, payload)"
-                                        + " SELECT gen_random_uuid(), '"
-                                        + IngestQueue.QUEUE
-                                        + "', tenant_id,"
-                                        + " jsonb_build_object('documentId', id) FROM moved")
-                                .execute())
-                    .map(rows -> rows.rowCount()))
-        .await()
-        .atMost(Duration.ofMinutes(5));
+    try {
+      return VertxContextSupport.subscribeAndAwait(
+          () -> Panache.withTransaction(() -> documents.requeueAllForEmbedding(IngestQueue.QUEUE)));
+    } catch (Throwable e) {
+      throw new IllegalStateException("cannot queue the documents for the rebuild", e);
+    }
   }
 
   /**

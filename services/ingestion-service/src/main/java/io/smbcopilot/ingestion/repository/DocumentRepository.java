@@ -107,6 +107,36 @@ public class DocumentRepository implements PanacheRepositoryBase<Document, UUID>
         now);
   }
 
+  /**
+   * For a rebuilt index: every indexed document back to {@code embedding} from its first chunk,
+   * with a job of the queue; a document already embedding (it has its job) starts again from its
+   * first chunk. In the current transaction (native SQL: one statement for every tenant's
+   * documents). Answers how many documents got a job.
+   */
+  public Uni<Integer> requeueAllForEmbedding(String queue) {
+    return getSession()
+        .chain(
+            session ->
+                session
+                    .createNativeQuery(
+                        "UPDATE document SET chunks_done = 0, updated_at = now()"
+                            + " WHERE status = 'embedding'")
+                    .executeUpdate()
+                    .chain(
+                        () ->
+                            session
+                                .createNativeQuery(
+                                    "WITH moved AS (UPDATE document SET status = 'embedding',"
+                                        + " chunks_done = 0, updated_at = now()"
+                                        + " WHERE status = 'indexed' AND chunks_total > 0"
+                                        + " RETURNING tenant_id, id)"
+                                        + " INSERT INTO job (id, queue, tenant_id, payload)"
+                                        + " SELECT gen_random_uuid(), :queue, tenant_id,"
+                                        + " jsonb_build_object('documentId', id) FROM moved")
+                                .setParameter("queue", queue)
+                                .executeUpdate()));
+  }
+
   // The pipeline's status machine: queued -> parsing -> embedding -> indexed | failed. Each
   // answers how many rows changed (0: the document was deleted meanwhile).
 
