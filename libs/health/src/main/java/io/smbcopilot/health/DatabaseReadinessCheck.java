@@ -29,7 +29,7 @@ public class DatabaseReadinessCheck implements AsyncHealthCheck {
 
   @Override
   public Uni<HealthCheckResponse> call() {
-    return pool.withConnection(connection -> connection.query("SELECT 1").execute())
+    return Pools.withConnection(pool, connection -> connection.query("SELECT 1").execute())
         .ifNoItem()
         .after(TIMEOUT)
         .fail()

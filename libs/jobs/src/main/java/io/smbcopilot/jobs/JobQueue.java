@@ -1,6 +1,7 @@
 package io.smbcopilot.jobs;
 
 import io.smallrye.mutiny.Uni;
+import io.smbcopilot.health.Pools;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -95,7 +96,7 @@ public final class JobQueue {
    * ends (vertx-sql-client #1706).
    */
   private Uni<RowSet<Row>> run(String sql, Tuple args) {
-    return pool.withConnection(connection -> connection.preparedQuery(sql).execute(args));
+    return Pools.withConnection(pool, connection -> connection.preparedQuery(sql).execute(args));
   }
 
   private static Job job(Row row) {

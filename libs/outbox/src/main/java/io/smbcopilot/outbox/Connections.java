@@ -1,26 +1,19 @@
 package io.smbcopilot.outbox;
 
+import io.smbcopilot.health.Pools;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
 import java.time.Duration;
-import org.jboss.logging.Logger;
 
-/**
- * Connections taken from the pool by the outbox and inbox. Each gets an exception handler: without
- * one, the Vert.x SQL client prints a dropped connection's stack trace to stderr, outside the
- * (JSON) log.
- */
+/** Connections taken from the pool by the outbox and inbox, each quiet ({@link Pools#quiet}). */
 public final class Connections {
-  private static final Logger LOG = Logger.getLogger(Connections.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private Connections() {}
 
   public static SqlConnection open(Pool pool) {
-    SqlConnection connection = pool.getConnection().await().atMost(TIMEOUT);
-    connection.exceptionHandler(e -> LOG.debugf("database connection lost: %s", e.toString()));
-    return connection;
+    return Pools.quiet(pool.getConnection().await().atMost(TIMEOUT));
   }
 
   /** Work done on the calling thread with the transaction's connection. */

@@ -12,6 +12,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smbcopilot.events.CloudEvent;
 import io.smbcopilot.events.InvalidEventException;
 import io.smbcopilot.events.KafkaCloudEvents;
+import io.smbcopilot.health.Pools;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -153,7 +154,7 @@ public class Inbox {
   // On a connection of the pool, not pool.query(...): a query run on the pool itself leaves a timer
   // behind when the database is away (vertx-sql-client #1706, "Result is already complete").
   private Uni<Boolean> databaseReachable() {
-    return pool.withConnection(c -> c.query("SELECT 1").execute())
+    return Pools.withConnection(pool, c -> c.query("SELECT 1").execute())
         .ifNoItem()
         .after(Duration.ofSeconds(5))
         .fail()

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smbcopilot.events.CloudEvent;
 import io.smbcopilot.events.EventJson;
 import io.smbcopilot.events.KafkaCloudEvents;
+import io.smbcopilot.health.Pools;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -227,7 +228,7 @@ public final class OutboxRelay implements AutoCloseable {
     try {
       // on a connection of the pool: see Inbox#databaseReachable
       Row row =
-          pool.withConnection(c -> c.query(LAG).execute())
+          Pools.withConnection(pool, c -> c.query(LAG).execute())
               .await()
               .atMost(Duration.ofSeconds(5))
               .iterator()

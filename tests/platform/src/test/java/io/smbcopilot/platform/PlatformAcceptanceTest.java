@@ -90,12 +90,24 @@ class PlatformAcceptanceTest {
               .filter(l -> !l.isBlank())
               .toList();
       assertThat(lines).as(service).isNotEmpty();
-      for (String line : lines) {
-        JsonNode entry = JSON.readTree(line);
+      List<String> notJson = new java.util.ArrayList<>();
+      for (int i = 0; i < lines.size(); i++) {
+        String line = lines.get(i);
+        JsonNode entry;
+        try {
+          entry = JSON.readTree(line);
+        } catch (IOException e) {
+          // Every offending line with its place and neighbour, so a failure says who printed it.
+          notJson.add(
+              "line %d: %.400s (after: %.200s)"
+                  .formatted(i + 1, line, i == 0 ? "nothing" : lines.get(i - 1)));
+          continue;
+        }
         assertThat(entry.has("level") && entry.has("message") && entry.has("timestamp"))
             .as("%s: %s", service, line)
             .isTrue();
       }
+      assertThat(notJson).as("%s prints lines that are not JSON", service).isEmpty();
       assertThat(lines).anyMatch(l -> l.contains(service) && l.contains("started in"));
     }
   }

@@ -1,6 +1,7 @@
 package io.smbcopilot.gateway.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.smbcopilot.health.Pools;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -64,6 +65,6 @@ public class RateBucketRepository {
    * complete" to Vert.x later (vertx-sql-client #1706).
    */
   private Uni<RowSet<Row>> run(String sql, Tuple args) {
-    return pool.withConnection(connection -> connection.preparedQuery(sql).execute(args));
+    return Pools.withConnection(pool, connection -> connection.preparedQuery(sql).execute(args));
   }
 }
