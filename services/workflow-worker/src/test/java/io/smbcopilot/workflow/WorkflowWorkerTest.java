@@ -21,6 +21,12 @@ class WorkflowWorkerTest extends ServiceContractTest {
   @Override
   protected Set<String> expectedTables() {
     return Set.of(
-        "workflow", "workflow_run", "outbox_event", "inbox_event", "conversation", "message");
+        "workflow",
+        "workflow_run",
+        "outbox_event",
+        "inbox_event",
+        "conversation",
+        "message",
+        "evaluation");
   }
 }

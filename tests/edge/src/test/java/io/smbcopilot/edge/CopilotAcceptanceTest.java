@@ -247,4 +247,125 @@ class CopilotAcceptanceTest {
                 .status())
         .isEqualTo(404);
   }
+
+  @Test
+  void theAnswerStreamsAsServerSentEventsThroughTheGateway() throws Exception {
+    Edge edge = Edge.get();
+    Edge.User owner = edge.signup("Copilot Streaming");
+    String handbook = uploadIndexed(edge, owner, "handbook.md", HANDBOOK);
+
+    ServerSentEvents.Stream stream =
+        ServerSentEvents.post(
+            edge.gateway + "/api/v1/copilot/ask",
+            owner.token(),
+            "{\"question\":\"When does the flour arrive?\"}",
+            e -> false);
+    assertThat(stream.status()).as(stream.body()).isEqualTo(200);
+    assertThat(stream.header("Content-Type")).startsWith("text/event-stream");
+    assertThat(stream.header("Cache-Control")).isEqualTo("no-cache");
+    assertThat(stream.header("X-Accel-Buffering")).isEqualTo("no");
+    List<String> names =
+        stream.events().stream().filter(e -> e.name() != null).map(e -> e.name()).toList();
+    System.out.printf("copilot stream: %s%n", names);
+    // sources first, then the text with its citations, then usage and done, in that order
+    assertThat(names.get(0)).isEqualTo("sources");
+    assertThat(names.subList(names.size() - 2, names.size())).containsExactly("usage", "done");
+    assertThat(names).contains("delta", "citation").doesNotContain("error");
+    JsonNode done = stream.named("done").get(0).json();
+    StringBuilder text = new StringBuilder();
+    stream.named("delta").forEach(e -> text.append(e.json().get("text").asText()));
+    assertThat(text.toString()).isEqualTo(done.get("answer").asText()).contains("every Tuesday");
+    JsonNode sources = stream.named("sources").get(0).json().get("sources");
+    for (ServerSentEvents.Event e : stream.named("citation")) {
+      JsonNode c = e.json().get("citation");
+      assertThat(c.get("documentId").asText()).isEqualTo(handbook);
+      assertThat(sources.get(c.get("n").asInt() - 1).get("text").asText())
+          .contains(c.get("quote").asText());
+    }
+    assertThat(stream.named("citation")).hasSameSizeAs(done.get("citations"));
+    // kept like a JSON answer: the conversation holds it
+    JsonNode kept =
+        edge.call(
+                "GET",
+                "/api/v1/copilot/conversations/" + done.get("conversationId").asText(),
+                owner.token(),
+                null)
+            .json();
+    assertThat(kept.get("messages").get(1).get("content").asText())
+        .isEqualTo(done.get("answer").asText());
+
+    // Refused before the answer starts: the stream's only event is an error holding the problem
+    // (Quarkus REST has sent the stream's 200 head by then; the JSON answer says 404 itself).
+    ServerSentEvents.Stream foreign =
+        ServerSentEvents.post(
+            edge.gateway + "/api/v1/copilot/ask",
+            owner.token(),
+            "{\"question\":\"and then?\",\"conversationId\":\""
+                + java.util.UUID.randomUUID()
+                + "\"}",
+            e -> false);
+    assertThat(foreign.events()).hasSize(1);
+    JsonNode problem = foreign.named("error").get(0).json();
+    assertThat(problem.get("status").asInt()).isEqualTo(404);
+    assertThat(problem.get("detail").asText()).contains("conversation");
+    // Bad input is refused before the stream: validation comes first
+    ServerSentEvents.Stream empty =
+        ServerSentEvents.post(
+            edge.gateway + "/api/v1/copilot/ask", owner.token(), "{\"question\":\"\"}", e -> false);
+    assertThat(empty.status()).isEqualTo(400);
+  }
+
+  @Test
+  void theGoldenSetEvaluatesTheExtractiveAnswererAndTheRunIsKept() throws Exception {
+    Edge edge = Edge.get();
+    Edge.User admin = edge.signup("Copilot Golden");
+    Edge.User member = edge.invite(admin, "member");
+    GoldenSet.upload(edge, admin);
+
+    Edge.Response run =
+        edge.call(
+            "POST",
+            "/api/v1/copilot/evaluations",
+            admin.token(),
+            GoldenSet.request("golden, extractive").toString());
+    assertThat(run.status()).as(run.body()).isEqualTo(201);
+    JsonNode totals = run.json().get("totals");
+    System.out.printf("copilot golden set (extractive): %s%n", totals);
+    for (JsonNode r : run.json().get("results")) {
+      if (r.get("answerable").asBoolean() != r.get("correct").asBoolean()
+              && r.get("answerable").asBoolean()
+          || !r.get("answerable").asBoolean() && !r.get("abstained").asBoolean()) {
+        System.out.printf(
+            "copilot golden miss: %s -> %s%n",
+            r.get("question").asText(), r.get("answer").asText());
+      }
+    }
+    assertThat(totals.get("questions").asInt()).isEqualTo(50);
+    assertThat(totals.get("unanswerable").asInt()).isEqualTo(10);
+    assertThat(run.json().get("answerer").asText()).isEqualTo("extractive");
+    assertThat(totals.get("correctness").asDouble()).isGreaterThanOrEqualTo(0.85);
+    assertThat(totals.get("citationValidity").asDouble()).isEqualTo(1.0);
+    assertThat(totals.get("citationSupport").asDouble()).isGreaterThanOrEqualTo(0.95);
+    assertThat(totals.get("refusals").asDouble()).isGreaterThanOrEqualTo(0.9);
+    assertThat(totals.get("wrongfulRefusals").asDouble()).isLessThanOrEqualTo(0.1);
+    String id = run.json().get("id").asText();
+
+    // kept: listed with its totals, readable again; another tenant's admin and a member see none
+    JsonNode list = edge.call("GET", "/api/v1/copilot/evaluations", admin.token(), null).json();
+    assertThat(list.get("items").get(0).get("id").asText()).isEqualTo(id);
+    assertThat(list.get("items").get(0).get("totals")).isEqualTo(totals);
+    Edge.Response again =
+        edge.call("GET", "/api/v1/copilot/evaluations/" + id, admin.token(), null);
+    assertThat(again.json().get("results")).hasSize(50);
+    Edge.User stranger = edge.signup("Copilot Golden Stranger");
+    assertThat(
+            edge.call("GET", "/api/v1/copilot/evaluations/" + id, stranger.token(), null).status())
+        .isEqualTo(404);
+    assertThat(edge.call("GET", "/api/v1/copilot/evaluations", member.token(), null).status())
+        .isEqualTo(403);
+    Edge.Response empty =
+        edge.call("POST", "/api/v1/copilot/evaluations", admin.token(), "{\"questions\":[]}");
+    assertThat(empty.status()).isEqualTo(400);
+    assertThat(empty.header("Content-Type")).startsWith("application/problem+json");
+  }
 }

@@ -217,6 +217,14 @@ public class UpstreamForwarder {
     if (upstream.getHeader("Content-Length") == null) {
       response.setChunked(true);
     }
+    // A client gone mid-response (a streamed answer) ends the upstream's request too, so the
+    // service stops its work (a model call) rather than answer nobody.
+    response.closeHandler(
+        closed -> {
+          if (!response.ended()) {
+            upstream.request().reset(); // never a finished request: its connection is pooled again
+          }
+        });
     upstream.pipeTo(response);
   }
 }

@@ -51,7 +51,14 @@ public class SearchResource {
                   "also score each hit's sentences against the query (the model's similarity and"
                       + " the query's words they hold), best first: the copilot's extractive"
                       + " answers quote them")
-          Boolean highlights) {}
+          Boolean highlights,
+      @Schema(
+              description =
+                  "score the sentences against this text instead of the query (the copilot's"
+                      + " follow-ups search with the conversation's last question too, and score"
+                      + " the sentences against the new one)")
+          @Size(max = 2000)
+          String highlightQuery) {}
 
   public record SearchResponse(String query, String mode, List<SearchService.Hit> hits) {}
 
@@ -86,7 +93,10 @@ public class SearchResource {
             f == null ? null : f.collections(),
             f == null ? null : f.tags(),
             f == null ? null : f.documentIds(),
-            Boolean.TRUE.equals(request.highlights()))
+            Boolean.TRUE.equals(request.highlights()),
+            request.highlightQuery() == null || request.highlightQuery().isBlank()
+                ? null
+                : request.highlightQuery())
         .map(
             hits ->
                 new SearchResponse(

@@ -107,7 +107,8 @@ public class SearchService {
       List<String> collectionFilter,
       List<String> tags,
       List<UUID> documentIds,
-      boolean highlights) {
+      boolean highlights,
+      String highlightQuery) {
     if (indexModel.mismatch().isPresent()) {
       // The query's vector would come from another model than the index's: its ranking would be
       // noise. The operator's side of it is in the log and the readiness check.
@@ -132,7 +133,8 @@ public class SearchService {
                       tags == null ? Set.of() : new HashSet<>(tags),
                       documentIds == null ? Set.of() : new HashSet<>(documentIds));
               return vertx
-                  .executeBlocking(() -> find(query, mode, filter, topK, highlights), false)
+                  .executeBlocking(
+                      () -> find(query, mode, filter, topK, highlights, highlightQuery), false)
                   .chain(
                       found ->
                           Panache.withSession(() -> withTitles(caller, found, readable.all())));
@@ -169,7 +171,12 @@ public class SearchService {
   private record Found(List<ChunkIndex.Hit> hits, Map<String, List<Highlighter.Highlight>> by) {}
 
   private Found find(
-      String query, Mode mode, ChunkIndex.Filter filter, int topK, boolean highlights) {
+      String query,
+      Mode mode,
+      ChunkIndex.Filter filter,
+      int topK,
+      boolean highlights,
+      String highlightQuery) {
     float[] vector = mode == Mode.KEYWORD && !highlights ? null : embedder.embed(query);
     List<ChunkIndex.Hit> hits =
         switch (mode) {
@@ -184,10 +191,12 @@ public class SearchService {
     if (!highlights) {
       return new Found(hits, Map.of());
     }
-    Set<String> terms = highlighter.terms(query);
+    String scoredAgainst = highlightQuery == null ? query : highlightQuery;
+    float[] sentenceQuery = highlightQuery == null ? vector : embedder.embed(highlightQuery);
+    Set<String> terms = highlighter.terms(scoredAgainst);
     Map<String, List<Highlighter.Highlight>> by = new HashMap<>();
     for (ChunkIndex.Hit h : hits) {
-      by.put(h.id(), highlighter.highlight(h.text(), vector, terms));
+      by.put(h.id(), highlighter.highlight(h.text(), sentenceQuery, terms));
     }
     return new Found(hits, by);
   }

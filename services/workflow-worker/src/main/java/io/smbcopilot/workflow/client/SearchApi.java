@@ -26,7 +26,14 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 public interface SearchApi {
   record Filter(List<String> collections, List<String> tags, List<UUID> documentIds) {}
 
-  record Request(String query, int topK, String mode, Filter filter, boolean highlights) {}
+  /** {@code highlightQuery}: what the sentences are scored against, when not the query. */
+  record Request(
+      String query,
+      int topK,
+      String mode,
+      Filter filter,
+      boolean highlights,
+      String highlightQuery) {}
 
   /** A sentence of a hit, scored against the query ({@code similarity} null: not embedded). */
   record Highlight(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
@@ -46,13 +47,18 @@ public class CopilotService {
   private final ConversationRepository conversations;
   private final MessageRepository messages;
   private final ObjectMapper json;
+  private static final org.jboss.logging.Logger LOG =
+      org.jboss.logging.Logger.getLogger(CopilotService.class);
   private final ExtractiveAnswerer extractive = new ExtractiveAnswerer();
+  private final Answerers answerers;
 
   public CopilotService(
       @RestClient SearchApi search,
       ConversationRepository conversations,
       MessageRepository messages,
-      ObjectMapper json) {
+      ObjectMapper json,
+      Answerers answerers) {
+    this.answerers = answerers;
     this.search = search;
     this.conversations = conversations;
     this.messages = messages;
@@ -65,11 +71,20 @@ public class CopilotService {
   /** What narrows the retrieval: collections (ids or names), tags, documents. */
   public record Scope(List<String> collections, List<String> tags, List<UUID> documentIds) {}
 
-  /** An answer, and where it was kept. */
-  public record Asked(ExtractiveAnswerer.Answer answer, UUID conversationId, UUID messageId) {}
+  /** A question ready to answer: who asks, the conversation's history used, the passages found. */
+  public record Prepared(
+      Asker asker,
+      String question,
+      UUID conversationId,
+      List<SearchApi.Hit> hits,
+      List<ExtractiveAnswerer.Source> sources) {}
 
-  @WithSpan("CopilotService.ask")
-  public Uni<Asked> ask(Asker asker, String question, UUID conversationId, Scope scope) {
+  /**
+   * What can be refused before any answer starts, so a streamed answer can still be refused with a
+   * status: a conversation that is not the caller's (404), a filter search refuses, search away.
+   */
+  @WithSpan("CopilotService.prepare")
+  public Uni<Prepared> prepare(Asker asker, String question, UUID conversationId, Scope scope) {
     Uni<List<Message>> history =
         conversationId == null
             ? Uni.createFrom().item(List.of())
@@ -83,9 +98,90 @@ public class CopilotService {
                         .chain(c -> messages.last(c.id, 2)));
     return history.chain(
         earlier ->
-            retrieve(asker, query(question, earlier), scope)
-                .map(extractive::answer)
-                .chain(answer -> keep(asker, question, conversationId, answer)));
+            retrieve(asker, query(question, earlier), question, scope)
+                .map(
+                    hits ->
+                        new Prepared(
+                            asker,
+                            question,
+                            conversationId,
+                            hits,
+                            ExtractiveAnswerer.sources(hits))));
+  }
+
+  /**
+   * The answer's events: the sources first, then the answerer's text and citations as they come,
+   * then what it cost and, once the question and answer are kept, done.
+   */
+  public Multi<AnswerEvent> answer(Prepared prepared) {
+    return Multi.createBy()
+        .concatenating()
+        .streams(
+            Multi.createFrom().item(new AnswerEvent.Sources(prepared.sources())),
+            compose(prepared)
+                .onItem()
+                .transformToMultiAndConcatenate(
+                    e ->
+                        e instanceof AnswerEvent.Answered answered
+                            ? keep(prepared, answered)
+                                .onItem()
+                                .transformToMulti(
+                                    done ->
+                                        Multi.createFrom()
+                                            .<AnswerEvent>items(answered.usage(), done))
+                            : Multi.createFrom().item(e)));
+  }
+
+  /**
+   * The configured answerer's events; the extractive answerer's when no passage is close enough to
+   * answer (no model is asked to answer from nothing) or when the provider stays down before its
+   * first token (labelled with the reason). A provider that refuses the request (its key, its
+   * model) is a problem that names its error. Nothing is kept (evaluations use it as it is).
+   */
+  public Multi<AnswerEvent> compose(Prepared prepared) {
+    ModelSettings settings = answerers.defaults();
+    if (settings.extractive() || extractive.answer(prepared.hits()).abstained()) {
+      return extractive.stream(prepared.hits());
+    }
+    return answerers.model(settings).stream(prepared.question(), prepared.hits())
+        .onFailure(e -> !(e instanceof ModelAnswerer.AfterFirstToken) && !refused(e))
+        .recoverWithMulti(
+            e -> {
+              LOG.warnf("%s did not answer, the extractive answerer did: %s", settings, e);
+              String notice = settings.provider() + " did not answer (" + reason(e) + ")";
+              return extractive.stream(prepared.hits())
+                  .map(x -> x instanceof AnswerEvent.Answered a ? a.withNotice(notice) : x);
+            })
+        .onFailure()
+        .transform(e -> providerProblem(settings, e));
+  }
+
+  /** The provider refused the request itself: a key, a model, a request it does not take. */
+  private static boolean refused(Throwable e) {
+    return e instanceof dev.langchain4j.exception.NonRetriableException
+        || (e instanceof dev.langchain4j.exception.HttpException h
+            && h.statusCode() >= 400
+            && h.statusCode() < 500
+            && h.statusCode() != 429);
+  }
+
+  private static String reason(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    message = message.replaceAll("\\s+", " ").trim();
+    return message.length() <= 300 ? message : message.substring(0, 299) + "…";
+  }
+
+  private static Throwable providerProblem(ModelSettings settings, Throwable e) {
+    if (e instanceof ProblemException) {
+      return e;
+    }
+    Throwable cause = e instanceof ModelAnswerer.AfterFirstToken ? e.getCause() : e;
+    return new ProblemException(
+        ProblemType.BAD_GATEWAY,
+        "the copilot's provider "
+            + settings.provider()
+            + (e instanceof ModelAnswerer.AfterFirstToken ? " failed mid-answer: " : " refused: ")
+            + reason(cause));
   }
 
   /**
@@ -108,22 +204,31 @@ public class CopilotService {
         : String.join(" ", java.util.Arrays.copyOf(words, QUERY_WORDS));
   }
 
-  private Uni<List<SearchApi.Hit>> retrieve(Asker asker, String query, Scope scope) {
+  /**
+   * The passages for the query, their sentences scored against the question alone (a follow-up's
+   * query holds the last question too, whose answer is not wanted again).
+   */
+  private Uni<List<SearchApi.Hit>> retrieve(
+      Asker asker, String query, String question, Scope scope) {
     SearchApi.Filter filter =
         scope == null
             ? null
             : new SearchApi.Filter(scope.collections(), scope.tags(), scope.documentIds());
     return search
         .search(
-            asker.authorization(), new SearchApi.Request(query, PASSAGES, "hybrid", filter, true))
+            asker.authorization(),
+            new SearchApi.Request(
+                query, PASSAGES, "hybrid", filter, true, query.equals(question) ? null : question))
         .onFailure(WebApplicationException.class)
         .transform(e -> searchProblem((WebApplicationException) e))
         .map(SearchApi.Response::hits);
   }
 
   /** The question and the answer, in a new conversation or at the end of the caller's own. */
-  private Uni<Asked> keep(
-      Asker asker, String question, UUID conversationId, ExtractiveAnswerer.Answer answer) {
+  private Uni<AnswerEvent.Done> keep(Prepared prepared, AnswerEvent.Answered answer) {
+    Asker asker = prepared.asker();
+    UUID conversationId = prepared.conversationId();
+    String question = prepared.question();
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     return Panache.withTransaction(
         () -> {
@@ -159,13 +264,23 @@ public class CopilotService {
                                 write(
                                     java.util.Map.of(
                                         "citations", answer.citations(),
-                                        "sources", answer.sources()));
+                                        "sources", prepared.sources()));
                             answered.abstained = answer.abstained();
-                            answered.answerer = ExtractiveAnswerer.NAME;
+                            answered.answerer = answer.answerer();
                             return messages
                                 .persist(asked)
                                 .chain(() -> messages.persist(answered))
-                                .map(m -> new Asked(answer, c.id, m.id));
+                                .map(
+                                    m ->
+                                        new AnswerEvent.Done(
+                                            c.id,
+                                            m.id,
+                                            answer.abstained(),
+                                            answer.answerer(),
+                                            answer.text(),
+                                            answer.citations(),
+                                            answer.removedCitations(),
+                                            answer.notice()));
                           }));
         });
   }

@@ -88,5 +88,12 @@ class ExtractiveAnswererTest {
     assertThat(answer.text()).contains("don't seem to answer");
     assertThat(answer.sources()).extracting(ExtractiveAnswerer.Source::text).containsExactly(a);
     assertThat(answerer.answer(List.of()).abstained()).isTrue();
+
+    // Close in meaning but sharing none of the question's words ("How many employees does the
+    // bakery have?"): not an answer either.
+    String b = "No more than two bakers may be on holiday in the same week.";
+    assertThat(
+            answerer.answer(List.of(hit("Holidays", b, sentence(b, b, 0.49, 0.343)))).abstained())
+        .isTrue();
   }
 }
