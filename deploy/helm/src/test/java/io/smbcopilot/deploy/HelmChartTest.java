@@ -133,6 +133,28 @@ class HelmChartTest {
     assertThat(gatewayConfig.getData())
         .containsEntry("COPILOT_GATEWAY_TOKEN_ISSUER", "https://id.example.com/realms/copilot")
         .containsEntry("QUARKUS_HTTP_CORS_ORIGINS", "https://app.example.com");
+    // The copilot's default provider (an in-cluster Ollama, allowed for tenants too) and the key
+    // that encrypts tenants' provider keys, from the secret.
+    var worker =
+        find(objects, Deployment.class, "copilot-smb-copilot-workflow-worker")
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getEnv();
+    assertThat(worker)
+        .anyMatch(
+            e -> e.getName().equals("COPILOT_ANSWERER_PROVIDER") && e.getValue().equals("openai"))
+        .anyMatch(
+            e ->
+                e.getName().equals("COPILOT_ANSWERER_ALLOWED_HOSTS")
+                    && e.getValue().equals("ollama.models.svc.cluster.local"))
+        .anyMatch(
+            e ->
+                e.getName().equals("COPILOT_SECRETS_ENCRYPTION_KEY")
+                    && e.getValueFrom().getSecretKeyRef().getName().equals("smb-copilot-copilot")
+                    && e.getValueFrom().getSecretKeyRef().getKey().equals("encryption-key"));
     // helm-java's template leaves Helm hooks out, so the hook form is not in this manifest.
     assertThat(objects).noneMatch(o -> o.getMetadata().getName().contains("realm-import"));
   }

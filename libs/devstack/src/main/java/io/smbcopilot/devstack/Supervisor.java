@@ -217,6 +217,13 @@ public final class Supervisor {
       env.put("COPILOT_KEYCLOAK_URL", keycloak.url());
       env.put("COPILOT_SMTP_HOST", Net.LOOPBACK);
       env.put("COPILOT_SMTP_PORT", smtp.describe().get("port"));
+      if (service.equals("workflow-worker")) {
+        // Tenants' provider keys are encrypted with it; generated once per stack.
+        env.put("COPILOT_SECRETS_ENCRYPTION_KEY", secrets.get("workflow-worker.encryption-key"));
+        // On a developer's machine the operator is the developer: a model server on loopback (an
+        // Ollama at localhost:11434, the tests' provider stubs) may be a tenant's base URL.
+        env.put("COPILOT_ANSWERER_ALLOWED_HOSTS", "127.0.0.1,localhost");
+      }
       if (service.equals("auth-service")) {
         env.put(
             "COPILOT_KEYCLOAK_ADMIN_CLIENT_SECRET",

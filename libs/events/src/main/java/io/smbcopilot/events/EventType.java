@@ -1,5 +1,7 @@
 package io.smbcopilot.events;
 
+import io.smbcopilot.events.copilot.CopilotAnswered;
+import io.smbcopilot.events.copilot.CopilotBudgetReached;
 import io.smbcopilot.events.documents.DocumentFailed;
 import io.smbcopilot.events.documents.DocumentIndexed;
 import io.smbcopilot.events.documents.DocumentUploaded;
@@ -26,6 +28,9 @@ public enum EventType {
   DOCUMENT_INDEXED("io.smbcopilot.document.indexed.v1", Topics.DOCUMENTS, DocumentIndexed.class),
   DOCUMENT_FAILED("io.smbcopilot.document.failed.v1", Topics.DOCUMENTS, DocumentFailed.class),
   RUN_FINISHED("io.smbcopilot.workflow.run-finished.v1", Topics.WORKFLOWS, RunFinished.class),
+  COPILOT_ANSWERED("io.smbcopilot.copilot.answered.v1", Topics.WORKFLOWS, CopilotAnswered.class),
+  COPILOT_BUDGET_REACHED(
+      "io.smbcopilot.copilot.budget-reached.v1", Topics.WORKFLOWS, CopilotBudgetReached.class),
   NOTIFICATION_REQUESTED(
       "io.smbcopilot.notification.requested.v1", Topics.NOTIFICATIONS, NotificationRequested.class);
 

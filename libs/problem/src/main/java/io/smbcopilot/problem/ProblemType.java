@@ -18,6 +18,7 @@ public enum ProblemType {
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
   UNPROCESSABLE(422, "unprocessable", "The request cannot be processed"),
   RATE_LIMITED(429, "rate-limited", "Too many requests"),
+  QUOTA_EXCEEDED(429, "quota-exceeded", "Quota exceeded"),
   INTERNAL(500, "internal", "Internal error"),
   BAD_GATEWAY(502, "bad-gateway", "Bad gateway"),
   SERVICE_UNAVAILABLE(503, "service-unavailable", "Service unavailable"),

@@ -27,6 +27,9 @@ class WorkflowWorkerTest extends ServiceContractTest {
         "inbox_event",
         "conversation",
         "message",
-        "evaluation");
+        "evaluation",
+        "copilot_settings",
+        "usage_record",
+        "budget_alert");
   }
 }

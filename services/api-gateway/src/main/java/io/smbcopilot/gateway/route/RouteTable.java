@@ -48,6 +48,8 @@ public class RouteTable {
     add(POST, "/api/v1/copilot/ask", WORKFLOW, Permission.COPILOT_ASK);
     add(ALL, "/api/v1/copilot/conversations/**", WORKFLOW, Permission.COPILOT_ASK);
     add(ALL, "/api/v1/copilot/evaluations/**", WORKFLOW, Permission.TENANT_MANAGE);
+    add(ALL, "/api/v1/copilot/settings/**", WORKFLOW, Permission.TENANT_MANAGE);
+    add(READ, "/api/v1/usage/**", WORKFLOW, Permission.TENANT_MANAGE);
     add(READ, "/api/v1/workflow-templates/**", WORKFLOW, Permission.WORKFLOWS_READ);
     add(POST, "/api/v1/workflows/{id}/runs", WORKFLOW, Permission.WORKFLOWS_RUN);
     add(READ, "/api/v1/workflows/**", WORKFLOW, Permission.WORKFLOWS_READ);

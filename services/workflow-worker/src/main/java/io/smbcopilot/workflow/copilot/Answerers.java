@@ -1,11 +1,15 @@
 package io.smbcopilot.workflow.copilot;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.mutiny.Uni;
+import io.smbcopilot.workflow.repository.CopilotSettingsRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -43,8 +47,15 @@ public class Answerers {
 
   private final ModelSettings defaults;
   private final Map<ModelSettings, ModelAnswerer> models = new ConcurrentHashMap<>();
+  private final CopilotSettingsRepository tenants;
+  private final KeyCipher cipher;
+  private final BaseUrlPolicy policy;
 
-  public Answerers(Config config) {
+  public Answerers(
+      Config config, CopilotSettingsRepository tenants, KeyCipher cipher, BaseUrlPolicy policy) {
+    this.tenants = tenants;
+    this.cipher = cipher;
+    this.policy = policy;
     this.defaults =
         new ModelSettings(
             config.provider(),
@@ -68,6 +79,35 @@ public class Answerers {
 
   public ModelSettings defaults() {
     return defaults;
+  }
+
+  /**
+   * The tenant's own settings when it has some (its provider, URL, model, key and answer length;
+   * the deployment's timeouts and retries), the deployment's otherwise. A tenant's base URL is
+   * checked again each time (its host may resolve elsewhere since it was saved).
+   */
+  public Uni<ModelSettings> forTenant(UUID tenantId) {
+    return Panache.withSession(() -> tenants.findById(tenantId))
+        .map(
+            own -> {
+              if (own == null) {
+                return defaults;
+              }
+              if (!ModelSettings.EXTRACTIVE.equals(own.provider)) {
+                policy.check(own.baseUrl);
+              }
+              return new ModelSettings(
+                  own.provider,
+                  own.baseUrl,
+                  own.model,
+                  own.apiKeyEncrypted == null
+                      ? null
+                      : cipher.decrypt(tenantId, own.apiKeyEncrypted),
+                  defaults.firstToken(),
+                  defaults.answer(),
+                  defaults.retries(),
+                  own.maxOutputTokens == null ? defaults.maxOutputTokens() : own.maxOutputTokens);
+            });
   }
 
   /** The model answerer for these settings (not extractive ones). */

@@ -45,14 +45,18 @@ final class CitationFilter {
     this.out = out;
   }
 
+  /** Takes the next piece of the model's text; what passes goes out as few pieces as it can. */
   void accept(String delta) {
+    StringBuilder plain = new StringBuilder();
     for (int i = 0; i < delta.length(); i++) {
       char c = delta.charAt(i);
       if (held.isEmpty()) {
         if (c == '[') {
+          text(plain.toString());
+          plain.setLength(0);
           held.append(c);
         } else {
-          text(String.valueOf(c));
+          plain.append(c);
         }
         continue;
       }
@@ -70,6 +74,7 @@ final class CitationFilter {
         }
       }
     }
+    text(plain.toString());
   }
 
   /** The end of the text: whatever is held back passes as text. */

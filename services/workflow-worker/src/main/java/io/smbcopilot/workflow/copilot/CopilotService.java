@@ -51,14 +51,17 @@ public class CopilotService {
       org.jboss.logging.Logger.getLogger(CopilotService.class);
   private final ExtractiveAnswerer extractive = new ExtractiveAnswerer();
   private final Answerers answerers;
+  private final Metering metering;
 
   public CopilotService(
       @RestClient SearchApi search,
       ConversationRepository conversations,
       MessageRepository messages,
       ObjectMapper json,
-      Answerers answerers) {
+      Answerers answerers,
+      Metering metering) {
     this.answerers = answerers;
+    this.metering = metering;
     this.search = search;
     this.conversations = conversations;
     this.messages = messages;
@@ -66,7 +69,7 @@ public class CopilotService {
   }
 
   /** Who asks: the tenant and user of the verified token, and the token itself for search. */
-  public record Asker(UUID tenantId, String userId, String authorization) {}
+  public record Asker(UUID tenantId, String userId, String authorization, String plan) {}
 
   /** What narrows the retrieval: collections (ids or names), tags, documents. */
   public record Scope(List<String> collections, List<String> tags, List<UUID> documentIds) {}
@@ -77,7 +80,9 @@ public class CopilotService {
       String question,
       UUID conversationId,
       List<SearchApi.Hit> hits,
-      List<ExtractiveAnswerer.Source> sources) {}
+      List<ExtractiveAnswerer.Source> sources,
+      ModelSettings settings,
+      long startedNanos) {}
 
   /**
    * What can be refused before any answer starts, so a streamed answer can still be refused with a
@@ -96,17 +101,36 @@ public class CopilotService {
                         .ifNull()
                         .failWith(() -> ProblemException.notFound("conversation " + conversationId))
                         .chain(c -> messages.last(c.id, 2)));
+    long started = System.nanoTime();
     return history.chain(
         earlier ->
-            retrieve(asker, query(question, earlier), question, scope)
-                .map(
-                    hits ->
-                        new Prepared(
-                            asker,
-                            question,
-                            conversationId,
-                            hits,
-                            ExtractiveAnswerer.sources(hits))));
+            answerers
+                .forTenant(asker.tenantId())
+                .call(
+                    settings ->
+                        settings.extractive()
+                            ? Uni.createFrom().voidItem()
+                            : Panache.withSession(
+                                () -> metering.checkBudget(asker.tenantId(), asker.plan())))
+                .onFailure(ProblemException.class)
+                .transform(
+                    e ->
+                        new ProblemException(
+                            ProblemType.BAD_GATEWAY,
+                            "the copilot's provider settings cannot be used: " + e.getMessage()))
+                .chain(
+                    settings ->
+                        retrieve(asker, query(question, earlier), question, scope)
+                            .map(
+                                hits ->
+                                    new Prepared(
+                                        asker,
+                                        question,
+                                        conversationId,
+                                        hits,
+                                        ExtractiveAnswerer.sources(hits),
+                                        settings,
+                                        started))));
   }
 
   /**
@@ -139,7 +163,21 @@ public class CopilotService {
    * model) is a problem that names its error. Nothing is kept (evaluations use it as it is).
    */
   public Multi<AnswerEvent> compose(Prepared prepared) {
-    ModelSettings settings = answerers.defaults();
+    // A model's events come on its HTTP client's threads: they go on in the caller's Vert.x
+    // context, where keeping the answer (Hibernate Reactive) must run.
+    return Multi.createFrom()
+        .deferred(
+            () -> {
+              io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+              Multi<AnswerEvent> events = composed(prepared);
+              return context == null
+                  ? events
+                  : events.emitOn(task -> context.runOnContext(ignored -> task.run()));
+            });
+  }
+
+  private Multi<AnswerEvent> composed(Prepared prepared) {
+    ModelSettings settings = prepared.settings();
     if (settings.extractive() || extractive.answer(prepared.hits()).abstained()) {
       return extractive.stream(prepared.hits());
     }
@@ -158,7 +196,9 @@ public class CopilotService {
 
   /** The provider refused the request itself: a key, a model, a request it does not take. */
   private static boolean refused(Throwable e) {
-    return e instanceof dev.langchain4j.exception.NonRetriableException
+    return e instanceof dev.langchain4j.exception.AuthenticationException
+        || e instanceof dev.langchain4j.exception.ModelNotFoundException
+        || e instanceof dev.langchain4j.exception.InvalidRequestException
         || (e instanceof dev.langchain4j.exception.HttpException h
             && h.statusCode() >= 400
             && h.statusCode() < 500
@@ -270,6 +310,7 @@ public class CopilotService {
                             return messages
                                 .persist(asked)
                                 .chain(() -> messages.persist(answered))
+                                .call(m -> metering.record(usage(prepared, answer, c.id, m.id)))
                                 .map(
                                     m ->
                                         new AnswerEvent.Done(
@@ -283,6 +324,24 @@ public class CopilotService {
                                             answer.notice()));
                           }));
         });
+  }
+
+  private static Metering.Answer usage(
+      Prepared prepared, AnswerEvent.Answered answer, UUID conversationId, UUID messageId) {
+    boolean model = !ExtractiveAnswerer.NAME.equals(answer.answerer());
+    return new Metering.Answer(
+        prepared.asker().tenantId(),
+        prepared.asker().userId(),
+        prepared.asker().plan(),
+        conversationId,
+        messageId,
+        answer.answerer(),
+        model ? prepared.settings().provider() : ExtractiveAnswerer.NAME,
+        model ? prepared.settings().model() : null,
+        answer.abstained(),
+        answer.citations().size(),
+        answer.usage(),
+        (System.nanoTime() - prepared.startedNanos()) / 1_000_000);
   }
 
   private static Message message(

@@ -54,7 +54,14 @@ public class CopilotResource {
       UUID conversationId,
       UUID messageId,
       AnswerEvent.Usage usage,
-      @Schema(description = "who answered: extractive (the embedded default)") String answerer) {}
+      @Schema(description = "who answered: extractive (the embedded default), openai or anthropic")
+          String answerer,
+      @Schema(
+              description =
+                  "citation numbers the model wrote that were none of the sources, removed")
+          int removedCitations,
+      @Schema(description = "why the answerer is not the configured one (its provider failed)")
+          String notice) {}
 
   private final CopilotService copilot;
   private final TenantContext context;
@@ -114,7 +121,8 @@ public class CopilotResource {
 
   private Uni<CopilotService.Prepared> prepare(String authorization, AskRequest request) {
     return copilot.prepare(
-        new CopilotService.Asker(context.tenantId(), context.subject(), authorization),
+        new CopilotService.Asker(
+            context.tenantId(), context.subject(), authorization, context.token().plan()),
         request.question(),
         request.conversationId(),
         new CopilotService.Scope(request.collections(), request.tags(), request.documentIds()));
@@ -143,6 +151,8 @@ public class CopilotResource {
         done.conversationId(),
         done.messageId(),
         usage,
-        done.answerer());
+        done.answerer(),
+        done.removedCitations(),
+        done.notice());
   }
 }

@@ -120,30 +120,38 @@ public class EvaluationResource {
       @NotNull @Valid EvaluationRequest request) {
     UUID tenant = context.tenantId();
     String user = context.subject();
-    ModelSettings settings = answerers.defaults();
+    String plan = context.token().plan();
     List<Evaluator.Question> questions =
         request.questions().stream()
             .map(q -> new Evaluator.Question(q.question(), q.expected()))
             .toList();
-    return evaluator
-        .run(
-            new CopilotService.Asker(tenant, user, authorization),
-            new CopilotService.Scope(request.collections(), request.tags(), null),
-            questions)
+    return answerers
+        .forTenant(tenant)
         .chain(
-            results -> {
-              Evaluation e = new Evaluation();
-              e.id = UUID.randomUUID();
-              e.tenantId = tenant;
-              e.userId = user;
-              e.name = request.name();
-              e.answerer = settings.extractive() ? ModelSettings.EXTRACTIVE : settings.provider();
-              e.model = settings.extractive() ? null : settings.model();
-              e.totals = write(Evaluator.totals(results));
-              e.results = write(Map.of("questions", results));
-              e.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-              return Panache.withTransaction(() -> evaluations.persist(e));
-            })
+            settings ->
+                evaluator
+                    .run(
+                        new CopilotService.Asker(tenant, user, authorization, plan),
+                        new CopilotService.Scope(request.collections(), request.tags(), null),
+                        questions)
+                    .chain(
+                        results -> {
+                          Evaluation e = new Evaluation();
+                          e.id = UUID.randomUUID();
+                          e.tenantId = tenant;
+                          e.userId = user;
+                          e.name = request.name();
+                          e.answerer =
+                              settings.extractive()
+                                  ? ModelSettings.EXTRACTIVE
+                                  : settings.provider();
+                          e.model = settings.extractive() ? null : settings.model();
+                          e.totals = write(Evaluator.totals(results));
+                          e.results = write(Map.of("questions", results));
+                          e.createdAt =
+                              OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+                          return Panache.withTransaction(() -> evaluations.persist(e));
+                        }))
         .map(
             e ->
                 Response.status(Response.Status.CREATED)

@@ -1,0 +1,85 @@
+package io.smbcopilot.workflow.copilot;
+
+import io.smbcopilot.problem.ProblemException;
+import io.smbcopilot.problem.ProblemType;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.UUID;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Encrypts tenants' provider keys at rest: AES-256-GCM (the JDK's), the key derived (SHA-256) from
+ * the deployment's secret {@code copilot.secrets.encryption-key}, a random 96-bit nonce each time,
+ * the tenant's id as associated data so a ciphertext copied to another tenant's row does not
+ * decrypt. Stored as base64 of nonce and ciphertext.
+ */
+@ApplicationScoped
+public class KeyCipher {
+  private static final int NONCE = 12;
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final Optional<SecretKeySpec> key;
+
+  public KeyCipher(
+      @ConfigProperty(name = "copilot.secrets.encryption-key") Optional<String> secret) {
+    this.key = secret.filter(s -> !s.isBlank()).map(KeyCipher::derive);
+  }
+
+  private static SecretKeySpec derive(String secret) {
+    try {
+      byte[] bytes =
+          MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+      return new SecretKeySpec(bytes, "AES");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private SecretKeySpec key() {
+    return key.orElseThrow(
+        () ->
+            new ProblemException(
+                ProblemType.SERVICE_UNAVAILABLE,
+                "provider keys cannot be kept: the deployment has no encryption key"
+                    + " (copilot.secrets.encryption-key)"));
+  }
+
+  public String encrypt(UUID tenantId, String plain) {
+    try {
+      byte[] nonce = new byte[NONCE];
+      RANDOM.nextBytes(nonce);
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(Cipher.ENCRYPT_MODE, key(), new GCMParameterSpec(128, nonce));
+      cipher.updateAAD(tenantId.toString().getBytes(StandardCharsets.UTF_8));
+      byte[] sealed = cipher.doFinal(plain.getBytes(StandardCharsets.UTF_8));
+      return Base64.getEncoder()
+          .encodeToString(
+              ByteBuffer.allocate(NONCE + sealed.length).put(nonce).put(sealed).array());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot encrypt", e);
+    }
+  }
+
+  public String decrypt(UUID tenantId, String stored) {
+    try {
+      byte[] all = Base64.getDecoder().decode(stored);
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(Cipher.DECRYPT_MODE, key(), new GCMParameterSpec(128, all, 0, NONCE));
+      cipher.updateAAD(tenantId.toString().getBytes(StandardCharsets.UTF_8));
+      return new String(cipher.doFinal(all, NONCE, all.length - NONCE), StandardCharsets.UTF_8);
+    } catch (GeneralSecurityException e) {
+      throw new ProblemException(
+          ProblemType.SERVICE_UNAVAILABLE,
+          "the tenant's provider key cannot be read with the deployment's encryption key; set it"
+              + " again");
+    }
+  }
+}

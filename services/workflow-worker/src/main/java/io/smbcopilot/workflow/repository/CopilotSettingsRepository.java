@@ -1,0 +1,10 @@
+package io.smbcopilot.workflow.repository;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smbcopilot.workflow.domain.CopilotSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+
+/** Tenants' own copilot settings, by tenant id. */
+@ApplicationScoped
+public class CopilotSettingsRepository implements PanacheRepositoryBase<CopilotSettings, UUID> {}
