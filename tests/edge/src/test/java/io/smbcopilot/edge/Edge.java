@@ -50,12 +50,17 @@ final class Edge {
     }
 
     String header(String name) {
-      return headers.entrySet().stream()
-          .filter(e -> e.getKey().equalsIgnoreCase(name))
-          .map(e -> e.getValue().get(0))
-          .findFirst()
-          .orElse(null);
+      return Edge.header(headers, name);
     }
+  }
+
+  /** A header's first value, its name in any case. */
+  static String header(Map<String, List<String>> headers, String name) {
+    return headers.entrySet().stream()
+        .filter(e -> e.getKey().equalsIgnoreCase(name))
+        .map(e -> e.getValue().get(0))
+        .findFirst()
+        .orElse(null);
   }
 
   record User(String userId, String tenantId, String email, String token) {}

@@ -35,11 +35,7 @@ final class ServerSentEvents {
 
   record Stream(int status, Map<String, List<String>> headers, List<Event> events, String body) {
     String header(String name) {
-      return headers.entrySet().stream()
-          .filter(e -> e.getKey().equalsIgnoreCase(name))
-          .map(e -> e.getValue().get(0))
-          .findFirst()
-          .orElse(null);
+      return Edge.header(headers, name);
     }
 
     List<Event> named(String name) {

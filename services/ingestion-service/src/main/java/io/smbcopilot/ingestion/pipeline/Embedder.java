@@ -214,4 +214,17 @@ public class Embedder {
   public float[] embed(String text) {
     return model().embed(text).content().vector();
   }
+
+  /** A search's texts (its highlights' sentences), in one call: not queued either. */
+  public List<float[]> embedNow(List<String> texts) {
+    if (texts.isEmpty()) {
+      return List.of();
+    }
+    return model()
+        .embedAll(texts.stream().map(dev.langchain4j.data.segment.TextSegment::from).toList())
+        .content()
+        .stream()
+        .map(dev.langchain4j.data.embedding.Embedding::vector)
+        .toList();
+  }
 }

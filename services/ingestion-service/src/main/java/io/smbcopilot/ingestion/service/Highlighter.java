@@ -68,35 +68,75 @@ public final class Highlighter {
 
   /** The passage's sentences, best first. */
   public List<Highlight> highlight(String passage, float[] query, Set<String> queryTerms) {
-    List<int[]> spans = sentences(passage);
-    List<Highlight> scored = new ArrayList<>(spans.size());
-    List<double[]> byWords = new ArrayList<>();
-    for (int i = 0; i < spans.size(); i++) {
-      String text = passage.substring(spans.get(i)[0], spans.get(i)[1]);
-      Set<String> terms = terms(text);
-      long held = queryTerms.stream().filter(terms::contains).count();
-      byWords.add(new double[] {i, queryTerms.isEmpty() ? 0 : (double) held / queryTerms.size()});
-    }
-    // The sentences with the most query words (ties: the earlier) are embedded.
-    Set<Integer> embedded = new HashSet<>();
-    byWords.stream()
-        .sorted(Comparator.comparingDouble((double[] s) -> -s[1]).thenComparingDouble(s -> s[0]))
-        .limit(EMBEDDED_PER_PASSAGE)
-        .forEach(s -> embedded.add((int) s[0]));
-    for (int i = 0; i < spans.size(); i++) {
-      int[] span = spans.get(i);
-      String text = passage.substring(span[0], span[1]);
-      double keywords = byWords.get(i)[1];
-      Double similarity = null;
-      double score = (1 - SIMILARITY_WEIGHT) * keywords;
-      if (embedded.contains(i) && query != null) {
-        similarity = cosine(query, embedder.embed(text));
-        score += SIMILARITY_WEIGHT * similarity;
+    return highlight(List.of(passage), query, queryTerms).get(0);
+  }
+
+  /**
+   * Each passage's sentences, best first; the sentences to embed, of every passage, embedded in one
+   * call.
+   */
+  public List<List<Highlight>> highlight(
+      List<String> passages, float[] query, Set<String> queryTerms) {
+    List<List<int[]>> spansOf = new ArrayList<>();
+    List<List<Double>> wordsOf = new ArrayList<>();
+    List<Set<Integer>> embeddedOf = new ArrayList<>();
+    List<String> toEmbed = new ArrayList<>();
+    for (String passage : passages) {
+      List<int[]> spans = sentences(passage);
+      List<double[]> byWords = new ArrayList<>();
+      List<Double> words = new ArrayList<>();
+      for (int i = 0; i < spans.size(); i++) {
+        String text = passage.substring(spans.get(i)[0], spans.get(i)[1]);
+        Set<String> terms = terms(text);
+        long held = queryTerms.stream().filter(terms::contains).count();
+        double share = queryTerms.isEmpty() ? 0 : (double) held / queryTerms.size();
+        byWords.add(new double[] {i, share});
+        words.add(share);
       }
-      scored.add(new Highlight(text, span[0], span[1], similarity, keywords, score));
+      // The sentences with the most query words (ties: the earlier) are embedded.
+      Set<Integer> embedded = new HashSet<>();
+      if (query != null) {
+        byWords.stream()
+            .sorted(
+                Comparator.comparingDouble((double[] s) -> -s[1]).thenComparingDouble(s -> s[0]))
+            .limit(EMBEDDED_PER_PASSAGE)
+            .forEach(
+                s -> {
+                  embedded.add((int) s[0]);
+                  int[] span = spans.get((int) s[0]);
+                  toEmbed.add(passage.substring(span[0], span[1]));
+                });
+      }
+      spansOf.add(spans);
+      wordsOf.add(words);
+      embeddedOf.add(embedded);
     }
-    scored.sort(Comparator.comparingDouble(h -> -h.score()));
-    return scored;
+    List<float[]> vectors = embedder.embedNow(toEmbed);
+    java.util.Map<String, float[]> vectorOf = new java.util.HashMap<>();
+    for (int i = 0; i < toEmbed.size(); i++) {
+      vectorOf.put(toEmbed.get(i), vectors.get(i));
+    }
+    List<List<Highlight>> all = new ArrayList<>(passages.size());
+    for (int p = 0; p < passages.size(); p++) {
+      String passage = passages.get(p);
+      List<int[]> spans = spansOf.get(p);
+      List<Highlight> scored = new ArrayList<>(spans.size());
+      for (int i = 0; i < spans.size(); i++) {
+        int[] span = spans.get(i);
+        String text = passage.substring(span[0], span[1]);
+        double keywords = wordsOf.get(p).get(i);
+        Double similarity = null;
+        double score = (1 - SIMILARITY_WEIGHT) * keywords;
+        if (embeddedOf.get(p).contains(i)) {
+          similarity = cosine(query, vectorOf.get(text));
+          score += SIMILARITY_WEIGHT * similarity;
+        }
+        scored.add(new Highlight(text, span[0], span[1], similarity, keywords, score));
+      }
+      scored.sort(Comparator.comparingDouble(h -> -h.score()));
+      all.add(scored);
+    }
+    return all;
   }
 
   /**

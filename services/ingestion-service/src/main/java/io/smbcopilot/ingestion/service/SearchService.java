@@ -194,9 +194,12 @@ public class SearchService {
     String scoredAgainst = highlightQuery == null ? query : highlightQuery;
     float[] sentenceQuery = highlightQuery == null ? vector : embedder.embed(highlightQuery);
     Set<String> terms = highlighter.terms(scoredAgainst);
+    List<List<Highlighter.Highlight>> highlighted =
+        highlighter.highlight(
+            hits.stream().map(ChunkIndex.Hit::text).toList(), sentenceQuery, terms);
     Map<String, List<Highlighter.Highlight>> by = new HashMap<>();
-    for (ChunkIndex.Hit h : hits) {
-      by.put(h.id(), highlighter.highlight(h.text(), sentenceQuery, terms));
+    for (int i = 0; i < hits.size(); i++) {
+      by.put(hits.get(i).id(), highlighted.get(i));
     }
     return new Found(hits, by);
   }

@@ -11,6 +11,7 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -23,9 +24,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class StreamedAnswer {
   private static final Logger LOG = Logger.getLogger(StreamedAnswer.class);
-
-  /** Marks the end of the answer's events among the heartbeats; never sent. */
-  private static final OutboundSseEvent END = new EndMarker();
 
   private final Duration heartbeat;
 
@@ -47,17 +45,27 @@ public class StreamedAnswer {
                         .data(e)
                         .build())
             .onFailure()
-            .recoverWithItem(e -> error(sse, e))
-            .onCompletion()
-            .continueWith(END);
-    Multi<OutboundSseEvent> heartbeats =
-        Multi.createFrom()
-            .ticks()
-            .startingAfter(heartbeat)
-            .every(heartbeat)
-            .map(tick -> sse.newEventBuilder().comment("heartbeat").build());
-    // Merged, until the answer's end: the ticks stop with it.
-    return Multi.createBy().merging().streams(events, heartbeats).select().first(e -> e != END);
+            .recoverWithItem(e -> error(sse, e));
+    return withHeartbeats(
+        events, heartbeat, () -> sse.newEventBuilder().comment("heartbeat").build());
+  }
+
+  /**
+   * The events with a heartbeat merged in each {@code every} while they last; the heartbeats stop
+   * when the events end.
+   */
+  @SuppressWarnings("unchecked")
+  static <T> Multi<T> withHeartbeats(Multi<T> events, Duration every, Supplier<T> heartbeat) {
+    Object end = new Object(); // marks the events' end among the heartbeats; never emitted
+    Multi<Object> marked = events.map(e -> (Object) e).onCompletion().continueWith(end);
+    Multi<Object> beats =
+        Multi.createFrom().ticks().startingAfter(every).every(every).map(tick -> heartbeat.get());
+    return Multi.createBy()
+        .merging()
+        .streams(marked, beats)
+        .select()
+        .first(e -> e != end)
+        .map(e -> (T) e);
   }
 
   private static OutboundSseEvent error(Sse sse, Throwable failure) {
@@ -78,53 +86,5 @@ public class StreamedAnswer {
         .mediaType(MediaType.APPLICATION_JSON_TYPE)
         .data(problem)
         .build();
-  }
-
-  /** Only compared by identity. */
-  private static final class EndMarker implements OutboundSseEvent {
-    @Override
-    public Class<?> getType() {
-      return Object.class;
-    }
-
-    @Override
-    public java.lang.reflect.Type getGenericType() {
-      return Object.class;
-    }
-
-    @Override
-    public MediaType getMediaType() {
-      return MediaType.TEXT_PLAIN_TYPE;
-    }
-
-    @Override
-    public Object getData() {
-      return null;
-    }
-
-    @Override
-    public String getId() {
-      return null;
-    }
-
-    @Override
-    public String getName() {
-      return null;
-    }
-
-    @Override
-    public String getComment() {
-      return null;
-    }
-
-    @Override
-    public long getReconnectDelay() {
-      return -1;
-    }
-
-    @Override
-    public boolean isReconnectDelaySet() {
-      return false;
-    }
   }
 }

@@ -1,0 +1,43 @@
+package io.smbcopilot.workflow.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smallrye.mutiny.Multi;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Heartbeats come while an answer is slow, and stop with it. */
+class StreamedAnswerTest {
+  @Test
+  void heartbeatsFillTheSilencesAndEndWithTheAnswer() {
+    Multi<String> slow =
+        Multi.createFrom()
+            .ticks()
+            .every(Duration.ofMillis(300))
+            .select()
+            .first(3)
+            .map(i -> "event " + i);
+    List<String> sent =
+        StreamedAnswer.withHeartbeats(slow, Duration.ofMillis(100), () -> "heartbeat")
+            .collect()
+            .asList()
+            .await()
+            .atMost(Duration.ofSeconds(10));
+    assertThat(sent)
+        .filteredOn(s -> s.startsWith("event"))
+        .containsExactly("event 0", "event 1", "event 2");
+    assertThat(sent).filteredOn("heartbeat"::equals).hasSizeGreaterThanOrEqualTo(4);
+    assertThat(sent.get(sent.size() - 1)).isEqualTo("event 2"); // the stream ends with the answer
+
+    // a quick answer gets none
+    assertThat(
+            StreamedAnswer.withHeartbeats(
+                    Multi.createFrom().items("a", "b"), Duration.ofSeconds(15), () -> "heartbeat")
+                .collect()
+                .asList()
+                .await()
+                .atMost(Duration.ofSeconds(5)))
+        .containsExactly("a", "b");
+  }
+}
