@@ -7,6 +7,8 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smbcopilot.devstack.DevStackResource;
 import io.smbcopilot.problem.ProblemException;
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * asked (429 quota-exceeded once it is used up) and its 80% and 100% crossings told once each.
  */
 @QuarkusTest
+@TestProfile(MeteringTest.OutboxKept.class)
 @WithTestResource(InternalTokenResource.class)
 @WithTestResource(
     value = DevStackResource.class,
@@ -39,6 +42,14 @@ import org.junit.jupiter.api.Test;
       @ResourceArg(name = "components", value = "postgres,kafka")
     })
 class MeteringTest {
+  /** The relay off: the events stay in the outbox, where the test counts them. */
+  public static class OutboxKept implements QuarkusTestProfile {
+    @Override
+    public java.util.Map<String, String> getConfigOverrides() {
+      return java.util.Map.of("copilot.outbox.relay-enabled", "false");
+    }
+  }
+
   @Inject Metering metering;
   @Inject UsageRepository usage;
   @Inject Pool pool;
