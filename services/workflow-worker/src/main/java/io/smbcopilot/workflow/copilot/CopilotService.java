@@ -1,6 +1,5 @@
 package io.smbcopilot.workflow.copilot;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -10,6 +9,7 @@ import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
 import io.smbcopilot.workflow.client.SearchApi;
 import io.smbcopilot.workflow.domain.Conversation;
+import io.smbcopilot.workflow.domain.JsonColumns;
 import io.smbcopilot.workflow.domain.Message;
 import io.smbcopilot.workflow.repository.ConversationRepository;
 import io.smbcopilot.workflow.repository.MessageRepository;
@@ -301,7 +301,8 @@ public class CopilotService {
                             Message answered =
                                 message(c, n.intValue() + 1, Message.ASSISTANT, answer.text(), now);
                             answered.answer =
-                                write(
+                                JsonColumns.write(
+                                    json,
                                     java.util.Map.of(
                                         "citations", answer.citations(),
                                         "sources", prepared.sources()));
@@ -360,14 +361,6 @@ public class CopilotService {
   static String title(String question) {
     String t = question.replaceAll("\\s+", " ").trim();
     return t.length() <= TITLE_CHARS ? t : t.substring(0, TITLE_CHARS - 1) + "…";
-  }
-
-  private String write(Object value) {
-    try {
-      return json.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Search's refusal, said as the copilot's (the caller named it, so it is theirs to see). */

@@ -4,7 +4,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Runs questions through the same path as an ask (retrieval with the caller's token, the configured
@@ -171,10 +170,6 @@ public final class Evaluator {
   }
 
   private static boolean contains(String text, String fact) {
-    return normalised(text).contains(normalised(fact));
-  }
-
-  private static String normalised(String text) {
-    return text.replaceAll("\\s+", " ").trim().toLowerCase(Locale.ROOT);
+    return ExtractiveAnswerer.normalised(text).contains(ExtractiveAnswerer.normalised(fact));
   }
 }

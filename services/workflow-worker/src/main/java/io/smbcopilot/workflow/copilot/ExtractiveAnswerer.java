@@ -146,7 +146,8 @@ public final class ExtractiveAnswerer {
     return new Answer(text.toString(), citations, false, sources);
   }
 
-  private static String normalised(String text) {
+  /** Spacing and case aside, for comparing sentences. */
+  static String normalised(String text) {
     return text.replaceAll("\\s+", " ").trim().toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -12,6 +12,7 @@ import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.security.Permission;
 import io.smbcopilot.security.TenantContext;
 import io.smbcopilot.workflow.domain.Conversation;
+import io.smbcopilot.workflow.domain.JsonColumns;
 import io.smbcopilot.workflow.domain.Message;
 import io.smbcopilot.workflow.repository.ConversationRepository;
 import io.smbcopilot.workflow.repository.MessageRepository;
@@ -29,7 +30,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
@@ -163,7 +163,7 @@ public class ConversationResource {
   }
 
   private MessageView view(Message m) {
-    JsonNode answer = read(m.answer);
+    JsonNode answer = JsonColumns.read(json, m.answer);
     return new MessageView(
         m.id,
         m.role,
@@ -173,16 +173,5 @@ public class ConversationResource {
         m.abstained,
         m.answerer,
         m.createdAt);
-  }
-
-  private JsonNode read(String value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return json.readTree(value);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -1,6 +1,5 @@
 package io.smbcopilot.workflow.rest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -17,6 +16,7 @@ import io.smbcopilot.workflow.copilot.CopilotService;
 import io.smbcopilot.workflow.copilot.Evaluator;
 import io.smbcopilot.workflow.copilot.ModelSettings;
 import io.smbcopilot.workflow.domain.Evaluation;
+import io.smbcopilot.workflow.domain.JsonColumns;
 import io.smbcopilot.workflow.repository.EvaluationRepository;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -32,7 +32,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -146,8 +145,8 @@ public class EvaluationResource {
                                   ? ModelSettings.EXTRACTIVE
                                   : settings.provider();
                           e.model = settings.extractive() ? null : settings.model();
-                          e.totals = write(Evaluator.totals(results));
-                          e.results = write(Map.of("questions", results));
+                          e.totals = JsonColumns.write(json, Evaluator.totals(results));
+                          e.results = JsonColumns.write(json, Map.of("questions", results));
                           e.createdAt =
                               OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
                           return Panache.withTransaction(() -> evaluations.persist(e));
@@ -177,7 +176,12 @@ public class EvaluationResource {
                         .map(
                             e ->
                                 new EvaluationSummary(
-                                    e.id, e.name, e.answerer, e.model, read(e.totals), e.createdAt))
+                                    e.id,
+                                    e.name,
+                                    e.answerer,
+                                    e.model,
+                                    JsonColumns.read(json, e.totals),
+                                    e.createdAt))
                         .toList(),
                     size,
                     s -> Paging.encode(new Paging.TimeCursor(s.createdAt(), s.id()))));
@@ -205,24 +209,8 @@ public class EvaluationResource {
         e.name,
         e.answerer,
         e.model,
-        read(e.totals),
-        read(e.results).get("questions"),
+        JsonColumns.read(json, e.totals),
+        JsonColumns.read(json, e.results).get("questions"),
         e.createdAt);
-  }
-
-  private String write(Object value) {
-    try {
-      return json.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private JsonNode read(String value) {
-    try {
-      return json.readTree(value);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
