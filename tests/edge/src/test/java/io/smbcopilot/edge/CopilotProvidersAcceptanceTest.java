@@ -55,6 +55,9 @@ class CopilotProvidersAcceptanceTest {
    * refusal when no sentence shares a word.
    */
   static String model(String prompt) {
+    if (prompt.startsWith("<conversation>")) {
+      return rewrite(prompt);
+    }
     String question = prompt.substring(prompt.lastIndexOf("Question:") + 9).trim();
     Set<String> asked = words(question);
     String best = null;
@@ -73,6 +76,18 @@ class CopilotProvidersAcceptanceTest {
       }
     }
     return best == null ? "I don't know from the documents." : best + " [" + bestN + "][9]";
+  }
+
+  /**
+   * The stubs' rewriting of a follow-up: the last question with the conversation's previous
+   * question beside it in brackets.
+   */
+  static String rewrite(String prompt) {
+    String conversation = prompt.substring(0, prompt.indexOf("</conversation>"));
+    String previous = conversation.substring(conversation.lastIndexOf("user: ") + 6);
+    previous = previous.substring(0, previous.indexOf('\n'));
+    String last = prompt.substring(prompt.lastIndexOf("Last question:") + 14).trim();
+    return last + " (" + previous + ")";
   }
 
   private static final Set<String> STOP =
@@ -103,6 +118,43 @@ class CopilotProvidersAcceptanceTest {
             .put("model", "stub-model")
             .put("apiKey", KEY)
             .toString());
+  }
+
+  @Test
+  void aFollowUpIsRewrittenByTheModelBeforeItIsSearchedAndAnswered() throws Exception {
+    Edge edge = Edge.get();
+    Edge.User admin = edge.signup("Copilot Follow-ups");
+    GoldenSet.upload(edge, admin);
+    assertThat(settings(edge, admin, "anthropic", anthropic.baseUrl()).status()).isEqualTo(200);
+
+    JsonNode first = CopilotAcceptanceTest.ask(edge, admin.token(), "Who delivers the eggs?");
+    assertThat(first.get("answer").asText()).contains("Fenwick Farm");
+    String conversation = first.get("conversationId").asText();
+    int before = anthropic.requests().size();
+    JsonNode followUp =
+        CopilotAcceptanceTest.ask(
+            edge, admin.token(), "Which association certifies them?", conversation);
+
+    // two calls: the rewriting, from the conversation; the answer, to the rewritten question
+    List<JsonNode> calls = anthropic.requests().subList(before, anthropic.requests().size());
+    assertThat(calls).hasSize(2);
+    String rewriting = ProviderStub.lastUserText(calls.get(0));
+    assertThat(rewriting)
+        .startsWith("<conversation>\nuser: Who delivers the eggs?\nassistant: ")
+        .contains("Fenwick Farm")
+        .endsWith("Last question: Which association certifies them?");
+    assertThat(ProviderStub.lastUserText(calls.get(1)))
+        .endsWith("Question: Which association certifies them? (Who delivers the eggs?)");
+    assertThat(followUp.get("answer").asText()).contains("Soil Association");
+    assertThat(followUp.get("conversationId").asText()).isEqualTo(conversation);
+    // both calls are the answer's cost
+    assertThat(followUp.get("usage").get("inputTokens").asInt()).isEqualTo(84);
+    // the conversation keeps the question as it was asked
+    JsonNode kept =
+        edge.call("GET", "/api/v1/copilot/conversations/" + conversation, admin.token(), null)
+            .json();
+    assertThat(kept.get("messages").get(2).get("content").asText())
+        .isEqualTo("Which association certifies them?");
   }
 
   @Test

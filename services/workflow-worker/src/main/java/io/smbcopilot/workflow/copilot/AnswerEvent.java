@@ -40,6 +40,16 @@ public sealed interface AnswerEvent {
   record Usage(long inputTokens, long outputTokens, boolean estimated) implements AnswerEvent {
     public static final Usage NONE = new Usage(0, 0, false);
 
+    /** Both calls' tokens: estimated when either was. */
+    public Usage plus(Usage other) {
+      return other == null
+          ? this
+          : new Usage(
+              inputTokens + other.inputTokens,
+              outputTokens + other.outputTokens,
+              estimated || other.estimated);
+    }
+
     @Override
     public String name() {
       return "usage";
@@ -90,6 +100,13 @@ public sealed interface AnswerEvent {
         String answerer,
         int removedCitations) {
       this(text, citations, abstained, usage, answerer, removedCitations, null);
+    }
+
+    Answered plus(Usage more) {
+      return more == null
+          ? this
+          : new Answered(
+              text, citations, abstained, usage.plus(more), answerer, removedCitations, notice);
     }
 
     Answered withNotice(String notice) {

@@ -74,15 +74,27 @@ public class CopilotService {
   /** What narrows the retrieval: collections (ids or names), tags, documents. */
   public record Scope(List<String> collections, List<String> tags, List<UUID> documentIds) {}
 
-  /** A question ready to answer: who asks, the conversation's history used, the passages found. */
+  /**
+   * A question ready to answer: who asks, the question as asked and as the answerer gets it (a
+   * follow-up rewritten by the model to stand on its own), what rewriting it cost, the passages
+   * found.
+   */
   public record Prepared(
       Asker asker,
       String question,
+      String standalone,
+      AnswerEvent.Usage rewriting,
       UUID conversationId,
       List<SearchApi.Hit> hits,
       List<ExtractiveAnswerer.Source> sources,
       ModelSettings settings,
       long startedNanos) {}
+
+  /** Messages of the conversation that a follow-up is read with at most. */
+  static final int HISTORY_MESSAGES = 6;
+
+  /** What to search with, what to score sentences against, what the rewriting cost. */
+  private record Query(String search, String question, AnswerEvent.Usage rewriting) {}
 
   /**
    * What can be refused before any answer starts, so a streamed answer can still be refused with a
@@ -100,7 +112,7 @@ public class CopilotService {
                         .onItem()
                         .ifNull()
                         .failWith(() -> ProblemException.notFound("conversation " + conversationId))
-                        .chain(c -> messages.last(c.id, 2)));
+                        .chain(c -> messages.last(c.id, HISTORY_MESSAGES)));
     long started = System.nanoTime();
     return history.chain(
         earlier ->
@@ -120,17 +132,47 @@ public class CopilotService {
                             "the copilot's provider settings cannot be used: " + e.getMessage()))
                 .chain(
                     settings ->
-                        retrieve(asker, query(question, earlier), question, scope)
-                            .map(
-                                hits ->
-                                    new Prepared(
-                                        asker,
-                                        question,
-                                        conversationId,
-                                        hits,
-                                        ExtractiveAnswerer.sources(hits),
-                                        settings,
-                                        started))));
+                        query(settings, question, earlier)
+                            .chain(
+                                q ->
+                                    retrieve(asker, q.search(), q.question(), scope)
+                                        .map(
+                                            hits ->
+                                                new Prepared(
+                                                    asker,
+                                                    question,
+                                                    q.question(),
+                                                    q.rewriting(),
+                                                    conversationId,
+                                                    hits,
+                                                    ExtractiveAnswerer.sources(hits),
+                                                    settings,
+                                                    started)))));
+  }
+
+  /**
+   * A follow-up (a question asked in a conversation) with a model answerer is rewritten by the
+   * model to stand on its own, and that question is searched and answered; with the extractive
+   * answerer, or when the model does not rewrite it, a short follow-up is searched with the
+   * conversation's last question beside it.
+   */
+  private Uni<Query> query(ModelSettings settings, String question, List<Message> earlier) {
+    Query terms = new Query(query(question, earlier), question, null);
+    if (earlier.isEmpty() || settings.extractive()) {
+      return Uni.createFrom().item(terms);
+    }
+    return answerers
+        .model(settings)
+        .rewrite(question, earlier)
+        .map(r -> new Query(r.question(), r.question(), r.usage()))
+        .onFailure()
+        .recoverWithItem(
+            e -> {
+              LOG.warnf(
+                  "%s did not rewrite a follow-up; searching with the conversation's terms: %s",
+                  settings, e);
+              return terms;
+            });
   }
 
   /**
@@ -146,13 +188,14 @@ public class CopilotService {
                 .onItem()
                 .transformToMultiAndConcatenate(
                     e ->
-                        e instanceof AnswerEvent.Answered answered
-                            ? keep(prepared, answered)
+                        e instanceof AnswerEvent.Answered a
+                            ? keep(prepared, a.plus(prepared.rewriting()))
                                 .onItem()
                                 .transformToMulti(
                                     done ->
                                         Multi.createFrom()
-                                            .<AnswerEvent>items(answered.usage(), done))
+                                            .<AnswerEvent>items(
+                                                a.plus(prepared.rewriting()).usage(), done))
                             : Multi.createFrom().item(e)));
   }
 
@@ -181,7 +224,7 @@ public class CopilotService {
     if (settings.extractive() || extractive.answer(prepared.hits()).abstained()) {
       return extractive.stream(prepared.hits());
     }
-    return answerers.model(settings).stream(prepared.question(), prepared.hits())
+    return answerers.model(settings).stream(prepared.standalone(), prepared.hits())
         .onFailure(e -> !(e instanceof ModelAnswerer.AfterFirstToken) && !refused(e))
         .recoverWithMulti(
             e -> {
@@ -329,7 +372,9 @@ public class CopilotService {
 
   private static Metering.Answer usage(
       Prepared prepared, AnswerEvent.Answered answer, UUID conversationId, UUID messageId) {
-    boolean model = !ExtractiveAnswerer.NAME.equals(answer.answerer());
+    // a follow-up the model rewrote cost the provider's tokens even when it did not answer
+    boolean model =
+        !ExtractiveAnswerer.NAME.equals(answer.answerer()) || prepared.rewriting() != null;
     return new Metering.Answer(
         prepared.asker().tenantId(),
         prepared.asker().userId(),
