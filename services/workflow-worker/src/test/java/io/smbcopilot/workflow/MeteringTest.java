@@ -53,6 +53,7 @@ class MeteringTest {
   @Inject Metering metering;
   @Inject UsageRepository usage;
   @Inject Pool pool;
+  @Inject com.fasterxml.jackson.databind.ObjectMapper json;
 
   private void record(UUID tenant, long input, long output) throws Throwable {
     VertxContextSupport.subscribeAndAwait(
@@ -127,6 +128,10 @@ class MeteringTest {
     assertThat(row.inputTokens()).isEqualTo(810);
     assertThat(row.outputTokens()).isEqualTo(210);
     assertThat(row.cost()).isEqualByComparingTo(new BigDecimal("0.00330")); // 810*2e-6 + 210*8e-6
+    // costs are written as plain decimals, never 3.3E-3 or 0E-8
+    assertThat(json.writeValueAsString(row.cost())).matches("0\\.00330*");
+    assertThat(json.writeValueAsString(new BigDecimal("0E-8"))).isEqualTo("0.00000000");
+    assertThat(json.writeValueAsString(new BigDecimal("1.23E-6"))).isEqualTo("0.00000123");
     List<UsageRepository.Row> byDay =
         VertxContextSupport.subscribeAndAwait(
             () ->

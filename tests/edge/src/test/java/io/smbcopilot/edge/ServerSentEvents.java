@@ -66,6 +66,16 @@ final class ServerSentEvents {
         Edge.HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
     List<Event> events = new ArrayList<>();
     StringBuilder raw = new StringBuilder();
+    if (!response
+        .headers()
+        .firstValue("Content-Type")
+        .orElse("")
+        .startsWith("text/event-stream")) { // a problem, refused before any event
+      try (InputStream in = response.body()) {
+        raw.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+      return new Stream(response.statusCode(), response.headers().map(), List.of(), raw.toString());
+    }
     try (InputStream in = response.body();
         BufferedReader reader =
             new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -97,6 +107,9 @@ final class ServerSentEvents {
           String value = line.substring(5);
           value = value.startsWith(" ") ? value.substring(1) : value;
           data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+        } else if (!line.startsWith("id:") && !line.startsWith("retry:")) {
+          // a browser's EventSource ignores other fields: whatever they carry is lost
+          throw new AssertionError("not a field of the server-sent events format: " + line);
         }
       }
     }

@@ -27,7 +27,7 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  */
 public final class Highlighter {
   /** Sentences of one passage embedded at most. */
-  static final int EMBEDDED_PER_PASSAGE = 4;
+  static final int EMBEDDED_PER_PASSAGE = 2;
 
   /** Words a sentence needs to count as one (a heading or a list number alone does not). */
   static final int MIN_WORDS = 3;

@@ -336,8 +336,9 @@ public class CopilotService {
           }
           return conversation.chain(
               c ->
-                  messages
-                      .count("conversationId", c.id)
+                  (conversationId == null
+                          ? Uni.createFrom().item(0L)
+                          : messages.count("conversationId", c.id))
                       .chain(
                           n -> {
                             Message asked = message(c, n.intValue(), Message.USER, question, now);

@@ -1,12 +1,13 @@
 package io.smbcopilot.workflow.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Multi;
 import io.smbcopilot.problem.Problem;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
 import io.smbcopilot.workflow.copilot.AnswerEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.time.Duration;
@@ -26,24 +27,36 @@ public class StreamedAnswer {
   private static final Logger LOG = Logger.getLogger(StreamedAnswer.class);
 
   private final Duration heartbeat;
+  private final ObjectMapper json;
 
   public StreamedAnswer(
       @ConfigProperty(name = "copilot.ask.heartbeat-interval", defaultValue = "15s")
-          Duration heartbeat) {
+          Duration heartbeat,
+      ObjectMapper json) {
     this.heartbeat = heartbeat;
+    this.json = json;
+  }
+
+  /**
+   * An event whose data is the value as JSON. Written as text here: an event given a media type is
+   * sent with a {@code content-type:} line of RESTEasy's own, which is no field of the SSE format.
+   */
+  private OutboundSseEvent event(Sse sse, String name, Object data) {
+    try {
+      return sse.newEventBuilder()
+          .name(name)
+          .data(String.class, json.writeValueAsString(data))
+          .build();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an answer's event cannot be written as JSON", e);
+    }
   }
 
   public Multi<OutboundSseEvent> events(Sse sse, Multi<AnswerEvent> answer) {
     Multi<OutboundSseEvent> events =
         answer
             .filter(e -> !(e instanceof AnswerEvent.Answered))
-            .map(
-                e ->
-                    sse.newEventBuilder()
-                        .name(e.name())
-                        .mediaType(MediaType.APPLICATION_JSON_TYPE)
-                        .data(e)
-                        .build())
+            .map(e -> event(sse, e.name(), e))
             .onFailure()
             .recoverWithItem(e -> error(sse, e));
     return withHeartbeats(
@@ -68,7 +81,7 @@ public class StreamedAnswer {
         .map(e -> (T) e);
   }
 
-  private static OutboundSseEvent error(Sse sse, Throwable failure) {
+  private OutboundSseEvent error(Sse sse, Throwable failure) {
     ProblemType type;
     String detail;
     if (failure instanceof ProblemException p) {
@@ -81,10 +94,6 @@ public class StreamedAnswer {
     }
     Problem problem =
         new Problem(type.uri(), type.title(), type.status(), detail, null, null, List.of());
-    return sse.newEventBuilder()
-        .name("error")
-        .mediaType(MediaType.APPLICATION_JSON_TYPE)
-        .data(problem)
-        .build();
+    return event(sse, "error", problem);
   }
 }
