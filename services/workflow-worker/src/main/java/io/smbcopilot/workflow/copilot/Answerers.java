@@ -4,6 +4,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.mutiny.Uni;
+import io.smbcopilot.security.SecretCipher;
 import io.smbcopilot.workflow.repository.CopilotSettingsRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -48,11 +49,11 @@ public class Answerers {
   private final ModelSettings defaults;
   private final Map<ModelSettings, ModelAnswerer> models = new ConcurrentHashMap<>();
   private final CopilotSettingsRepository tenants;
-  private final KeyCipher cipher;
+  private final SecretCipher cipher;
   private final BaseUrlPolicy policy;
 
   public Answerers(
-      Config config, CopilotSettingsRepository tenants, KeyCipher cipher, BaseUrlPolicy policy) {
+      Config config, CopilotSettingsRepository tenants, SecretCipher cipher, BaseUrlPolicy policy) {
     this.tenants = tenants;
     this.cipher = cipher;
     this.policy = policy;

@@ -6,10 +6,10 @@ import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.security.Permission;
+import io.smbcopilot.security.SecretCipher;
 import io.smbcopilot.security.TenantContext;
 import io.smbcopilot.workflow.copilot.Answerers;
 import io.smbcopilot.workflow.copilot.BaseUrlPolicy;
-import io.smbcopilot.workflow.copilot.KeyCipher;
 import io.smbcopilot.workflow.copilot.ModelSettings;
 import io.smbcopilot.workflow.domain.CopilotSettings;
 import io.smbcopilot.workflow.repository.CopilotSettingsRepository;
@@ -71,14 +71,14 @@ public class SettingsResource {
 
   private final CopilotSettingsRepository settings;
   private final Answerers answerers;
-  private final KeyCipher cipher;
+  private final SecretCipher cipher;
   private final BaseUrlPolicy policy;
   private final TenantContext context;
 
   public SettingsResource(
       CopilotSettingsRepository settings,
       Answerers answerers,
-      KeyCipher cipher,
+      SecretCipher cipher,
       BaseUrlPolicy policy,
       TenantContext context) {
     this.settings = settings;

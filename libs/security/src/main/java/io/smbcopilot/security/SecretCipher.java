@@ -1,4 +1,4 @@
-package io.smbcopilot.workflow.copilot;
+package io.smbcopilot.security;
 
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
@@ -17,20 +17,21 @@ import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Encrypts tenants' provider keys at rest: AES-256-GCM (the JDK's), the key derived (SHA-256) from
- * the deployment's secret {@code copilot.secrets.encryption-key}, a random 96-bit nonce each time,
- * the tenant's id as associated data so a ciphertext copied to another tenant's row does not
- * decrypt. Stored as base64 of nonce and ciphertext.
+ * Encrypts tenants' secrets at rest (a copilot provider's API key, a webhook endpoint's signing
+ * secret), where the service must read them again to use them: AES-256-GCM (the JDK's), the key
+ * derived (SHA-256) from the deployment's secret {@code copilot.secrets.encryption-key}, a random
+ * 96-bit nonce each time, the tenant's id as associated data so a ciphertext copied to another
+ * tenant's row does not decrypt. Stored as base64 of nonce and ciphertext.
  */
 @ApplicationScoped
-public class KeyCipher {
+public class SecretCipher {
   private static final int NONCE = 12;
   private static final SecureRandom RANDOM = new SecureRandom();
   private final Optional<SecretKeySpec> key;
 
-  public KeyCipher(
+  public SecretCipher(
       @ConfigProperty(name = "copilot.secrets.encryption-key") Optional<String> secret) {
-    this.key = secret.filter(s -> !s.isBlank()).map(KeyCipher::derive);
+    this.key = secret.filter(s -> !s.isBlank()).map(SecretCipher::derive);
   }
 
   private static SecretKeySpec derive(String secret) {
@@ -48,7 +49,7 @@ public class KeyCipher {
         () ->
             new ProblemException(
                 ProblemType.SERVICE_UNAVAILABLE,
-                "provider keys cannot be kept: the deployment has no encryption key"
+                "secrets cannot be kept: the deployment has no encryption key"
                     + " (copilot.secrets.encryption-key)"));
   }
 
@@ -78,7 +79,7 @@ public class KeyCipher {
     } catch (GeneralSecurityException e) {
       throw new ProblemException(
           ProblemType.SERVICE_UNAVAILABLE,
-          "the tenant's provider key cannot be read with the deployment's encryption key; set it"
+          "a secret of the tenant cannot be read with the deployment's encryption key; set it"
               + " again");
     }
   }

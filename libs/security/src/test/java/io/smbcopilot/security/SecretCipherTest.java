@@ -1,4 +1,4 @@
-package io.smbcopilot.workflow.copilot;
+package io.smbcopilot.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,13 +8,13 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Provider keys at rest: only the tenant's own row, with the deployment's key, opens them. */
-class KeyCipherTest {
+/** Secrets at rest: only the tenant's own row, with the deployment's key, opens them. */
+class SecretCipherTest {
   private final UUID tenant = UUID.randomUUID();
 
   @Test
   void aKeyIsKeptEncryptedAndOpensOnlyForItsTenantWithTheDeploymentsKey() {
-    KeyCipher cipher = new KeyCipher(Optional.of("a-deployment-secret-for-this-test"));
+    SecretCipher cipher = new SecretCipher(Optional.of("a-deployment-secret-for-this-test"));
     String sealed = cipher.encrypt(tenant, "sk-test-provider-key");
     assertThat(sealed).doesNotContain("sk-test");
     assertThat(cipher.encrypt(tenant, "sk-test-provider-key")).isNotEqualTo(sealed); // fresh nonce
@@ -22,13 +22,13 @@ class KeyCipherTest {
 
     assertThatThrownBy(() -> cipher.decrypt(UUID.randomUUID(), sealed))
         .isInstanceOf(ProblemException.class);
-    KeyCipher other = new KeyCipher(Optional.of("another-deployment-secret"));
+    SecretCipher other = new SecretCipher(Optional.of("another-deployment-secret"));
     assertThatThrownBy(() -> other.decrypt(tenant, sealed)).isInstanceOf(ProblemException.class);
   }
 
   @Test
-  void withoutADeploymentKeyNoProviderKeyIsKept() {
-    KeyCipher none = new KeyCipher(Optional.empty());
+  void withoutADeploymentKeyNoSecretIsKept() {
+    SecretCipher none = new SecretCipher(Optional.empty());
     assertThatThrownBy(() -> none.encrypt(tenant, "sk-test"))
         .isInstanceOf(ProblemException.class)
         .hasMessageContaining("copilot.secrets.encryption-key");
