@@ -155,6 +155,20 @@ class HelmChartTest {
                 e.getName().equals("COPILOT_SECRETS_ENCRYPTION_KEY")
                     && e.getValueFrom().getSecretKeyRef().getName().equals("smb-copilot-copilot")
                     && e.getValueFrom().getSecretKeyRef().getKey().equals("encryption-key"));
+    // webhook signing secrets are encrypted with the same key
+    assertThat(
+            find(objects, Deployment.class, "copilot-smb-copilot-notifications-service")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv())
+        .anyMatch(
+            e ->
+                e.getName().equals("COPILOT_SECRETS_ENCRYPTION_KEY")
+                    && e.getValueFrom().getSecretKeyRef().getName().equals("smb-copilot-copilot")
+                    && e.getValueFrom().getSecretKeyRef().getKey().equals("encryption-key"));
     // helm-java's template leaves Helm hooks out, so the hook form is not in this manifest.
     assertThat(objects).noneMatch(o -> o.getMetadata().getName().contains("realm-import"));
   }

@@ -217,9 +217,17 @@ public final class Supervisor {
       env.put("COPILOT_KEYCLOAK_URL", keycloak.url());
       env.put("COPILOT_SMTP_HOST", Net.LOOPBACK);
       env.put("COPILOT_SMTP_PORT", smtp.describe().get("port"));
-      if (service.equals("workflow-worker")) {
-        // Tenants' provider keys are encrypted with it; generated once per stack.
+      if (service.equals("workflow-worker") || service.equals("notifications-service")) {
+        // Tenants' secrets (provider keys, webhook signing secrets) are encrypted with it; one
+        // deployment secret, generated once per stack (its name is older than its second user).
         env.put("COPILOT_SECRETS_ENCRYPTION_KEY", secrets.get("workflow-worker.encryption-key"));
+      }
+      if (service.equals("notifications-service")) {
+        // The developer's own webhook receivers run on loopback, without TLS.
+        env.put("COPILOT_WEBHOOKS_ALLOWED_HOSTS", "127.0.0.1,localhost");
+        env.put("COPILOT_WEBHOOKS_ALLOW_HTTP", "true");
+      }
+      if (service.equals("workflow-worker")) {
         // On a developer's machine the operator is the developer: a model server on loopback (an
         // Ollama at localhost:11434, the tests' provider stubs) may be a tenant's base URL.
         env.put("COPILOT_ANSWERER_ALLOWED_HOSTS", "127.0.0.1,localhost");

@@ -1,0 +1,22 @@
+package io.smbcopilot.notifications.webhooks;
+
+import io.smbcopilot.events.EventType;
+import java.util.Arrays;
+import java.util.List;
+
+/** The event types partners may receive: the platform's events, but internal ones. */
+public final class EventCatalog {
+  /** The type of the event sent by {@code POST /api/v1/webhooks/{id}/test}. */
+  public static final String TEST = "io.smbcopilot.webhook.test.v1";
+
+  /** Deliverable types, the test event's among them. */
+  public static final List<String> TYPES =
+      java.util.stream.Stream.concat(
+              Arrays.stream(EventType.values())
+                  .filter(t -> t != EventType.NOTIFICATION_REQUESTED)
+                  .map(EventType::typeName),
+              java.util.stream.Stream.of(TEST))
+          .toList();
+
+  private EventCatalog() {}
+}
