@@ -45,6 +45,24 @@ public final class JobWorkers implements AutoCloseable {
   }
 
   /**
+   * The attempt failed and the handler keeps its own schedule: the job is ready again after {@code
+   * delay}, whatever the settings' backoff and attempt count say (webhook deliveries retry on the
+   * Standard Webhooks schedule, and honour a receiver's {@code Retry-After}).
+   */
+  public static final class RetryLater extends RuntimeException {
+    private final Duration delay;
+
+    public RetryLater(Duration delay, String reason) {
+      super(reason, null, false, false);
+      this.delay = delay;
+    }
+
+    public Duration delay() {
+      return delay;
+    }
+  }
+
+  /**
    * How the workers run.
    *
    * @param queue the queue they take jobs from
@@ -185,7 +203,12 @@ public final class JobWorkers implements AutoCloseable {
         return;
       }
       String error = message(e);
-      if (job.attempts() >= settings.maxAttempts()) {
+      if (e instanceof RetryLater later) {
+        LOG.debugf(
+            "jobs %s: attempt %d of %s failed, again in %s: %s",
+            settings.queue(), job.attempts(), job.id(), later.delay(), error);
+        settle(jobs.later(job, worker, later.delay(), error), retried);
+      } else if (job.attempts() >= settings.maxAttempts()) {
         LOG.warnf(
             "jobs %s: %s is dead after %d attempts: %s",
             settings.queue(), job.id(), job.attempts(), error);

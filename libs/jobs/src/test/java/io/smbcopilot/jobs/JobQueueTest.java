@@ -255,6 +255,31 @@ class JobQueueTest {
   }
 
   @Test
+  void aHandlerThatKeepsItsOwnScheduleIsRunAgainAfterTheDelayItAsks() {
+    String name = "own-schedule-" + UUID.randomUUID();
+    enqueue(name, "{}", Duration.ZERO);
+    List<Long> attemptsAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+    JobWorkers.Handler handler =
+        job -> {
+          attemptsAt.add(System.nanoTime());
+          return job.attempts() == 1
+              ? Uni.createFrom()
+                  .failure(new JobWorkers.RetryLater(Duration.ofMillis(1500), "receiver busy"))
+              : Uni.createFrom().voidItem();
+        };
+    try (JobWorkers workers =
+        new JobWorkers(queue, settings(name, 1, Duration.ofSeconds(10)), handler, "w", null)) {
+      workers.start();
+      await().atMost(Duration.ofSeconds(20)).until(() -> workers.doneCount() == 1);
+      assertThat(workers.retriedCount()).isEqualTo(1);
+      assertThat(workers.deadCount()).isZero();
+    }
+    // the queue's own backoff would have waited 200 ms
+    assertThat(attemptsAt).hasSize(2);
+    assertThat(attemptsAt.get(1) - attemptsAt.get(0)).isGreaterThanOrEqualTo(1_500_000_000L);
+  }
+
+  @Test
   void aJobIsNotClaimedBeforeItsTimeAndALongJobKeepsItsClaim() {
     String name = "long-" + UUID.randomUUID();
     enqueue(name, "{\"later\":true}", Duration.ofHours(1));

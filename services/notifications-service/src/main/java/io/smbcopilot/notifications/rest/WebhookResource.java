@@ -3,12 +3,18 @@ package io.smbcopilot.notifications.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
+import io.smbcopilot.notifications.domain.WebhookAttempt;
 import io.smbcopilot.notifications.domain.WebhookEndpoint;
+import io.smbcopilot.notifications.domain.WebhookMessage;
+import io.smbcopilot.notifications.repository.WebhookAttemptRepository;
 import io.smbcopilot.notifications.repository.WebhookEndpointRepository;
+import io.smbcopilot.notifications.repository.WebhookMessageRepository;
+import io.smbcopilot.notifications.webhooks.Deliveries;
 import io.smbcopilot.notifications.webhooks.EndpointUrls;
 import io.smbcopilot.notifications.webhooks.EventCatalog;
 import io.smbcopilot.notifications.webhooks.WebhookSettings;
@@ -97,7 +103,33 @@ public class WebhookResource {
       @Schema(description = "the previous secret signs too until then")
           OffsetDateTime previousSecretExpiresAt) {}
 
+  @Schema(name = "WebhookAttempt")
+  public record AttemptView(
+      OffsetDateTime attemptedAt,
+      @Schema(description = "the receiver's status; null when no answer came") Integer statusCode,
+      int durationMs,
+      @Schema(description = "the first 4 KB of the receiver's answer") String response,
+      String error) {}
+
+  @Schema(name = "WebhookDelivery")
+  public record DeliveryView(
+      @Schema(description = "the webhook-id every attempt carries") String id,
+      String eventType,
+      String eventId,
+      @Schema(description = "pending, delivered or failed") String status,
+      int attempts,
+      OffsetDateTime nextAttemptAt,
+      OffsetDateTime createdAt,
+      OffsetDateTime updatedAt,
+      List<AttemptView> log) {}
+
+  @Schema(name = "WebhookDeliveryQueued")
+  public record Queued(String id, String status) {}
+
   private final WebhookEndpointRepository endpoints;
+  private final WebhookMessageRepository messages;
+  private final WebhookAttemptRepository attemptLog;
+  private final Deliveries deliveries;
   private final EndpointUrls urls;
   private final SecretCipher cipher;
   private final WebhookSettings settings;
@@ -110,8 +142,14 @@ public class WebhookResource {
       SecretCipher cipher,
       WebhookSettings settings,
       TenantContext context,
-      ObjectMapper json) {
+      ObjectMapper json,
+      WebhookMessageRepository messages,
+      WebhookAttemptRepository attemptLog,
+      Deliveries deliveries) {
     this.endpoints = endpoints;
+    this.messages = messages;
+    this.attemptLog = attemptLog;
+    this.deliveries = deliveries;
     this.urls = urls;
     this.cipher = cipher;
     this.settings = settings;
@@ -270,6 +308,111 @@ public class WebhookResource {
               e.updatedAt = now;
               return new Rotated(secret, e.previousSecretExpiresAt);
             });
+  }
+
+  @POST
+  @Path("/{id}/test")
+  @Operation(
+      summary = "Send a test event to the endpoint",
+      description =
+          "An io.smbcopilot.webhook.test.v1 event, signed and retried like any other; its"
+              + " attempts are in the delivery log.")
+  @APIResponse(responseCode = "202", description = "queued; the id is its webhook-id")
+  @APIResponse(responseCode = "404", description = "no such endpoint in this tenant")
+  @APIResponse(responseCode = "409", description = "the endpoint is disabled")
+  public Uni<Response> test(@PathParam("id") UUID id) {
+    return Panache.withTransaction(
+            () ->
+                own(id)
+                    .chain(
+                        e -> {
+                          if (!e.enabled) {
+                            throw new ProblemException(
+                                ProblemType.CONFLICT, "the endpoint is disabled; enable it first");
+                          }
+                          return deliveries.test(e);
+                        }))
+        .invoke(deliveries::wake)
+        .map(
+            m ->
+                Response.status(Response.Status.ACCEPTED)
+                    .entity(new Queued(m.id, m.status))
+                    .build());
+  }
+
+  @GET
+  @Path("/{id}/deliveries")
+  @WithSession
+  @Operation(summary = "The endpoint's delivery log, newest first: each message with its attempts")
+  @APIResponse(responseCode = "200", description = "a page of deliveries")
+  @APIResponse(responseCode = "400", description = "a bad limit or cursor")
+  @APIResponse(responseCode = "404", description = "no such endpoint in this tenant")
+  public Uni<Page<DeliveryView>> deliveries(
+      @PathParam("id") UUID id,
+      @QueryParam("limit") Integer limit,
+      @QueryParam("cursor") String cursor) {
+    int size = Paging.limit(limit);
+    Paging.TimeCursor after = Paging.decodeTime(cursor);
+    UUID tenant = context.tenantId();
+    return own(id)
+        .chain(e -> messages.page(tenant, e.id, after, size))
+        .chain(
+            found ->
+                attemptLog
+                    .of(tenant, found.stream().map(m -> m.id).toList())
+                    .map(
+                        log ->
+                            Page.of(
+                                found.stream().map(m -> delivery(m, log)).toList(),
+                                size,
+                                d ->
+                                    Paging.encode(
+                                        new Paging.TimeCursor(
+                                            d.createdAt(),
+                                            UUID.fromString(d.id().substring(4)))))));
+  }
+
+  @POST
+  @Path("/{id}/deliveries/{messageId}/redeliver")
+  @Operation(
+      summary = "Send a delivery again, from the start of the retry schedule, with the same id")
+  @APIResponse(responseCode = "202", description = "queued")
+  @APIResponse(responseCode = "404", description = "no such endpoint or delivery in this tenant")
+  public Uni<Response> redeliver(
+      @PathParam("id") UUID id, @PathParam("messageId") String messageId) {
+    UUID tenant = context.tenantId();
+    return Panache.withTransaction(
+            () ->
+                own(id)
+                    .chain(e -> messages.own(tenant, e.id, messageId))
+                    .onItem()
+                    .ifNull()
+                    .failWith(() -> ProblemException.notFound("delivery " + messageId))
+                    .chain(deliveries::redeliver))
+        .invoke(deliveries::wake)
+        .map(
+            m ->
+                Response.status(Response.Status.ACCEPTED)
+                    .entity(new Queued(m.id, m.status))
+                    .build());
+  }
+
+  private static DeliveryView delivery(WebhookMessage m, List<WebhookAttempt> log) {
+    return new DeliveryView(
+        m.id,
+        m.eventType,
+        m.eventId,
+        m.status,
+        m.attempts,
+        m.nextAttemptAt,
+        m.createdAt,
+        m.updatedAt,
+        log.stream()
+            .filter(a -> a.messageId.equals(m.id))
+            .map(
+                a ->
+                    new AttemptView(a.attemptedAt, a.statusCode, a.durationMs, a.response, a.error))
+            .toList());
   }
 
   private Uni<WebhookEndpoint> own(UUID id) {

@@ -23,6 +23,25 @@ public interface WebhookSettings {
   @WithDefault("24h")
   Duration rotationGrace();
 
+  /**
+   * The pauses after each failed attempt; attempts in all: one more than pauses. The Standard
+   * Webhooks reference schedule by default.
+   */
+  @WithDefault("5s,5m,30m,2h,5h,10h,10h")
+  List<Duration> retrySchedule();
+
+  /** The longest a receiver may take to answer an attempt. */
+  @WithDefault("15s")
+  Duration timeout();
+
+  /** Deliveries under way at once in this process (all endpoints). */
+  @WithDefault("16")
+  int workers();
+
+  /** Deliveries under way at once to one endpoint, so a slow receiver cannot hold every worker. */
+  @WithDefault("4")
+  int perEndpoint();
+
   /** Endpoints one tenant may register at most. */
   @WithDefault("20")
   int maxEndpoints();
