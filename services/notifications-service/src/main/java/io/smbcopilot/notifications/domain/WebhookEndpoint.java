@@ -35,6 +35,10 @@ public class WebhookEndpoint {
   @Column(name = "disabled_reason")
   public String disabledReason;
 
+  /** Since when its deliveries fail without a success, or null. */
+  @Column(name = "failing_since")
+  public OffsetDateTime failingSince;
+
   @Column(name = "secret_encrypted", nullable = false)
   public String secretEncrypted;
 

@@ -26,6 +26,17 @@ public class WebhookMessageRepository implements PanacheRepositoryBase<WebhookMe
     return find(query + " order by createdAt desc, id desc", parameters).range(0, limit - 1).list();
   }
 
+  /** One endpoint's messages made at or after the time, oldest first, at most {@code limit}. */
+  public Uni<List<WebhookMessage>> since(
+      UUID tenantId, UUID endpointId, java.time.OffsetDateTime since, int limit) {
+    return find(
+            "tenantId = :tenant and endpointId = :endpoint and createdAt >= :since"
+                + " order by createdAt, id",
+            Parameters.with("tenant", tenantId).and("endpoint", endpointId).and("since", since))
+        .range(0, limit - 1)
+        .list();
+  }
+
   /** The tenant's message of that endpoint, or null. */
   public Uni<WebhookMessage> own(UUID tenantId, UUID endpointId, String id) {
     return find(

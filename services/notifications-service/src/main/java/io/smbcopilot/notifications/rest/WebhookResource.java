@@ -397,6 +397,66 @@ public class WebhookResource {
                     .build());
   }
 
+  public record ReplayRequest(
+      @Schema(description = "send again every delivery made at or after this time") @NotNull
+          OffsetDateTime since) {}
+
+  @Schema(name = "WebhookReplay")
+  public record Replayed(@Schema(description = "deliveries queued again") int queued) {}
+
+  /** Deliveries one replay queues at most. */
+  static final int REPLAY_MAX = 5_000;
+
+  @POST
+  @Path("/{id}/replay")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Send again every delivery to the endpoint made since a time",
+      description =
+          "Delivered and failed ones alike, oldest first, each with its own webhook-id, from the"
+              + " start of the retry schedule (at most 5,000 at a time; 30 days back at most).")
+  @APIResponse(responseCode = "202", description = "how many were queued")
+  @APIResponse(
+      responseCode = "400",
+      description = "no time, one in the future or too far back, or too many")
+  @APIResponse(responseCode = "404", description = "no such endpoint in this tenant")
+  @APIResponse(responseCode = "409", description = "the endpoint is disabled")
+  public Uni<Response> replay(@PathParam("id") UUID id, @NotNull @Valid ReplayRequest request) {
+    OffsetDateTime now = now();
+    if (request.since().isAfter(now) || request.since().isBefore(now.minusDays(30))) {
+      throw ProblemException.invalid("body.since", "must be within the last 30 days");
+    }
+    UUID tenant = context.tenantId();
+    return Panache.withTransaction(
+            () ->
+                own(id)
+                    .chain(
+                        e -> {
+                          if (!e.enabled) {
+                            throw new ProblemException(
+                                ProblemType.CONFLICT, "the endpoint is disabled; enable it first");
+                          }
+                          return messages.since(tenant, e.id, request.since(), REPLAY_MAX + 1);
+                        })
+                    .chain(
+                        found -> {
+                          if (found.size() > REPLAY_MAX) {
+                            throw ProblemException.invalid(
+                                "body.since",
+                                "more than "
+                                    + REPLAY_MAX
+                                    + " deliveries were made since then; replay a shorter time");
+                          }
+                          Uni<Void> chain = Uni.createFrom().voidItem();
+                          for (WebhookMessage m : found) {
+                            chain = chain.chain(() -> deliveries.redeliver(m).replaceWithVoid());
+                          }
+                          return chain.replaceWith(found.size());
+                        }))
+        .invoke(deliveries::wake)
+        .map(n -> Response.status(Response.Status.ACCEPTED).entity(new Replayed(n)).build());
+  }
+
   private static DeliveryView delivery(WebhookMessage m, List<WebhookAttempt> log) {
     return new DeliveryView(
         m.id,

@@ -45,6 +45,24 @@ public class NotificationService {
     return notifications.persist(welcome).replaceWithVoid();
   }
 
+  /**
+   * The platform disabled a webhook endpoint: the admin who registered it is told why. Runs in the
+   * caller's transaction.
+   */
+  public Uni<Void> webhookDisabled(
+      UUID tenantId, String userId, UUID endpointId, String url, String reason) {
+    Notification n = new Notification();
+    n.id = UUID.randomUUID();
+    n.tenantId = tenantId;
+    n.userId = userId;
+    n.kind = "webhook-disabled";
+    n.title = "A webhook endpoint was disabled";
+    n.body = url + " receives no more events: " + reason + ". Enable it again once it answers.";
+    n.link = "/settings/webhooks/" + endpointId;
+    n.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    return notifications.persist(n).replaceWithVoid();
+  }
+
   /** One user's feed, newest first. */
   @WithSession
   @WithSpan("NotificationService.feed")

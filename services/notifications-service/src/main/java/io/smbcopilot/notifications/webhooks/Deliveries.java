@@ -19,6 +19,7 @@ import io.smbcopilot.notifications.domain.WebhookMessage;
 import io.smbcopilot.notifications.repository.WebhookAttemptRepository;
 import io.smbcopilot.notifications.repository.WebhookEndpointRepository;
 import io.smbcopilot.notifications.repository.WebhookMessageRepository;
+import io.smbcopilot.notifications.service.NotificationService;
 import io.smbcopilot.security.OutboundAddresses;
 import io.smbcopilot.security.SecretCipher;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -68,6 +69,7 @@ public class Deliveries implements JobWorkers.Handler {
   private final SecretCipher cipher;
   private final WebhookSender sender;
   private final WebhookSettings settings;
+  private final NotificationService notifications;
   private final DeliverySchedule schedule;
   private final ObjectMapper json;
   private final Pool pool;
@@ -84,9 +86,11 @@ public class Deliveries implements JobWorkers.Handler {
       SecretCipher cipher,
       WebhookSender sender,
       WebhookSettings settings,
+      NotificationService notifications,
       ObjectMapper json,
       Pool pool,
       MeterRegistry registry) {
+    this.notifications = notifications;
     this.endpoints = endpoints;
     this.messages = messages;
     this.attempts = attempts;
@@ -310,11 +314,6 @@ public class Deliveries implements JobWorkers.Handler {
           outcome.status() == null
               ? cut(outcome.error())
               : "the receiver answered " + outcome.status();
-      if (outcome.status() != null && outcome.status() == 410) {
-        settle(messageId, attempted, error, Optional.empty());
-        disable(endpoint.tenantId, endpoint.id, "the receiver answered 410 Gone at " + at);
-        return;
-      }
       Optional<Duration> retryAfter =
           outcome.status() != null && (outcome.status() == 429 || outcome.status() == 503)
               ? DeliverySchedule.retryAfter(outcome.retryAfter(), Instant.now())
@@ -356,6 +355,7 @@ public class Deliveries implements JobWorkers.Handler {
                 () ->
                     messages
                         .findById(messageId)
+                        .call(m -> m == null ? Uni.createFrom().voidItem() : health(m, attempted))
                         .chain(
                             m -> {
                               if (m == null) {
@@ -407,23 +407,47 @@ public class Deliveries implements JobWorkers.Handler {
                             })));
   }
 
-  private void disable(UUID tenantId, UUID endpointId, String reason) {
-    await(
-        () ->
-            Panache.withTransaction(
-                () ->
-                    endpoints
-                        .own(tenantId, endpointId)
-                        .invoke(
-                            e -> {
-                              if (e != null) {
-                                e.enabled = false;
-                                e.disabledReason = reason;
-                                e.updatedAt = now();
-                              }
-                            })
-                        .replaceWithVoid()));
-    LOG.infof("webhook endpoint %s disabled: %s", endpointId, reason);
+  /**
+   * The endpoint's health after an attempt: a success ends its failing; a failure starts it, and
+   * one past {@code disable-after} of failing, or a 410, disables the endpoint and tells the admin
+   * who registered it. In the attempt's transaction.
+   */
+  private Uni<Void> health(WebhookMessage m, Attempted attempted) {
+    if (attempted == null || attempted.outcome() == null) {
+      return Uni.createFrom().voidItem();
+    }
+    return endpoints
+        .own(m.tenantId, m.endpointId)
+        .chain(
+            e -> {
+              if (e == null) {
+                return Uni.createFrom().voidItem();
+              }
+              WebhookSender.Outcome outcome = attempted.outcome();
+              OffsetDateTime now = now();
+              if (outcome.success()) {
+                e.failingSince = null;
+                return Uni.createFrom().voidItem();
+              }
+              if (e.failingSince == null) {
+                e.failingSince = attempted.at();
+              }
+              String reason = null;
+              if (Integer.valueOf(410).equals(outcome.status())) {
+                reason = "the receiver answered 410 Gone";
+              } else if (Duration.between(e.failingSince, now).compareTo(settings.disableAfter())
+                  >= 0) {
+                reason = "its deliveries have failed since " + e.failingSince;
+              }
+              if (reason == null || !e.enabled) {
+                return Uni.createFrom().voidItem();
+              }
+              e.enabled = false;
+              e.disabledReason = reason;
+              e.updatedAt = now;
+              LOG.infof("webhook endpoint %s disabled: %s", e.id, reason);
+              return notifications.webhookDisabled(e.tenantId, e.createdBy, e.id, e.url, reason);
+            });
   }
 
   @Override

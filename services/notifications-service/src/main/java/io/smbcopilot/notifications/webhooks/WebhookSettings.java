@@ -42,6 +42,10 @@ public interface WebhookSettings {
   @WithDefault("4")
   int perEndpoint();
 
+  /** How long an endpoint may fail without a success before it is disabled. */
+  @WithDefault("5d")
+  Duration disableAfter();
+
   /** Endpoints one tenant may register at most. */
   @WithDefault("20")
   int maxEndpoints();

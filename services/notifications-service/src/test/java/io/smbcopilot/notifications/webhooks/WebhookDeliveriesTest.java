@@ -19,6 +19,7 @@ import io.smbcopilot.events.documents.DocumentIndexed;
 import io.smbcopilot.outbox.KafkaSettings;
 import io.smbcopilot.testing.InternalTokenResource;
 import io.smbcopilot.testing.TestTokens;
+import io.smbcopilot.testing.webhooks.WebhookReceiver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -60,11 +61,11 @@ class WebhookDeliveriesTest {
   @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrap;
 
-  private final Receiver receiver = start();
+  private final WebhookReceiver receiver = start();
 
-  private static Receiver start() {
+  private static WebhookReceiver start() {
     try {
-      return new Receiver();
+      return new WebhookReceiver();
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }
@@ -76,7 +77,31 @@ class WebhookDeliveriesTest {
   }
 
   private static String admin(UUID tenant) {
-    return TestTokens.get().user(tenant, "admin-" + tenant, "admin", List.of("webhooks:manage"));
+    return TestTokens.get()
+        .user(tenant, "admin-" + tenant, "admin", List.of("webhooks:manage", "notifications:read"));
+  }
+
+  @jakarta.inject.Inject io.vertx.mutiny.sqlclient.Pool pool;
+
+  private static boolean enabled(String token, String endpoint) {
+    return given()
+        .header("Authorization", "Bearer " + token)
+        .get("/api/v1/webhooks/" + endpoint)
+        .then()
+        .extract()
+        .jsonPath()
+        .getBoolean("enabled");
+  }
+
+  private static List<String> feed(String token) {
+    return given()
+        .header("Authorization", "Bearer " + token)
+        .get("/api/v1/notifications")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath()
+        .getList("items.body");
   }
 
   private static JsonPath endpoint(String token, String url, String types) {
@@ -118,11 +143,11 @@ class WebhookDeliveriesTest {
     JsonPath created = endpoint(token, receiver.url("/hooks?source=copilot"), "[]");
     String secret = created.getString("secret");
     String id = created.getString("endpoint.id");
-    receiver.then(new Receiver.Answer(200, Map.of(), "x".repeat(5000)));
+    receiver.then(new WebhookReceiver.Answer(200, Map.of(), "x".repeat(5000)));
     String message = test(token, id);
 
     await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received().size() == 1);
-    Receiver.Received got = receiver.received().get(0);
+    WebhookReceiver.Received got = receiver.received().get(0);
     assertThat(got.path()).isEqualTo("/hooks");
     assertThat(got.header("webhook-id")).isEqualTo(message);
     long timestamp = Long.parseLong(got.header("webhook-timestamp"));
@@ -163,15 +188,15 @@ class WebhookDeliveriesTest {
     String token = admin(tenant);
     String id = endpoint(token, receiver.url("/hooks"), "[]").getString("endpoint.id");
     receiver.then(
-        Receiver.Answer.of(500),
-        new Receiver.Answer(302, Map.of("Location", receiver.url("/elsewhere")), ""),
-        new Receiver.Answer(503, Map.of("Retry-After", "3"), "busy"),
-        Receiver.Answer.of(204));
+        WebhookReceiver.Answer.of(500),
+        new WebhookReceiver.Answer(302, Map.of("Location", receiver.url("/elsewhere")), ""),
+        new WebhookReceiver.Answer(503, Map.of("Retry-After", "3"), "busy"),
+        WebhookReceiver.Answer.of(204));
     String message = test(token, id);
 
     await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 4);
-    List<Receiver.Received> got = receiver.received();
-    assertThat(got).extracting(Receiver.Received::path).containsOnly("/hooks");
+    List<WebhookReceiver.Received> got = receiver.received();
+    assertThat(got).extracting(WebhookReceiver.Received::path).containsOnly("/hooks");
     assertThat(got).allSatisfy(r -> assertThat(r.header("webhook-id")).isEqualTo(message));
     // the receiver asked for 3 s; the schedule alone would have waited about 1
     assertThat(got.get(3).atMillis() - got.get(2).atMillis()).isGreaterThanOrEqualTo(2900);
@@ -189,45 +214,82 @@ class WebhookDeliveriesTest {
         .statusCode(202);
     await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received().size() == 5);
     assertThat(receiver.received().get(4).header("webhook-id")).isEqualTo(message);
+
+    // replayed since a time: every delivery made since then, with its own id
+    String second = test(token, id);
+    await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received().size() == 6);
+    given()
+        .header("Authorization", "Bearer " + token)
+        .contentType("application/json")
+        .body("{\"since\":\"" + java.time.OffsetDateTime.now().minusMinutes(10) + "\"}")
+        .post("/api/v1/webhooks/" + id + "/replay")
+        .then()
+        .statusCode(202)
+        .body("queued", org.hamcrest.Matchers.equalTo(2));
+    await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received().size() == 8);
+    assertThat(receiver.received().subList(6, 8))
+        .extracting(r -> r.header("webhook-id"))
+        .containsExactlyInAnyOrder(message, second);
+    given()
+        .header("Authorization", "Bearer " + token)
+        .contentType("application/json")
+        .body("{\"since\":\"2020-01-01T00:00:00Z\"}")
+        .post("/api/v1/webhooks/" + id + "/replay")
+        .then()
+        .statusCode(400);
   }
 
   @Test
-  void aReceiverThatIsGoneDisablesTheEndpointAndOneThatNeverSucceedsFailsTheMessage() {
+  void goneOrFailingForDaysDisablesTheEndpointAndTellsItsAdminAFewFailuresDoNot() {
     UUID tenant = UUID.randomUUID();
     String token = admin(tenant);
     String gone = endpoint(token, receiver.url("/gone"), "[]").getString("endpoint.id");
-    receiver.then(Receiver.Answer.of(410));
+    receiver.then(WebhookReceiver.Answer.of(410));
     test(token, gone);
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                !given()
-                    .header("Authorization", "Bearer " + token)
-                    .get("/api/v1/webhooks/" + gone)
-                    .then()
-                    .extract()
-                    .jsonPath()
-                    .getBoolean("enabled"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> !enabled(token, gone));
     assertThat(log(token, gone).getString("items[0].status")).isEqualTo("failed");
+    assertThat(
+            given()
+                .header("Authorization", "Bearer " + token)
+                .get("/api/v1/webhooks/" + gone)
+                .then()
+                .extract()
+                .jsonPath()
+                .getString("disabledReason"))
+        .contains("410");
     given()
         .header("Authorization", "Bearer " + token)
         .post("/api/v1/webhooks/" + gone + "/test")
         .then()
         .statusCode(409);
+    assertThat(feed(token)).anySatisfy(b -> assertThat(b).contains("/gone").contains("410"));
 
+    // four failures in a few seconds fail the message, not the endpoint
     String failing = endpoint(token, receiver.url("/failing"), "[]").getString("endpoint.id");
     receiver.then(
-        Receiver.Answer.of(500),
-        Receiver.Answer.of(500),
-        Receiver.Answer.of(500),
-        Receiver.Answer.of(500));
+        WebhookReceiver.Answer.of(500),
+        WebhookReceiver.Answer.of(500),
+        WebhookReceiver.Answer.of(500),
+        WebhookReceiver.Answer.of(500));
     test(token, failing);
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> "failed".equals(log(token, failing).getString("items[0].status")));
     assertThat(log(token, failing).getInt("items[0].attempts")).isEqualTo(4);
     assertThat(receiver.received()).filteredOn(r -> r.path().equals("/failing")).hasSize(4);
+    assertThat(enabled(token, failing)).isTrue();
+
+    // failing for six days: the next failure disables it
+    pool.preparedQuery(
+            "UPDATE webhook_endpoint SET failing_since = now() - interval '6 days' WHERE id = $1")
+        .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(failing)))
+        .await()
+        .indefinitely();
+    receiver.then(WebhookReceiver.Answer.of(500));
+    test(token, failing);
+    await().atMost(Duration.ofSeconds(20)).until(() -> !enabled(token, failing));
+    assertThat(feed(token))
+        .anySatisfy(b -> assertThat(b).contains("/failing").contains("failed since"));
   }
 
   @Test
@@ -257,7 +319,7 @@ class WebhookDeliveriesTest {
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(10))
         .until(() -> receiver.received().size() == 1);
-    Receiver.Received got = receiver.received().get(0);
+    WebhookReceiver.Received got = receiver.received().get(0);
     assertThat(got.path()).isEqualTo("/documents");
     JsonPath body = new JsonPath(got.body());
     assertThat(body.getString("type")).isEqualTo("io.smbcopilot.document.indexed.v1");
