@@ -321,23 +321,9 @@ public class WebhookResource {
   @APIResponse(responseCode = "404", description = "no such endpoint in this tenant")
   @APIResponse(responseCode = "409", description = "the endpoint is disabled")
   public Uni<Response> test(@PathParam("id") UUID id) {
-    return Panache.withTransaction(
-            () ->
-                own(id)
-                    .chain(
-                        e -> {
-                          if (!e.enabled) {
-                            throw new ProblemException(
-                                ProblemType.CONFLICT, "the endpoint is disabled; enable it first");
-                          }
-                          return deliveries.test(e);
-                        }))
+    return Panache.withTransaction(() -> ownEnabled(id).chain(deliveries::test))
         .invoke(deliveries::wake)
-        .map(
-            m ->
-                Response.status(Response.Status.ACCEPTED)
-                    .entity(new Queued(m.id, m.status))
-                    .build());
+        .map(WebhookResource::queued);
   }
 
   @GET
@@ -390,11 +376,7 @@ public class WebhookResource {
                     .failWith(() -> ProblemException.notFound("delivery " + messageId))
                     .chain(deliveries::redeliver))
         .invoke(deliveries::wake)
-        .map(
-            m ->
-                Response.status(Response.Status.ACCEPTED)
-                    .entity(new Queued(m.id, m.status))
-                    .build());
+        .map(WebhookResource::queued);
   }
 
   public record ReplayRequest(
@@ -429,15 +411,8 @@ public class WebhookResource {
     UUID tenant = context.tenantId();
     return Panache.withTransaction(
             () ->
-                own(id)
-                    .chain(
-                        e -> {
-                          if (!e.enabled) {
-                            throw new ProblemException(
-                                ProblemType.CONFLICT, "the endpoint is disabled; enable it first");
-                          }
-                          return messages.since(tenant, e.id, request.since(), REPLAY_MAX + 1);
-                        })
+                ownEnabled(id)
+                    .chain(e -> messages.since(tenant, e.id, request.since(), REPLAY_MAX + 1))
                     .chain(
                         found -> {
                           if (found.size() > REPLAY_MAX) {
@@ -473,6 +448,22 @@ public class WebhookResource {
                 a ->
                     new AttemptView(a.attemptedAt, a.statusCode, a.durationMs, a.response, a.error))
             .toList());
+  }
+
+  private static Response queued(WebhookMessage m) {
+    return Response.status(Response.Status.ACCEPTED).entity(new Queued(m.id, m.status)).build();
+  }
+
+  /** The tenant's endpoint, refused with 409 when it is disabled. */
+  private Uni<WebhookEndpoint> ownEnabled(UUID id) {
+    return own(id)
+        .invoke(
+            e -> {
+              if (!e.enabled) {
+                throw new ProblemException(
+                    ProblemType.CONFLICT, "the endpoint is disabled; enable it first");
+              }
+            });
   }
 
   private Uni<WebhookEndpoint> own(UUID id) {
