@@ -23,7 +23,11 @@ final class ServerSentEvents {
   private ServerSentEvents() {}
 
   /** An event ({@code name} null for a comment), with its arrival in ms after the request. */
-  record Event(String name, String data, String comment, long atMillis) {
+  record Event(String name, String data, String comment, long atMillis, String id) {
+    Event(String name, String data, String comment, long atMillis) {
+      this(name, data, comment, atMillis, null);
+    }
+
     JsonNode json() {
       try {
         return Edge.JSON.readTree(data);
@@ -53,14 +57,35 @@ final class ServerSentEvents {
    */
   static Stream post(String url, String token, String body, Predicate<Event> stop)
       throws Exception {
-    HttpRequest request =
+    return read(
         HttpRequest.newBuilder(URI.create(url))
             .timeout(Duration.ofSeconds(60))
             .header("Content-Type", "application/json")
             .header("Accept", "text/event-stream")
             .header("Authorization", "Bearer " + token)
             .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build();
+            .build(),
+        stop);
+  }
+
+  /**
+   * GETs an event stream (resumed from {@code lastEventId} when it is not null) and reads events
+   * until {@code stop} holds for one.
+   */
+  static Stream get(String url, String token, String lastEventId, Predicate<Event> stop)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(60))
+            .header("Accept", "text/event-stream")
+            .header("Authorization", "Bearer " + token);
+    if (lastEventId != null) {
+      request.header("Last-Event-ID", lastEventId);
+    }
+    return read(request.GET().build(), stop);
+  }
+
+  private static Stream read(HttpRequest request, Predicate<Event> stop) throws Exception {
     long started = System.nanoTime();
     HttpResponse<InputStream> response =
         Edge.HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -80,6 +105,7 @@ final class ServerSentEvents {
         BufferedReader reader =
             new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String name = null;
+      String id = null;
       StringBuilder data = null;
       String line;
       while ((line = reader.readLine()) != null) {
@@ -87,13 +113,14 @@ final class ServerSentEvents {
         long at = (System.nanoTime() - started) / 1_000_000;
         if (line.isEmpty()) {
           if (data != null) {
-            Event event = new Event(name == null ? "message" : name, data.toString(), null, at);
+            Event event = new Event(name == null ? "message" : name, data.toString(), null, at, id);
             events.add(event);
             if (stop.test(event)) {
               break;
             }
           }
           name = null;
+          id = null;
           data = null;
         } else if (line.startsWith(":")) {
           Event comment = new Event(null, null, line.substring(1).trim(), at);
@@ -107,7 +134,9 @@ final class ServerSentEvents {
           String value = line.substring(5);
           value = value.startsWith(" ") ? value.substring(1) : value;
           data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-        } else if (!line.startsWith("id:") && !line.startsWith("retry:")) {
+        } else if (line.startsWith("id:")) {
+          id = line.substring(3).trim();
+        } else if (!line.startsWith("retry:")) {
           // a browser's EventSource ignores other fields: whatever they carry is lost
           throw new AssertionError("not a field of the server-sent events format: " + line);
         }

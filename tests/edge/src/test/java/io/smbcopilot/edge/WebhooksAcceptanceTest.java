@@ -132,4 +132,77 @@ class WebhooksAcceptanceTest {
           receiver.received().size());
     }
   }
+
+  /** An endpoint whose receiver answers 410: its creator is told in the app. */
+  private static void gone(Edge edge, Edge.User admin, WebhookReceiver receiver, String path) {
+    String id = endpoint(edge, admin, receiver.url(path), "[]");
+    receiver.then(WebhookReceiver.Answer.of(410));
+    assertThat(edge.call("POST", "/api/v1/webhooks/" + id + "/test", admin.token(), null).status())
+        .isEqualTo(202);
+  }
+
+  @Test
+  void theFeedStreamsThroughTheGatewayAndResumesAcrossARestart() throws Exception {
+    Edge edge = Edge.get();
+    Edge.User admin = edge.signup("Feed Stream");
+    String url = edge.gateway + "/api/v1/notifications/stream";
+    // the welcome comes through Kafka after the sign-up: made before the stream opens
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                edge.call("GET", "/api/v1/notifications", admin.token(), null)
+                        .json()
+                        .get("items")
+                        .size()
+                    == 1);
+    try (WebhookReceiver receiver = new WebhookReceiver()) {
+      java.util.concurrent.CompletableFuture<ServerSentEvents.Event> ready =
+          new java.util.concurrent.CompletableFuture<>();
+      java.util.concurrent.CompletableFuture<ServerSentEvents.Stream> live =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return ServerSentEvents.get(
+                      url,
+                      admin.token(),
+                      null,
+                      e -> {
+                        if ("ready".equals(e.name())) {
+                          ready.complete(e);
+                        }
+                        return "notification".equals(e.name());
+                      });
+                } catch (Exception e) {
+                  ready.completeExceptionally(e);
+                  throw new IllegalStateException(e);
+                }
+              });
+      // once the stream is live, a notification made reaches it through the gateway
+      ready.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      gone(edge, admin, receiver, "/first");
+      ServerSentEvents.Stream stream = live.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(stream.header("X-Accel-Buffering")).isEqualTo("no");
+      assertThat(stream.named("ready")).hasSize(1);
+      ServerSentEvents.Event first = stream.named("notification").get(0);
+      assertThat(first.json().get("kind").asText()).isEqualTo("webhook-disabled");
+      assertThat(first.json().get("body").asText()).contains("/first");
+
+      // notifications-service is killed; a notification is made after its restart; the client
+      // resumes from its last event and gets that one only
+      long pid = Long.parseLong(edge.stack.status().get("app.notifications-service.pid"));
+      ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+      process.destroyForcibly();
+      process.onExit().get();
+      edge.stack.startApps();
+      gone(edge, admin, receiver, "/second");
+      ServerSentEvents.Stream resumed =
+          ServerSentEvents.get(
+              url, admin.token(), first.id(), e -> "notification".equals(e.name()));
+      assertThat(resumed.named("ready").get(0).id()).isEqualTo(first.id());
+      ServerSentEvents.Event second = resumed.named("notification").get(0);
+      assertThat(second.json().get("body").asText()).contains("/second");
+      assertThat(Long.parseLong(second.id())).isGreaterThan(Long.parseLong(first.id()));
+    }
+  }
 }

@@ -60,6 +60,7 @@ public class RouteTable {
     // notifications
     add(READ, "/api/v1/notifications/**", NOTIFICATIONS, Permission.NOTIFICATIONS_READ);
     add(POST, "/api/v1/notifications/{id}/read", NOTIFICATIONS, Permission.NOTIFICATIONS_READ);
+    add(POST, "/api/v1/notifications/read-all", NOTIFICATIONS, Permission.NOTIFICATIONS_READ);
     add(ALL, "/api/v1/notification-preferences/**", NOTIFICATIONS, Permission.NOTIFICATIONS_READ);
     add(ALL, "/api/v1/webhooks/**", NOTIFICATIONS, Permission.WEBHOOKS_MANAGE);
   }

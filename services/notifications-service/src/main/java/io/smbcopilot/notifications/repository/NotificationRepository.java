@@ -13,11 +13,17 @@ import java.util.UUID;
 @ApplicationScoped
 public class NotificationRepository implements PanacheRepositoryBase<Notification, UUID> {
 
-  /** One user's feed, newest first, after the cursor's position when there is one. */
+  /**
+   * One user's feed (its unread part only, when asked), newest first, after the cursor's position
+   * when there is one.
+   */
   public Uni<List<Notification>> feed(
-      UUID tenantId, String userId, Paging.TimeCursor after, int limit) {
+      UUID tenantId, String userId, boolean unreadOnly, Paging.TimeCursor after, int limit) {
     Parameters parameters = Parameters.with("tenant", tenantId).and("user", userId);
     String query = "tenantId = :tenant and userId = :user";
+    if (unreadOnly) {
+      query += " and readAt is null";
+    }
     if (after != null) {
       query += " and (createdAt < :at or (createdAt = :at and id < :id))";
       parameters.and("at", after.at()).and("id", after.id());

@@ -69,8 +69,9 @@ public class NotificationService {
   public Uni<List<Notification>> feed(
       @SpanAttribute("tenant.id") UUID tenantId,
       String userId,
+      boolean unreadOnly,
       Paging.TimeCursor after,
       int limit) {
-    return notifications.feed(tenantId, userId, after, limit);
+    return notifications.feed(tenantId, userId, unreadOnly, after, limit);
   }
 }

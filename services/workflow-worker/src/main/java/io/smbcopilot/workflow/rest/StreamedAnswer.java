@@ -3,6 +3,7 @@ package io.smbcopilot.workflow.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Multi;
+import io.smbcopilot.problem.Heartbeats;
 import io.smbcopilot.problem.Problem;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
@@ -12,7 +13,6 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -59,26 +59,8 @@ public class StreamedAnswer {
             .map(e -> event(sse, e.name(), e))
             .onFailure()
             .recoverWithItem(e -> error(sse, e));
-    return withHeartbeats(
+    return Heartbeats.merge(
         events, heartbeat, () -> sse.newEventBuilder().comment("heartbeat").build());
-  }
-
-  /**
-   * The events with a heartbeat merged in each {@code every} while they last; the heartbeats stop
-   * when the events end.
-   */
-  @SuppressWarnings("unchecked")
-  static <T> Multi<T> withHeartbeats(Multi<T> events, Duration every, Supplier<T> heartbeat) {
-    Object end = new Object(); // marks the events' end among the heartbeats; never emitted
-    Multi<Object> marked = events.map(e -> (Object) e).onCompletion().continueWith(end);
-    Multi<Object> beats =
-        Multi.createFrom().ticks().startingAfter(every).every(every).map(tick -> heartbeat.get());
-    return Multi.createBy()
-        .merging()
-        .streams(marked, beats)
-        .select()
-        .first(e -> e != end)
-        .map(e -> (T) e);
   }
 
   private OutboundSseEvent error(Sse sse, Throwable failure) {

@@ -1,4 +1,4 @@
-package io.smbcopilot.workflow.rest;
+package io.smbcopilot.problem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Heartbeats come while an answer is slow, and stop with it. */
-class StreamedAnswerTest {
+/** Heartbeats come while a stream is slow, and stop with it. */
+class HeartbeatsTest {
   @Test
   void heartbeatsFillTheSilencesAndEndWithTheAnswer() {
     Multi<String> slow =
@@ -19,7 +19,7 @@ class StreamedAnswerTest {
             .first(3)
             .map(i -> "event " + i);
     List<String> sent =
-        StreamedAnswer.withHeartbeats(slow, Duration.ofMillis(100), () -> "heartbeat")
+        Heartbeats.merge(slow, Duration.ofMillis(100), () -> "heartbeat")
             .collect()
             .asList()
             .await()
@@ -35,7 +35,7 @@ class StreamedAnswerTest {
 
     // a quick answer gets none
     assertThat(
-            StreamedAnswer.withHeartbeats(
+            Heartbeats.merge(
                     Multi.createFrom().items("a", "b"), Duration.ofSeconds(15), () -> "heartbeat")
                 .collect()
                 .asList()
