@@ -47,6 +47,8 @@ public final class WebhookReceiver implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private final AtomicInteger overlaps = new AtomicInteger();
+  private final AtomicInteger answering = new AtomicInteger();
+  private final AtomicInteger mostAtOnce = new AtomicInteger();
   private volatile Function<Received, Answer> rule = r -> Answer.of(200);
   private volatile Duration delay = Duration.ZERO;
 
@@ -84,6 +86,11 @@ public final class WebhookReceiver implements AutoCloseable {
     return List.copyOf(received);
   }
 
+  /** The most requests it was answering at the same time. */
+  public int mostAtOnce() {
+    return mostAtOnce.get();
+  }
+
   /** Requests that came for a webhook-id whose earlier request was still being answered. */
   public int overlaps() {
     return overlaps.get();
@@ -103,6 +110,7 @@ public final class WebhookReceiver implements AutoCloseable {
             body,
             System.currentTimeMillis());
     received.add(request);
+    mostAtOnce.accumulateAndGet(answering.incrementAndGet(), Math::max);
     String id = request.header("webhook-id");
     boolean tracked = id != null && inFlight.add(id);
     if (id != null && !tracked) {
@@ -125,6 +133,7 @@ public final class WebhookReceiver implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      answering.decrementAndGet();
       if (tracked) {
         inFlight.remove(id);
       }

@@ -61,6 +61,7 @@ public class Deliveries implements JobWorkers.Handler {
   public static final String QUEUE = "webhooks";
   private static final Logger LOG = Logger.getLogger(Deliveries.class);
   private static final int MAX_ERROR = 1000;
+  private static final int MAX_CLAIMS = 100_000;
 
   private final WebhookEndpointRepository endpoints;
   private final WebhookMessageRepository messages;
@@ -120,9 +121,10 @@ public class Deliveries implements JobWorkers.Handler {
                 settings.workers(),
                 settings.timeout().multipliedBy(2),
                 Duration.ofMillis(500),
-                // the schedule is this class's (RetryLater); this only stops a job whose worker
-                // keeps dying before it settles
-                schedule.attempts() * 4,
+                // the schedule is this class's (RetryLater), and a job waiting for a slot of a
+                // busy endpoint is claimed again every 250 ms: claims are no measure of attempts
+                // here; this only stops a job whose workers keep dying before it settles
+                MAX_CLAIMS,
                 Duration.ofSeconds(1),
                 Duration.ofMinutes(1),
                 settings.timeout().plusSeconds(30)),
@@ -253,12 +255,7 @@ public class Deliveries implements JobWorkers.Handler {
   }
 
   private void deliver(Job job) {
-    String messageId;
-    try {
-      messageId = json.readTree(job.payload()).path("message").asText();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("not a webhook job: " + job.payload(), e);
-    }
+    String messageId = messageOf(job);
     Loaded loaded = await(() -> Panache.withSession(() -> load(job.tenantId(), messageId)));
     if (loaded == null || !WebhookMessage.PENDING.equals(loaded.message().status)) {
       return; // delivered meanwhile, redelivered by another job, or deleted with its endpoint
@@ -450,10 +447,29 @@ public class Deliveries implements JobWorkers.Handler {
             });
   }
 
+  /** The queue gave up on the job: its message failed, with the reason. */
   @Override
   public Uni<Void> dead(Job job, String reason) {
     LOG.warnf("webhook job %s stopped: %s", job.id(), reason);
-    return Uni.createFrom().voidItem();
+    return Uni.createFrom()
+        .item(
+            () -> {
+              try {
+                settle(messageOf(job), null, reason, Optional.empty());
+              } catch (RuntimeException e) {
+                LOG.warnf(
+                    "webhook job %s: its message could not be marked failed: %s", job.id(), e);
+              }
+              return null;
+            });
+  }
+
+  private String messageOf(Job job) {
+    try {
+      return json.readTree(job.payload()).path("message").asText();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("not a webhook job: " + job.payload(), e);
+    }
   }
 
   /** The address to connect to: checked now (public), or the operator's allowed host's. */

@@ -54,7 +54,8 @@ class WebhookDeliveriesTest {
           "copilot.webhooks.allowed-hosts", "127.0.0.1",
           "copilot.webhooks.allow-http", "true",
           "copilot.webhooks.retry-schedule", "1s,1s,1s",
-          "copilot.webhooks.timeout", "3s");
+          "copilot.webhooks.timeout", "3s",
+          "copilot.webhooks.per-endpoint", "2");
     }
   }
 
@@ -126,10 +127,30 @@ class WebhookDeliveriesTest {
         .path("id");
   }
 
+  /** Delivered messages of the endpoint, over every page of its log. */
+  private static int delivered(String token, String endpoint) {
+    int delivered = 0;
+    String cursor = "";
+    do {
+      JsonPath page =
+          given()
+              .header("Authorization", "Bearer " + token)
+              .get("/api/v1/webhooks/" + endpoint + "/deliveries?limit=100" + cursor)
+              .then()
+              .statusCode(200)
+              .extract()
+              .jsonPath();
+      delivered += (int) page.getList("items.status").stream().filter("delivered"::equals).count();
+      String next = page.getString("nextCursor");
+      cursor = next == null ? null : "&cursor=" + next;
+    } while (cursor != null);
+    return delivered;
+  }
+
   private static JsonPath log(String token, String endpoint) {
     return given()
         .header("Authorization", "Bearer " + token)
-        .get("/api/v1/webhooks/" + endpoint + "/deliveries")
+        .get("/api/v1/webhooks/" + endpoint + "/deliveries?limit=100")
         .then()
         .statusCode(200)
         .extract()
@@ -326,5 +347,21 @@ class WebhookDeliveriesTest {
     assertThat(body.getString("data.documentId")).isEqualTo(document);
     assertThat(body.getInt("data.chunks")).isEqualTo(7);
     assertThat(log(token, takes).getString("items[0].eventId")).isEqualTo(event.id());
+  }
+
+  @Test
+  void aSlowEndpointGetsAtMostItsShareAtOnceAndEveryMessageStillArrives() {
+    UUID tenant = UUID.randomUUID();
+    String token = admin(tenant);
+    String id = endpoint(token, receiver.url("/slow"), "[]").getString("endpoint.id");
+    receiver.slow(Duration.ofMillis(100));
+    // 40 messages, 16 workers, two at a time for this endpoint, 100 ms each
+    for (int i = 0; i < 40; i++) {
+      test(token, id);
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= 40);
+    await().atMost(Duration.ofSeconds(10)).until(() -> delivered(token, id) == 40);
+    assertThat(receiver.mostAtOnce()).isEqualTo(2);
+    assertThat(receiver.overlaps()).isZero();
   }
 }
