@@ -448,9 +448,12 @@ public class DocumentService {
                                                         + " failed"));
                                       }
                                       return queue.enqueue(caller.tenantId(), id);
-                                    })))
-        .invoke(pipeline::wake)
-        .chain(() -> Panache.withSession(() -> get(caller, id)));
+                                    }))
+                    // the document as this transaction left it (queued), read before a worker
+                    // can take it: the session forgets what it loaded before the bulk update
+                    .chain(() -> Panache.getSession().invoke(s -> s.clear()))
+                    .chain(() -> get(caller, id)))
+        .invoke(pipeline::wake);
   }
 
   private Uni<Readable> writable(Caller caller, UUID id) {
