@@ -161,14 +161,19 @@ public class FeedHub {
                         emitter.emit(new Ready(start));
                         Follower f = new Follower(tenantId, userId, start, emitter);
                         followers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(f);
-                        emitter.onTermination(
+                        Runnable forget =
                             () ->
                                 followers.computeIfPresent(
                                     key,
                                     (k, set) -> {
                                       set.remove(f);
                                       return set.isEmpty() ? null : set;
-                                    }));
+                                    });
+                        emitter.onTermination(forget);
+                        if (emitter.isCancelled()) {
+                          forget.run(); // the client left while its place was being read
+                          return;
+                        }
                         f.pump();
                       },
                       emitter::fail);
