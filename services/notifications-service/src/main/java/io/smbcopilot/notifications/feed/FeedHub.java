@@ -6,9 +6,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.smbcopilot.notifications.repository.FeedRepository;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.pgclient.PgConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Map;
@@ -96,7 +94,6 @@ public class FeedHub {
   }
 
   private final FeedRepository feed;
-  private final Pool pool;
   private final Vertx vertx;
   private final long pollMillis;
   private final Map<String, Set<Follower>> followers = new ConcurrentHashMap<>();
@@ -106,12 +103,10 @@ public class FeedHub {
 
   public FeedHub(
       FeedRepository feed,
-      Pool pool,
       Vertx vertx,
       @ConfigProperty(name = "copilot.feed.poll-interval", defaultValue = "5s")
           java.time.Duration poll) {
     this.feed = feed;
-    this.pool = pool;
     this.vertx = vertx;
     this.pollMillis = poll.toMillis();
   }
@@ -185,29 +180,13 @@ public class FeedHub {
     if (listening != null || !connecting.compareAndSet(false, true)) {
       return;
     }
-    pool.getConnection()
-        .chain(
-            c ->
-                c.query("SELECT current_schema() AS s")
-                    .execute()
-                    .map(rows -> rows.iterator().next().getString("s"))
-                    .chain(
-                        schema -> {
-                          c.exceptionHandler(
-                              e -> LOG.debugf("feed listener connection: %s", e.toString()));
-                          c.closeHandler(
-                              () -> {
-                                if (listening == c) {
-                                  listening = null;
-                                }
-                              });
-                          PgConnection.cast(c.getDelegate())
-                              .notificationHandler(n -> announced(n.getPayload()));
-                          return c.query("LISTEN \"feed_" + schema + "\"").execute();
-                        })
-                    .replaceWith(c)
-                    .onFailure()
-                    .invoke(e -> c.closeAndForget()))
+    feed.listen(
+            this::announced,
+            c -> {
+              if (listening == c) {
+                listening = null;
+              }
+            })
         .subscribe()
         .with(
             c -> {
