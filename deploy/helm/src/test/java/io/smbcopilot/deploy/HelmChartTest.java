@@ -169,6 +169,40 @@ class HelmChartTest {
                 e.getName().equals("COPILOT_SECRETS_ENCRYPTION_KEY")
                     && e.getValueFrom().getSecretKeyRef().getName().equals("smb-copilot-copilot")
                     && e.getValueFrom().getSecretKeyRef().getKey().equals("encryption-key"));
+    // mail: the SMTP server, the sender and the public address from values, the login from a
+    // secret;
+    // auth-service seals invitation tokens with the deployment key
+    ConfigMap notifications =
+        find(objects, ConfigMap.class, "copilot-smb-copilot-notifications-service");
+    assertThat(notifications.getData())
+        .containsEntry("QUARKUS_MAILER_HOST", "smtp.example.com")
+        .containsEntry("QUARKUS_MAILER_PORT", "587")
+        .containsEntry("QUARKUS_MAILER_START_TLS", "REQUIRED")
+        .containsEntry("QUARKUS_MAILER_FROM", "Acme Copilot <copilot@example.com>")
+        .containsEntry("COPILOT_PUBLIC_URL", "https://app.example.com")
+        .doesNotContainKey("COPILOT_MAIL_WORKERS");
+    assertThat(
+            find(objects, Deployment.class, "copilot-smb-copilot-notifications-service")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv())
+        .anyMatch(
+            e ->
+                e.getName().equals("QUARKUS_MAILER_PASSWORD")
+                    && e.getValueFrom().getSecretKeyRef().getName().equals("smb-copilot-smtp")
+                    && e.getValueFrom().getSecretKeyRef().getKey().equals("password"))
+        .anyMatch(
+            e -> e.getName().equals("QUARKUS_MAILER_LOGIN") && e.getValue().equals("REQUIRED"));
+    assertThat(auth.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anyMatch(
+            e ->
+                e.getName().equals("COPILOT_SECRETS_ENCRYPTION_KEY")
+                    && e.getValueFrom().getSecretKeyRef().getKey().equals("encryption-key"));
+    assertThat(find(objects, ConfigMap.class, "copilot-smb-copilot-auth-service").getData())
+        .doesNotContainKey("QUARKUS_MAILER_HOST");
     // helm-java's template leaves Helm hooks out, so the hook form is not in this manifest.
     assertThat(objects).noneMatch(o -> o.getMetadata().getName().contains("realm-import"));
   }
@@ -212,6 +246,11 @@ class HelmChartTest {
         .doesNotContainKey("KAFKA_BOOTSTRAP_SERVERS")
         .doesNotContainKey("COPILOT_GATEWAY_TOKEN_ISSUER");
     assertThat(objects).noneMatch(o -> o.getKind().equals("Job"));
+    // no SMTP server named: mail waits in the queue rather than failing against localhost
+    assertThat(
+            find(objects, ConfigMap.class, "copilot-smb-copilot-notifications-service").getData())
+        .containsEntry("COPILOT_MAIL_WORKERS", "0")
+        .doesNotContainKey("QUARKUS_MAILER_HOST");
   }
 
   @Test

@@ -56,6 +56,7 @@ public class DevStackResource implements QuarkusTestResourceLifecycleManager {
         config.put("copilot.smtp.host", Net.LOOPBACK);
         config.put("copilot.smtp.port", state.get("smtp.port"));
         config.put("copilot.smtp.api-url", state.get("smtp.api-url"));
+        config.put("copilot.smtp.imap-port", state.get("smtp.imap-port"));
       }
       return config;
     } catch (Exception e) {

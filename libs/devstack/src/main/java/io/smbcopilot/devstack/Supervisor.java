@@ -217,15 +217,20 @@ public final class Supervisor {
       env.put("COPILOT_KEYCLOAK_URL", keycloak.url());
       env.put("COPILOT_SMTP_HOST", Net.LOOPBACK);
       env.put("COPILOT_SMTP_PORT", smtp.describe().get("port"));
-      if (service.equals("workflow-worker") || service.equals("notifications-service")) {
-        // Tenants' secrets (provider keys, webhook signing secrets) are encrypted with it; one
-        // deployment secret, generated once per stack (its name is older than its second user).
+      if (service.equals("workflow-worker")
+          || service.equals("notifications-service")
+          || service.equals("auth-service")) {
+        // Tenants' secrets (provider keys, webhook signing secrets, invitation tokens on their way
+        // to the invitation mail) are encrypted with it; one deployment secret, generated once per
+        // stack (its name is older than its second user).
         env.put("COPILOT_SECRETS_ENCRYPTION_KEY", secrets.get("workflow-worker.encryption-key"));
       }
       if (service.equals("notifications-service")) {
         // The developer's own webhook receivers run on loopback, without TLS.
         env.put("COPILOT_WEBHOOKS_ALLOWED_HOSTS", "127.0.0.1,localhost");
         env.put("COPILOT_WEBHOOKS_ALLOW_HTTP", "true");
+        // Links in mails (the dashboard, unsubscribing) lead to this stack's gateway.
+        env.put("COPILOT_PUBLIC_URL", apps.url("api-gateway"));
       }
       if (service.equals("workflow-worker")) {
         // On a developer's machine the operator is the developer: a model server on loopback (an

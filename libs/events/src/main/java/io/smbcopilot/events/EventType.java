@@ -9,6 +9,7 @@ import io.smbcopilot.events.identity.ApiKeyChanged;
 import io.smbcopilot.events.identity.MemberChanged;
 import io.smbcopilot.events.identity.RoleChanged;
 import io.smbcopilot.events.identity.TenantCreated;
+import io.smbcopilot.events.notifications.InvitationMailRequested;
 import io.smbcopilot.events.notifications.NotificationRequested;
 import io.smbcopilot.events.workflows.RunFinished;
 import java.util.Arrays;
@@ -32,7 +33,11 @@ public enum EventType {
   COPILOT_BUDGET_REACHED(
       "io.smbcopilot.copilot.budget-reached.v1", Topics.WORKFLOWS, CopilotBudgetReached.class),
   NOTIFICATION_REQUESTED(
-      "io.smbcopilot.notification.requested.v1", Topics.NOTIFICATIONS, NotificationRequested.class);
+      "io.smbcopilot.notification.requested.v1", Topics.NOTIFICATIONS, NotificationRequested.class),
+  INVITATION_MAIL_REQUESTED(
+      "io.smbcopilot.notification.invitation-mail-requested.v1",
+      Topics.NOTIFICATIONS,
+      InvitationMailRequested.class);
 
   private final String typeName;
   private final String topic;

@@ -22,8 +22,7 @@ import org.jboss.logging.Logger;
  * times is dead without running again. Workers sleep until {@link #wake()} or the poll interval.
  *
  * <p>The handler's {@code Uni} is awaited on the worker thread. A handler that uses Hibernate
- * Reactive runs its work on a Vert.x context of its own (for example with Quarkus' {@code
- * VertxContextSupport.subscribeAndAwait}).
+ * Reactive runs its work on a Vert.x context of its own ({@link #awaitOnContext}).
  */
 public final class JobWorkers implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(JobWorkers.class);
@@ -295,5 +294,19 @@ public final class JobWorkers implements AutoCloseable {
       }
     }
     renewals.shutdownNow();
+  }
+
+  /**
+   * Runs the work on a Vert.x context of its own (Hibernate Reactive needs one) and waits for it on
+   * this worker thread; what it fails with is thrown as it is (a checked failure wrapped).
+   */
+  public static <T> T awaitOnContext(java.util.function.Supplier<Uni<T>> work) {
+    try {
+      return io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(work);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

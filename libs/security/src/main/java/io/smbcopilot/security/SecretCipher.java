@@ -28,10 +28,16 @@ public class SecretCipher {
   private static final int NONCE = 12;
   private static final SecureRandom RANDOM = new SecureRandom();
   private final Optional<SecretKeySpec> key;
+  private final Optional<SecretKeySpec> macKey;
 
   public SecretCipher(
       @ConfigProperty(name = "copilot.secrets.encryption-key") Optional<String> secret) {
     this.key = secret.filter(s -> !s.isBlank()).map(SecretCipher::derive);
+    // a second key for signatures, derived apart so no key serves two algorithms
+    this.macKey =
+        secret
+            .filter(s -> !s.isBlank())
+            .map(s -> new SecretKeySpec(derive("mac:" + s).getEncoded(), "HmacSHA256"));
   }
 
   private static SecretKeySpec derive(String secret) {
@@ -51,6 +57,11 @@ public class SecretCipher {
                 ProblemType.SERVICE_UNAVAILABLE,
                 "secrets cannot be kept: the deployment has no encryption key"
                     + " (copilot.secrets.encryption-key)"));
+  }
+
+  /** True when the deployment has an encryption key, so secrets can be kept. */
+  public boolean available() {
+    return key.isPresent();
   }
 
   public String encrypt(UUID tenantId, String plain) {
@@ -82,5 +93,33 @@ public class SecretCipher {
           "a secret of the tenant cannot be read with the deployment's encryption key; set it"
               + " again");
     }
+  }
+
+  /**
+   * An HMAC-SHA256 of the text under a key derived from the deployment's secret, base64url without
+   * padding: for tokens the service hands out and must recognise later (unsubscribe links).
+   */
+  public String sign(String text) {
+    SecretKeySpec k =
+        macKey.orElseThrow(
+            () ->
+                new ProblemException(
+                    ProblemType.SERVICE_UNAVAILABLE,
+                    "the deployment has no encryption key (copilot.secrets.encryption-key)"));
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(k);
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot sign", e);
+    }
+  }
+
+  /** True when the signature is {@link #sign}'s for the text (compared in constant time). */
+  public boolean verify(String text, String signature) {
+    return MessageDigest.isEqual(
+        sign(text).getBytes(StandardCharsets.UTF_8), signature.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -33,4 +33,36 @@ class SecretCipherTest {
         .isInstanceOf(ProblemException.class)
         .hasMessageContaining("copilot.secrets.encryption-key");
   }
+
+  @Test
+  void aSignatureIsRecognisedOnlyForItsTextAndDeploymentKey() throws Exception {
+    SecretCipher cipher = new SecretCipher(Optional.of("a-deployment-secret-for-this-test"));
+    String signature = cipher.sign("tenant|user|document.indexed");
+    assertThat(signature).matches("[A-Za-z0-9_-]{43}");
+    assertThat(cipher.verify("tenant|user|document.indexed", signature)).isTrue();
+    assertThat(cipher.verify("tenant|user|document.failed", signature)).isFalse();
+    assertThat(
+            new SecretCipher(Optional.of("another-deployment-secret"))
+                .verify("tenant|user|document.indexed", signature))
+        .isFalse();
+    // not keyed with the encryption key itself: an HMAC with the AES key's bytes differs
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(
+        new javax.crypto.spec.SecretKeySpec(
+            java.security.MessageDigest.getInstance("SHA-256")
+                .digest(
+                    "a-deployment-secret-for-this-test"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            "HmacSHA256"));
+    String withAesKey =
+        java.util.Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                mac.doFinal(
+                    "tenant|user|document.indexed"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertThat(signature).isNotEqualTo(withAesKey);
+    assertThat(cipher.available()).isTrue();
+    assertThat(new SecretCipher(Optional.empty()).available()).isFalse();
+  }
 }

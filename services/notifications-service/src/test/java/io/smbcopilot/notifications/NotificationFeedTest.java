@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
     value = DevStackResource.class,
     initArgs = {
       @ResourceArg(name = "service", value = "notifications-service"),
-      @ResourceArg(name = "components", value = "postgres,kafka")
+      @ResourceArg(name = "components", value = "postgres,kafka,smtp")
     })
 class NotificationFeedTest {
 

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
     value = DevStackResource.class,
     initArgs = {
       @ResourceArg(name = "service", value = "notifications-service"),
-      @ResourceArg(name = "components", value = "postgres,kafka")
+      @ResourceArg(name = "components", value = "postgres,kafka,smtp")
     })
 class NotificationStreamTest {
   /** No reading on a timer: what arrives came by PostgreSQL's announcement. */

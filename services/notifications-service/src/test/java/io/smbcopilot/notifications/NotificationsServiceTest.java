@@ -14,12 +14,23 @@ import java.util.Set;
     value = DevStackResource.class,
     initArgs = {
       @ResourceArg(name = "service", value = "notifications-service"),
-      @ResourceArg(name = "components", value = "postgres,kafka")
+      @ResourceArg(name = "components", value = "postgres,kafka,smtp")
     })
 class NotificationsServiceTest extends ServiceContractTest {
 
   @Override
   protected Set<String> expectedTables() {
-    return Set.of("notification", "outbox_event", "inbox_event");
+    return Set.of(
+        "notification",
+        "outbox_event",
+        "inbox_event",
+        "job",
+        "webhook_endpoint",
+        "webhook_message",
+        "webhook_attempt",
+        "directory_tenant",
+        "directory_member",
+        "notification_preference",
+        "mail_message");
   }
 }

@@ -61,6 +61,9 @@ public class RouteTable {
     add(READ, "/api/v1/notifications/**", NOTIFICATIONS, Permission.NOTIFICATIONS_READ);
     add(POST, "/api/v1/notifications/{id}/read", NOTIFICATIONS, Permission.NOTIFICATIONS_READ);
     add(POST, "/api/v1/notifications/read-all", NOTIFICATIONS, Permission.NOTIFICATIONS_READ);
+    // a mail's one-click unsubscribe: no sign-in, the link's token is signed (GET asks, POST acts)
+    open(READ, "/api/v1/notification-preferences/unsubscribe", NOTIFICATIONS);
+    open(POST, "/api/v1/notification-preferences/unsubscribe", NOTIFICATIONS);
     add(ALL, "/api/v1/notification-preferences/**", NOTIFICATIONS, Permission.NOTIFICATIONS_READ);
     add(ALL, "/api/v1/webhooks/**", NOTIFICATIONS, Permission.WEBHOOKS_MANAGE);
   }

@@ -12,8 +12,10 @@ import io.smbcopilot.auth.repository.InvitationRepository;
 import io.smbcopilot.auth.repository.MembershipRepository;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.MemberChanged;
+import io.smbcopilot.events.notifications.InvitationMailRequested;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
+import io.smbcopilot.security.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -58,6 +60,7 @@ public class MemberService {
   private final KeycloakAdminClient keycloak;
   private final ApiKeyService apiKeys;
   private final AuthConfig config;
+  private final SecretCipher cipher;
 
   public MemberService(
       MembershipRepository memberships,
@@ -66,7 +69,9 @@ public class MemberService {
       IdentityRecorder recorder,
       KeycloakAdminClient keycloak,
       ApiKeyService apiKeys,
-      AuthConfig config) {
+      AuthConfig config,
+      SecretCipher cipher) {
+    this.cipher = cipher;
     this.memberships = memberships;
     this.invitations = invitations;
     this.roles = roles;
@@ -160,6 +165,7 @@ public class MemberService {
                                 role,
                                 "invited",
                                 actor.id())))
+                .call(invitation -> mailRequest(invitation, token))
                 .map(invitation -> Invitation.of(invitation, token)));
   }
 
@@ -359,5 +365,31 @@ public class MemberService {
               }
             })
         .replaceWithVoid();
+  }
+
+  /**
+   * Asks the notifications service to mail the invitation's acceptance link, the token sealed with
+   * the deployment's encryption key (in the invitation's transaction, through the outbox). Without
+   * a key the invitation still works (its answer carries the token), but no mail goes out.
+   */
+  private Uni<Void> mailRequest(io.smbcopilot.auth.domain.Invitation invitation, String token) {
+    if (!cipher.available()) {
+      LOG.warnf(
+          "invitation %s is not mailed: the deployment has no copilot.secrets.encryption-key",
+          invitation.id);
+      return Uni.createFrom().voidItem();
+    }
+    return recorder.emit(
+        EventType.INVITATION_MAIL_REQUESTED,
+        invitation.tenantId,
+        "invitation/" + invitation.id,
+        new InvitationMailRequested(
+            invitation.tenantId.toString(),
+            invitation.id.toString(),
+            invitation.email,
+            invitation.role,
+            invitation.invitedBy,
+            invitation.expiresAt.toString(),
+            cipher.encrypt(invitation.tenantId, token)));
   }
 }

@@ -1,7 +1,6 @@
 package io.smbcopilot.ingestion.pipeline;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.events.CloudEvent;
 import io.smbcopilot.events.EventType;
@@ -12,6 +11,7 @@ import io.smbcopilot.ingestion.domain.Document;
 import io.smbcopilot.ingestion.repository.ChunkRepository;
 import io.smbcopilot.ingestion.repository.DocumentRepository;
 import io.smbcopilot.ingestion.repository.OriginalRepository;
+import io.smbcopilot.jobs.JobWorkers;
 import io.smbcopilot.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -23,7 +23,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * The pipeline's view of the database: a document's status machine ({@code queued -> parsing ->
@@ -61,7 +60,7 @@ public class DocumentProgress {
    * first piece of its original. Null when the document was deleted.
    */
   Begun begin(UUID tenantId, UUID documentId) {
-    return await(
+    return JobWorkers.awaitOnContext(
         () ->
             Panache.withTransaction(
                 () ->
@@ -115,7 +114,9 @@ public class DocumentProgress {
       }
       for (int seq = 1; ; seq++) {
         int piece = seq;
-        byte[] bytes = await(() -> Panache.withSession(() -> originals.piece(documentId, piece)));
+        byte[] bytes =
+            JobWorkers.awaitOnContext(
+                () -> Panache.withSession(() -> originals.piece(documentId, piece)));
         if (bytes == null) {
           return;
         }
@@ -142,7 +143,7 @@ public class DocumentProgress {
       row.headings = List.copyOf(c.location().headings());
       rows.add(row);
     }
-    await(
+    JobWorkers.awaitOnContext(
         () ->
             Panache.withTransaction(
                 () ->
@@ -155,7 +156,9 @@ public class DocumentProgress {
 
   /** The saved chunks from number {@code from} on (a document resumed after a stop). */
   List<Chunker.Chunk> saved(UUID documentId, int from, int limit) {
-    List<Chunk> rows = await(() -> Panache.withSession(() -> chunks.from(documentId, from, limit)));
+    List<Chunk> rows =
+        JobWorkers.awaitOnContext(
+            () -> Panache.withSession(() -> chunks.from(documentId, from, limit)));
     return rows.stream()
         .map(
             r ->
@@ -169,7 +172,7 @@ public class DocumentProgress {
 
   /** Saves progress; false when the document was deleted meanwhile. */
   boolean progress(UUID documentId, int done) {
-    return await(
+    return JobWorkers.awaitOnContext(
             () -> Panache.withTransaction(() -> documents.saveProgress(documentId, done, now())))
         > 0;
   }
@@ -179,7 +182,7 @@ public class DocumentProgress {
    * goes out with the change. False when the document was deleted meanwhile.
    */
   boolean indexed(UUID tenantId, UUID documentId, UUID collectionId, int total) {
-    return await(
+    return JobWorkers.awaitOnContext(
         () ->
             Panache.withTransaction(
                 () ->
@@ -189,17 +192,22 @@ public class DocumentProgress {
                             updated ->
                                 updated == 0
                                     ? Uni.createFrom().item(false)
-                                    : outbox
-                                        .append(
-                                            event(
-                                                EventType.DOCUMENT_INDEXED,
-                                                tenantId,
-                                                documentId,
-                                                new DocumentIndexed(
-                                                    tenantId.toString(),
-                                                    documentId.toString(),
-                                                    collectionId.toString(),
-                                                    total)))
+                                    : documents
+                                        .findById(documentId)
+                                        .chain(
+                                            d ->
+                                                outbox.append(
+                                                    event(
+                                                        EventType.DOCUMENT_INDEXED,
+                                                        tenantId,
+                                                        documentId,
+                                                        new DocumentIndexed(
+                                                            tenantId.toString(),
+                                                            documentId.toString(),
+                                                            collectionId.toString(),
+                                                            total,
+                                                            d.createdBy,
+                                                            titleOf(d)))))
                                         .replaceWith(true))));
   }
 
@@ -208,7 +216,7 @@ public class DocumentProgress {
    * document.failed} event goes out with the change.
    */
   void failed(UUID tenantId, UUID documentId, String reason) {
-    await(() -> failedLater(tenantId, documentId, reason));
+    JobWorkers.awaitOnContext(() -> failedLater(tenantId, documentId, reason));
   }
 
   /** {@link #failed}, for a caller that composes. */
@@ -222,13 +230,26 @@ public class DocumentProgress {
                     updated ->
                         updated == 0
                             ? Uni.createFrom().voidItem()
-                            : outbox.append(
-                                event(
-                                    EventType.DOCUMENT_FAILED,
-                                    tenantId,
-                                    documentId,
-                                    new DocumentFailed(
-                                        tenantId.toString(), documentId.toString(), reason)))));
+                            : documents
+                                .findById(documentId)
+                                .chain(
+                                    d ->
+                                        outbox.append(
+                                            event(
+                                                EventType.DOCUMENT_FAILED,
+                                                tenantId,
+                                                documentId,
+                                                new DocumentFailed(
+                                                    tenantId.toString(),
+                                                    documentId.toString(),
+                                                    reason,
+                                                    d.createdBy,
+                                                    titleOf(d)))))));
+  }
+
+  /** What people call the document: its title, else its file's name. */
+  private static String titleOf(io.smbcopilot.ingestion.domain.Document d) {
+    return d.title != null && !d.title.isBlank() ? d.title : d.fileName;
   }
 
   private static CloudEvent event(EventType type, UUID tenantId, UUID documentId, Record data) {
@@ -237,16 +258,5 @@ public class DocumentProgress {
 
   private static OffsetDateTime now() {
     return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-  }
-
-  /** Runs the work on a Vert.x context of its own and waits for it on this (worker) thread. */
-  static <T> T await(Supplier<Uni<T>> work) {
-    try {
-      return VertxContextSupport.subscribeAndAwait(work);
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -3,6 +3,7 @@ package io.smbcopilot.notifications.rest;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smbcopilot.notifications.domain.MailMessage;
 import io.smbcopilot.notifications.domain.Notification;
 import io.smbcopilot.notifications.feed.FeedHub;
 import io.smbcopilot.notifications.repository.FeedRepository;
@@ -106,6 +107,75 @@ public class NotificationResource {
               return Page.of(
                   items, size, n -> Paging.encode(new Paging.TimeCursor(n.createdAt(), n.id())));
             });
+  }
+
+  @Schema(name = "Email")
+  public record EmailView(
+      UUID id,
+      String kind,
+      String to,
+      String subject,
+      @Schema(
+              description =
+                  "held (for the digest), queued, sent, failed (refused for good or out of"
+                      + " retries), digested (sent inside a digest) or cancelled")
+          String status,
+      int attempts,
+      @Schema(description = "what the SMTP server said last, when it did not take the mail")
+          String lastError,
+      OffsetDateTime createdAt,
+      OffsetDateTime sentAt) {
+    static EmailView of(MailMessage m) {
+      return new EmailView(
+          m.id,
+          m.kind,
+          m.toAddress,
+          m.subject,
+          m.status,
+          m.attempts,
+          m.lastError,
+          m.createdAt,
+          m.sentAt);
+    }
+  }
+
+  private static final java.util.Set<String> MAIL_STATUSES =
+      java.util.Set.of(
+          MailMessage.HELD,
+          MailMessage.QUEUED,
+          MailMessage.SENT,
+          MailMessage.FAILED,
+          MailMessage.DIGESTED,
+          MailMessage.CANCELLED);
+
+  @GET
+  @Path("/emails")
+  @Operation(
+      summary =
+          "Mails to me, or sent because of me (my invitations), newest first, with what became"
+              + " of each")
+  @APIResponse(responseCode = "200", description = "a page of mails")
+  @APIResponse(responseCode = "400", description = "a bad limit, cursor or status")
+  public Uni<Page<EmailView>> emails(
+      @QueryParam("limit") Integer limit,
+      @QueryParam("cursor") String cursor,
+      @QueryParam("status") String status) {
+    int size = Paging.limit(limit);
+    Paging.TimeCursor after = Paging.decodeTime(cursor);
+    if (status != null && !MAIL_STATUSES.contains(status)) {
+      throw ProblemException.invalid("status", "one of " + new java.util.TreeSet<>(MAIL_STATUSES));
+    }
+    if (context.principalType() != PrincipalType.USER) {
+      return Uni.createFrom().item(new Page<>(List.of(), null));
+    }
+    return notifications
+        .emails(context.tenantId(), context.subject(), status, after, size)
+        .map(
+            found ->
+                Page.of(
+                    found.stream().map(EmailView::of).toList(),
+                    size,
+                    e -> Paging.encode(new Paging.TimeCursor(e.createdAt(), e.id()))));
   }
 
   public record UnreadCount(long unread) {}

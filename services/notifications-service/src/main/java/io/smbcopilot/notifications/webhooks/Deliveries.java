@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.events.CloudEvent;
 import io.smbcopilot.jobs.Job;
@@ -42,7 +41,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -256,7 +254,8 @@ public class Deliveries implements JobWorkers.Handler {
 
   private void deliver(Job job) {
     String messageId = messageOf(job);
-    Loaded loaded = await(() -> Panache.withSession(() -> load(job.tenantId(), messageId)));
+    Loaded loaded =
+        JobWorkers.awaitOnContext(() -> Panache.withSession(() -> load(job.tenantId(), messageId)));
     if (loaded == null || !WebhookMessage.PENDING.equals(loaded.message().status)) {
       return; // delivered meanwhile, redelivered by another job, or deleted with its endpoint
     }
@@ -346,7 +345,7 @@ public class Deliveries implements JobWorkers.Handler {
    */
   private Optional<Duration> settle(
       String messageId, Attempted attempted, String error, Optional<Duration> retryAfter) {
-    return await(
+    return JobWorkers.awaitOnContext(
         () ->
             Panache.withTransaction(
                 () ->
@@ -490,15 +489,5 @@ public class Deliveries implements JobWorkers.Handler {
 
   private static OffsetDateTime now() {
     return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-  }
-
-  private static <T> T await(Supplier<Uni<T>> work) {
-    try {
-      return VertxContextSupport.subscribeAndAwait(work);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

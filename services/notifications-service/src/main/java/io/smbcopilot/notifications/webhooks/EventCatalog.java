@@ -1,10 +1,14 @@
 package io.smbcopilot.notifications.webhooks;
 
 import io.smbcopilot.events.EventType;
+import io.smbcopilot.events.Topics;
 import java.util.Arrays;
 import java.util.List;
 
-/** The event types partners may receive: the platform's events, but internal ones. */
+/**
+ * The event types partners may receive: the platform's events, but the internal requests of the
+ * notifications topic (an invitation's mail carries its sealed token).
+ */
 public final class EventCatalog {
   /** The type of the event sent by {@code POST /api/v1/webhooks/{id}/test}. */
   public static final String TEST = "io.smbcopilot.webhook.test.v1";
@@ -13,7 +17,7 @@ public final class EventCatalog {
   public static final List<String> TYPES =
       java.util.stream.Stream.concat(
               Arrays.stream(EventType.values())
-                  .filter(t -> t != EventType.NOTIFICATION_REQUESTED)
+                  .filter(t -> !t.topic().equals(Topics.NOTIFICATIONS))
                   .map(EventType::typeName),
               java.util.stream.Stream.of(TEST))
           .toList();

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
     value = DevStackResource.class,
     initArgs = {
       @ResourceArg(name = "service", value = "notifications-service"),
-      @ResourceArg(name = "components", value = "postgres,kafka")
+      @ResourceArg(name = "components", value = "postgres,kafka,smtp")
     })
 class WebhookDeliveriesTest {
   /** Receivers on loopback over http, and a short schedule: four attempts a second apart. */
@@ -328,7 +328,8 @@ class WebhookDeliveriesTest {
             "/ingestion-service",
             tenant.toString(),
             "document/" + document,
-            new DocumentIndexed(tenant.toString(), document, UUID.randomUUID().toString(), 7));
+            new DocumentIndexed(
+                tenant.toString(), document, UUID.randomUUID().toString(), 7, "user-1", "Prices"));
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(KafkaSettings.producer(bootstrap, "webhooks-test"))) {
       // twice: the inbox makes one message of it

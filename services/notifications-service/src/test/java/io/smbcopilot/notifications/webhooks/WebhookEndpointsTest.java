@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
     value = DevStackResource.class,
     initArgs = {
       @ResourceArg(name = "service", value = "notifications-service"),
-      @ResourceArg(name = "components", value = "postgres,kafka")
+      @ResourceArg(name = "components", value = "postgres,kafka,smtp")
     })
 class WebhookEndpointsTest {
   /** A deployment key made for this run, and the only host the operator allows. */
