@@ -185,7 +185,7 @@ class WebhooksAcceptanceTest {
       assertThat(stream.header("X-Accel-Buffering")).isEqualTo("no");
       assertThat(stream.named("ready")).hasSize(1);
       ServerSentEvents.Event first = stream.named("notification").get(0);
-      assertThat(first.json().get("kind").asText()).isEqualTo("webhook-disabled");
+      assertThat(first.json().get("kind").asText()).isEqualTo("webhook.disabled");
       assertThat(first.json().get("body").asText()).contains("/first");
 
       // notifications-service is killed; a notification is made after its restart; the client
