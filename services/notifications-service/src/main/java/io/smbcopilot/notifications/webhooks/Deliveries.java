@@ -34,14 +34,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -73,7 +70,7 @@ public class Deliveries implements JobWorkers.Handler {
   private final ObjectMapper json;
   private final Pool pool;
   private final MeterRegistry registry;
-  private final Set<String> allowedHosts;
+  private final EndpointUrls urls;
   private final Map<UUID, Semaphore> perEndpoint = new ConcurrentHashMap<>();
   private volatile JobWorkers workers;
 
@@ -88,8 +85,10 @@ public class Deliveries implements JobWorkers.Handler {
       NotificationService notifications,
       ObjectMapper json,
       Pool pool,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      EndpointUrls urls) {
     this.notifications = notifications;
+    this.urls = urls;
     this.endpoints = endpoints;
     this.messages = messages;
     this.attempts = attempts;
@@ -101,10 +100,6 @@ public class Deliveries implements JobWorkers.Handler {
     this.json = json;
     this.pool = pool;
     this.registry = registry;
-    this.allowedHosts =
-        settings.allowedHosts().orElse(List.of()).stream()
-            .map(h -> h.trim().toLowerCase(Locale.ROOT))
-            .collect(Collectors.toSet());
   }
 
   void start(@Observes StartupEvent event) {
@@ -274,7 +269,7 @@ public class Deliveries implements JobWorkers.Handler {
       URI url = URI.create(endpoint.url);
       InetAddress address;
       try {
-        address = address(url.getHost());
+        address = urls.address(url.getHost());
       } catch (OutboundAddresses.Refused e) {
         settle(messageId, new Attempted(null, 0, now()), e.getMessage(), Optional.empty());
         return;
@@ -469,18 +464,6 @@ public class Deliveries implements JobWorkers.Handler {
     } catch (java.io.IOException e) {
       throw new IllegalStateException("not a webhook job: " + job.payload(), e);
     }
-  }
-
-  /** The address to connect to: checked now (public), or the operator's allowed host's. */
-  private InetAddress address(String host) throws OutboundAddresses.Refused {
-    if (allowedHosts.contains(host.toLowerCase(Locale.ROOT))) {
-      try {
-        return InetAddress.getByName(host);
-      } catch (java.net.UnknownHostException e) {
-        throw new OutboundAddresses.Refused("its host " + host + " does not resolve");
-      }
-    }
-    return OutboundAddresses.publicAddresses(host).get(0);
   }
 
   private static String cut(String s) {

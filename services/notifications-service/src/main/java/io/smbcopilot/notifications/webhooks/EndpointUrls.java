@@ -59,4 +59,20 @@ public class EndpointUrls {
     }
     return url.trim();
   }
+
+  /**
+   * The address a delivery connects to, checked now: a public one, or the operator's allowed host's
+   * (resolved as it is). The sender connects to exactly this address, so a name that resolves
+   * elsewhere a moment later (DNS rebinding) changes nothing.
+   */
+  public java.net.InetAddress address(String host) throws OutboundAddresses.Refused {
+    if (allowedHosts.contains(host.toLowerCase(Locale.ROOT))) {
+      try {
+        return java.net.InetAddress.getByName(host);
+      } catch (java.net.UnknownHostException e) {
+        throw new OutboundAddresses.Refused("its host " + host + " does not resolve");
+      }
+    }
+    return OutboundAddresses.publicAddresses(host).get(0);
+  }
 }
