@@ -177,10 +177,7 @@ class NotificationsBenchmark {
         }
         List<WebhookReceiver.Received> got = hooks.get(e.getKey());
         if (got != null && !got.isEmpty()) {
-          long eventTime =
-              OffsetDateTime.parse(Edge.JSON.readTree(got.get(0).body()).path("timestamp").asText())
-                  .toInstant()
-                  .toEpochMilli();
+          long eventTime = eventTime(got.get(0));
           appended.add((double) (eventTime - e.getValue()));
           posted.add((double) (got.get(0).atMillis() - eventTime));
         }
@@ -192,26 +189,26 @@ class NotificationsBenchmark {
         if (got == null || got.isEmpty()) {
           continue;
         }
-        long eventTime =
-            OffsetDateTime.parse(Edge.JSON.readTree(got.get(0).body()).path("timestamp").asText())
-                .toInstant()
-                .toEpochMilli();
+        long eventTime = eventTime(got.get(0));
         commitToHook.add((double) (got.get(0).atMillis() - eventTime));
         Long f = feedAt.get(e.getKey());
         if (f != null) {
           commitToFeed.add((double) (f - eventTime));
         }
       }
-      CopilotBenchmark.print(
-          "  from the commit (the event's time, stamped in the transaction that creates the key):"
-              + " SSE p50 %.0f ms, p95 %.0f ms, p99 %.0f ms; webhook POST p50 %.0f ms, p95 %.0f ms,"
-              + " p99 %.0f ms%n",
-          CopilotBenchmark.percentile(commitToFeed, 50),
-          CopilotBenchmark.percentile(commitToFeed, 95),
-          CopilotBenchmark.percentile(commitToFeed, 99),
-          CopilotBenchmark.percentile(commitToHook, 50),
-          CopilotBenchmark.percentile(commitToHook, 95),
-          CopilotBenchmark.percentile(commitToHook, 99));
+      // with the outbox driver the lines above already count from the commit
+      if (DRIVER.equals("api")) {
+        CopilotBenchmark.print(
+            "  from the commit (the event's time, stamped in the transaction that creates the key):"
+                + " SSE p50 %.0f ms, p95 %.0f ms, p99 %.0f ms; webhook POST p50 %.0f ms, p95 %.0f ms,"
+                + " p99 %.0f ms%n",
+            CopilotBenchmark.percentile(commitToFeed, 50),
+            CopilotBenchmark.percentile(commitToFeed, 95),
+            CopilotBenchmark.percentile(commitToFeed, 99),
+            CopilotBenchmark.percentile(commitToHook, 50),
+            CopilotBenchmark.percentile(commitToHook, 95),
+            CopilotBenchmark.percentile(commitToHook, 99));
+      }
       if (DRIVER.equals("api")) {
         CopilotBenchmark.print(
             "  stages p50/p95 ms: request -> answer %.0f/%.0f; request -> event appended %.0f/%.0f;"
@@ -503,5 +500,12 @@ class NotificationsBenchmark {
               int now = receiver.received().size() + feedAt.size();
               return last.getAndSet(now) == now;
             });
+  }
+
+  /** When the event a webhook request carries was appended, in its producer's transaction. */
+  private static long eventTime(WebhookReceiver.Received r) throws Exception {
+    return OffsetDateTime.parse(Edge.JSON.readTree(r.body()).path("timestamp").asText())
+        .toInstant()
+        .toEpochMilli();
   }
 }
