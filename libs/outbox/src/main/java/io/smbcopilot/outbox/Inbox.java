@@ -1,12 +1,19 @@
 package io.smbcopilot.outbox;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smbcopilot.events.CloudEvent;
@@ -18,9 +25,13 @@ import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -58,17 +69,39 @@ public class Inbox {
   /** Header of a dead-lettered record: when it was given up. */
   public static final String DLQ_FAILED_AT = "dlq_failed_at";
 
+  private static final TextMapGetter<Map<String, String>> TRACEPARENT_GETTER =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+          return carrier.keySet();
+        }
+
+        @Override
+        public String get(Map<String, String> carrier, String key) {
+          return carrier == null ? null : carrier.get(key);
+        }
+      };
+
   private final InboxRepository repository;
   private final Pool pool;
   private final MeterRegistry registry;
   private final InboxConfig config;
+  private final Tracer tracer;
   private volatile boolean running = true;
 
-  public Inbox(InboxRepository repository, Pool pool, MeterRegistry registry, InboxConfig config) {
+  public Inbox(
+      InboxRepository repository,
+      Pool pool,
+      MeterRegistry registry,
+      InboxConfig config,
+      Instance<OpenTelemetry> telemetry) {
     this.repository = repository;
     this.pool = pool;
     this.registry = registry;
     this.config = config;
+    this.tracer =
+        (telemetry.isResolvable() ? telemetry.get() : OpenTelemetry.noop())
+            .getTracer("io.smbcopilot.outbox");
   }
 
   void onStop(@Observes ShutdownEvent event) {
@@ -91,7 +124,125 @@ public class Inbox {
       return Uni.createFrom().completionStage(message::ack);
     }
     Span.current().setAttribute("tenant.id", event.tenantId());
+    return applyOne(message, event, handlers, Vertx.currentContext(), true);
+  }
+
+  /**
+   * Applies the events of a poll's records (a channel with {@code batch=true}) once each, with the
+   * consumer's handlers, in transactions of up to {@code copilot.inbox.batch-size} events: one
+   * commit for many events is what lets a consumer that fell behind catch up, and the events share
+   * one session, so an entity found by one is not read again by the next. Each event is recorded as
+   * by {@link #process}. A transaction that fails is rolled back and its events applied again one
+   * at a time, with the retries and dead-lettering of {@link #process}: one bad event costs its
+   * neighbours a second try, never their effect. A record that is not a valid event is
+   * dead-lettered at once. The batch is acked when every record is applied or dead-lettered. Each
+   * event has a span that continues the producer's trace.
+   */
+  @WithSpan("Inbox.processBatch")
+  public Uni<Void> processBatch(KafkaRecordBatch<?, byte[]> batch, EventHandlers handlers) {
     Context context = Vertx.currentContext();
+    Uni<Void> chain = Uni.createFrom().voidItem();
+    List<Pending> pending = new ArrayList<>();
+    for (KafkaRecord<?, byte[]> record : batch.getRecords()) {
+      try {
+        CloudEvent event = KafkaCloudEvents.fromRecord(record.getHeaders(), record.getPayload());
+        if (handlers.handles(event)) {
+          pending.add(new Pending(record, event));
+        }
+      } catch (InvalidEventException e) {
+        chain = chain.chain(() -> deadLetter(record, handlers.consumer(), e, 0));
+      }
+    }
+    int size = Math.max(1, config.batchSize());
+    for (int from = 0; from < pending.size(); from += size) {
+      List<Pending> chunk = pending.subList(from, Math.min(pending.size(), from + size));
+      chain = chain.chain(() -> onContext(context, () -> applyChunk(chunk, handlers, context)));
+    }
+    return chain.chain(() -> Uni.createFrom().completionStage(batch::ack));
+  }
+
+  /** An event of a batch, with its record. */
+  private record Pending(KafkaRecord<?, byte[]> record, CloudEvent event) {}
+
+  /** The chunk's events in one transaction; else each on its own (retried, dead-lettered). */
+  private Uni<Void> applyChunk(List<Pending> chunk, EventHandlers handlers, Context context) {
+    List<Span> spans = chunk.stream().map(p -> startSpan(p.event())).toList();
+    return Panache.<List<Boolean>>withTransaction(
+            () -> {
+              List<Boolean> applied = new ArrayList<>(chunk.size());
+              Uni<Void> each = Uni.createFrom().voidItem();
+              for (Pending p : chunk) {
+                each =
+                    each.chain(
+                        () ->
+                            applyInSession(p.event(), handlers)
+                                .invoke(applied::add)
+                                .replaceWithVoid());
+              }
+              return each.replaceWith(applied);
+            })
+        .onItemOrFailure()
+        .transformToUni(
+            (applied, failure) -> {
+              if (failure == null) {
+                DistributionSummary.builder("copilot.inbox.batch.events")
+                    .description("Events a consumer applied in one transaction")
+                    .tag("consumer", handlers.consumer())
+                    .register(registry)
+                    .record(chunk.size());
+                applied.forEach(
+                    fresh -> count(handlers.consumer(), fresh ? "processed" : "duplicate"));
+                spans.forEach(Span::end);
+                return Uni.createFrom().voidItem();
+              }
+              LOG.debugf(
+                  "inbox %s: a batch of %d failed (%s), applying its events one at a time",
+                  handlers.consumer(), chunk.size(), failure);
+              Uni<Void> one = Uni.createFrom().voidItem();
+              for (int i = 0; i < chunk.size(); i++) {
+                Pending p = chunk.get(i);
+                Span span = spans.get(i);
+                one =
+                    one.chain(
+                        () ->
+                            onContext(
+                                context,
+                                () ->
+                                    applyOne(p.record(), p.event(), handlers, context, false)
+                                        .eventually(() -> span.end())));
+              }
+              return one;
+            });
+  }
+
+  /** A span for one event of a batch, child of the producer's span (the event's traceparent). */
+  private Span startSpan(CloudEvent event) {
+    io.opentelemetry.context.Context parent =
+        event.traceparent() == null
+            ? io.opentelemetry.context.Context.current()
+            : W3CTraceContextPropagator.getInstance()
+                .extract(
+                    io.opentelemetry.context.Context.root(),
+                    Map.of("traceparent", event.traceparent()),
+                    TRACEPARENT_GETTER);
+    return tracer
+        .spanBuilder("Inbox.process")
+        .setParent(parent)
+        .setAttribute("tenant.id", event.tenantId())
+        .startSpan();
+  }
+
+  /**
+   * One event, retried and at last dead-lettered (the record nacked to the failure strategy); an
+   * applied or duplicate event's record is acked when {@code ack} (a batch acks its records at
+   * once).
+   */
+  private Uni<Void> applyOne(
+      Message<byte[]> message,
+      CloudEvent event,
+      EventHandlers handlers,
+      Context context,
+      boolean ack) {
     return attempt(event, handlers, 1, context)
         .onItemOrFailure()
         .transformToUni(
@@ -103,21 +254,28 @@ public class Inbox {
                 return Uni.createFrom().failure(failure);
               }
               count(handlers.consumer(), applied ? "processed" : "duplicate");
-              return Uni.createFrom().completionStage(message::ack);
+              return ack
+                  ? Uni.createFrom().completionStage(message::ack)
+                  : Uni.createFrom().voidItem();
             });
   }
 
   /** Records the id and runs the handler in one transaction; false when the id was known. */
   private Uni<Boolean> apply(CloudEvent event, EventHandlers handlers) {
-    return Panache.withTransaction(
-        () ->
-            repository
-                .record(handlers.consumer(), event)
-                .flatMap(
-                    fresh ->
-                        fresh
-                            ? handlers.dispatch(event).replaceWith(true)
-                            : Uni.createFrom().item(false)));
+    return Panache.withTransaction(() -> applyInSession(event, handlers));
+  }
+
+  /**
+   * Records the id and runs the handler in the current transaction (and session: what an event of
+   * the batch read, the next ones find again without asking the database); false when the id was
+   * known.
+   */
+  private Uni<Boolean> applyInSession(CloudEvent event, EventHandlers handlers) {
+    return repository
+        .record(handlers.consumer(), event)
+        .flatMap(
+            fresh ->
+                fresh ? handlers.dispatch(event).replaceWith(true) : Uni.createFrom().item(false));
   }
 
   private Uni<Boolean> attempt(
@@ -161,6 +319,18 @@ public class Inbox {
         .map(rows -> true)
         .onFailure()
         .recoverWithItem(false);
+  }
+
+  /**
+   * Subscribes on the batch's own Vert.x context, where its session and transaction belong: a step
+   * after a dead-lettering continues on the producer's thread otherwise.
+   */
+  private static <T> Uni<T> onContext(Context context, java.util.function.Supplier<Uni<T>> work) {
+    return Uni.createFrom()
+        .emitter(
+            emitter ->
+                context.runOnContext(
+                    v -> work.get().subscribe().with(emitter::complete, emitter::fail)));
   }
 
   /** Waits on the record's own Vert.x context, where its session and transaction belong. */

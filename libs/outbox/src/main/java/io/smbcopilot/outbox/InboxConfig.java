@@ -16,6 +16,13 @@ public interface InboxConfig {
   @WithDefault("200ms")
   Duration retryBackoff();
 
+  /**
+   * Most events applied in one transaction by a consumer that reads batches ({@link
+   * Inbox#processBatch}).
+   */
+  @WithDefault("100")
+  int batchSize();
+
   /** Pause before trying again while the database is unreachable (not counted as an attempt). */
   @WithDefault("1s")
   Duration unreachableBackoff();

@@ -2,16 +2,21 @@ package io.smbcopilot.outbox;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smbcopilot.events.CloudEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** InboxTest's consumer: each item event adds one row to {@code effect} and one to its total. */
+/**
+ * InboxTest's consumers, one reading records one at a time and one reading a poll's records at
+ * once: each item event adds one row to {@code effect} and one to its consumer's total.
+ */
 @ApplicationScoped
 public class EffectConsumer {
   static final String CONSUMER = "inbox-test.effects";
+  static final String BATCH_CONSUMER = "inbox-test.batches";
   static final String TYPE = "io.smbcopilot.test.item.v1";
 
   /** The test event's data. */
@@ -22,10 +27,15 @@ public class EffectConsumer {
 
   private final Inbox inbox;
   private final EventHandlers handlers;
+  private final EventHandlers batchHandlers;
 
   public EffectConsumer(Inbox inbox) {
     this.inbox = inbox;
-    this.handlers = EventHandlers.of(CONSUMER).on(TYPE, Item.class, this::apply);
+    this.handlers =
+        EventHandlers.of(CONSUMER).on(TYPE, Item.class, (item, e) -> apply(CONSUMER, item, e));
+    this.batchHandlers =
+        EventHandlers.of(BATCH_CONSUMER)
+            .on(TYPE, Item.class, (item, e) -> apply(BATCH_CONSUMER, item, e));
   }
 
   @Incoming("test-events")
@@ -33,7 +43,12 @@ public class EffectConsumer {
     return inbox.process(message, handlers);
   }
 
-  private Uni<Void> apply(Item item, CloudEvent event) {
+  @Incoming("test-batches")
+  Uni<Void> consumeBatch(KafkaRecordBatch<String, byte[]> batch) {
+    return inbox.processBatch(batch, batchHandlers);
+  }
+
+  private static Uni<Void> apply(String consumer, Item item, CloudEvent event) {
     if (item.poison() && POISON_FAILS.get()) {
       return Uni.createFrom().failure(new IllegalStateException("poison event " + event.id()));
     }
@@ -43,7 +58,7 @@ public class EffectConsumer {
                 session
                     .createNativeQuery("INSERT INTO effect (event_id, consumer) VALUES (:id, :c)")
                     .setParameter("id", event.id())
-                    .setParameter("c", CONSUMER)
+                    .setParameter("c", consumer)
                     .executeUpdate()
                     .flatMap(
                         n ->
@@ -51,7 +66,7 @@ public class EffectConsumer {
                                 .createNativeQuery(
                                     "INSERT INTO effect_total VALUES (:c, 1) ON CONFLICT (consumer)"
                                         + " DO UPDATE SET n = effect_total.n + 1")
-                                .setParameter("c", CONSUMER)
+                                .setParameter("c", consumer)
                                 .executeUpdate()))
         .replaceWithVoid();
   }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -32,12 +33,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The inbox behind an {@code @Incoming} method, on the real PostgreSQL and Kafka of the devstack:
  * each event applied once and redelivery changing nothing; a poison message and a record that is no
- * event dead-lettered by the connector without blocking the ones behind them, and replayed.
+ * event dead-lettered by the connector without blocking the ones behind them, and replayed; each
+ * for a consumer that reads records one at a time ({@link Inbox#process}) and one that reads a
+ * poll's records at once ({@link Inbox#processBatch}).
  */
 @QuarkusTest
 @WithTestResource(InboxTopicsResource.class)
@@ -57,13 +61,34 @@ class InboxTest {
   String bootstrap;
 
   @ConfigProperty(name = "mp.messaging.incoming.test-events.topic")
-  String topic;
+  String singleTopic;
 
-  @Test
-  void eachEventIsAppliedOnceAndRedeliveryChangesNothing() throws Exception {
-    double processed = count("processed");
-    double duplicates = count("duplicate");
-    long total = total();
+  @ConfigProperty(name = "mp.messaging.incoming.test-batches.topic")
+  String batchTopic;
+
+  /** How the consumer under test reads its records. */
+  enum Mode {
+    ONE_AT_A_TIME(EffectConsumer.CONSUMER),
+    BATCHES(EffectConsumer.BATCH_CONSUMER);
+
+    final String consumer;
+
+    Mode(String consumer) {
+      this.consumer = consumer;
+    }
+  }
+
+  private String topic(Mode mode) {
+    return mode == Mode.BATCHES ? batchTopic : singleTopic;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void eachEventIsAppliedOnceAndRedeliveryChangesNothing(Mode mode) throws Exception {
+    String topic = topic(mode);
+    double processed = count(mode, "processed");
+    double duplicates = count(mode, "duplicate");
+    long total = total(mode);
     String tenant = "tenant-" + UUID.randomUUID();
     List<CloudEvent> events = new ArrayList<>();
     for (int i = 0; i < EVENTS; i++) {
@@ -72,25 +97,39 @@ class InboxTest {
     List<ProducerRecord<String, byte[]>> records =
         events.stream().map(e -> KafkaCloudEvents.toRecord(topic, e)).toList();
     send(records);
-    await().atMost(Duration.ofMinutes(2)).until(() -> count("processed") - processed == EVENTS);
-    assertThat(total() - total).isEqualTo(EVENTS);
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> count(mode, "processed") - processed == EVENTS);
+    assertThat(total(mode) - total).isEqualTo(EVENTS);
+    if (mode == Mode.BATCHES) {
+      // a thousand events sent at once are applied many to a transaction, never more than the size
+      DistributionSummary batches =
+          registry.find("copilot.inbox.batch.events").tag("consumer", mode.consumer).summary();
+      assertThat(batches).isNotNull();
+      assertThat(batches.max()).isGreaterThan(1).isLessThanOrEqualTo(50);
+      assertThat(batches.count()).isLessThan(EVENTS);
+    }
 
     // Every event delivered a second time changes nothing.
     send(records);
-    await().atMost(Duration.ofMinutes(2)).until(() -> count("duplicate") - duplicates == EVENTS);
-    assertThat(count("processed") - processed).isEqualTo(EVENTS);
-    assertThat(total() - total).isEqualTo(EVENTS);
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> count(mode, "duplicate") - duplicates == EVENTS);
+    assertThat(count(mode, "processed") - processed).isEqualTo(EVENTS);
+    assertThat(total(mode) - total).isEqualTo(EVENTS);
     for (CloudEvent e : List.of(events.get(0), events.get(EVENTS / 2), events.get(EVENTS - 1))) {
       assertThat(effects(e)).as("event %s", e.subject()).isEqualTo(1);
     }
   }
 
-  @Test
-  void aPoisonMessageGoesToTheDeadLetterTopicWithoutBlockingTheOnesBehindItAndCanBeReplayed()
-      throws Exception {
-    double processed = count("processed");
-    double dead = count("dead-lettered");
-    long total = total();
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aPoisonMessageGoesToTheDeadLetterTopicWithoutBlockingTheOnesBehindItAndCanBeReplayed(
+      Mode mode) throws Exception {
+    String topic = topic(mode);
+    double processed = count(mode, "processed");
+    double dead = count(mode, "dead-lettered");
+    long total = total(mode);
     String tenant = "tenant-" + UUID.randomUUID();
     List<CloudEvent> events = new ArrayList<>();
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
@@ -109,7 +148,10 @@ class InboxTest {
     send(records);
     await()
         .atMost(Duration.ofMinutes(2))
-        .until(() -> count("dead-lettered") - dead == 2 && count("processed") - processed == 18);
+        .until(
+            () ->
+                count(mode, "dead-lettered") - dead == 2
+                    && count(mode, "processed") - processed == 18);
     // every event behind the poison one (same tenant, so same partition) was applied
     for (CloudEvent e : events) {
       assertThat(effects(e) == 1)
@@ -125,7 +167,7 @@ class InboxTest {
             .findFirst()
             .orElseThrow();
     assertThat(header(poison, Inbox.DLQ_ATTEMPTS)).isEqualTo("3");
-    assertThat(header(poison, Inbox.DLQ_CONSUMER)).isEqualTo(EffectConsumer.CONSUMER);
+    assertThat(header(poison, Inbox.DLQ_CONSUMER)).isEqualTo(mode.consumer);
     assertThat(header(poison, KafkaDeadLetterQueue.DEAD_LETTER_REASON)).contains("poison");
     assertThat(header(poison, KafkaDeadLetterQueue.DEAD_LETTER_TOPIC)).isEqualTo(topic);
 
@@ -136,16 +178,21 @@ class InboxTest {
     assertThat(replayed).isEqualTo(2);
     await()
         .atMost(Duration.ofMinutes(1))
-        .until(() -> count("processed") - processed == 19 && count("dead-lettered") - dead == 3);
+        .until(
+            () ->
+                count(mode, "processed") - processed == 19
+                    && count(mode, "dead-lettered") - dead == 3);
     assertThat(effects(events.get(4))).isEqualTo(1);
-    assertThat(total() - total).isEqualTo(19);
+    assertThat(total(mode) - total).isEqualTo(19);
   }
 
-  @Test
-  void whileTheDatabaseIsAwayNothingIsDeadLetteredAndEveryEventIsAppliedOnceItReturns()
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void whileTheDatabaseIsAwayNothingIsDeadLetteredAndEveryEventIsAppliedOnceItReturns(Mode mode)
       throws Exception {
-    double processed = count("processed");
-    double dead = count("dead-lettered");
+    String topic = topic(mode);
+    double processed = count(mode, "processed");
+    double dead = count(mode, "dead-lettered");
     String tenant = "tenant-" + UUID.randomUUID();
     List<CloudEvent> events = List.of(event(tenant, 1, false), event(tenant, 2, false));
     DevStack stack = DevStack.forTests(List.of("postgres", "kafka"));
@@ -156,12 +203,13 @@ class InboxTest {
       await()
           .during(Duration.ofSeconds(5))
           .atMost(Duration.ofSeconds(20))
-          .until(() -> count("dead-lettered") == dead && count("processed") == processed);
+          .until(
+              () -> count(mode, "dead-lettered") == dead && count(mode, "processed") == processed);
     } finally {
       stack.start("postgres");
     }
-    await().atMost(Duration.ofMinutes(2)).until(() -> count("processed") - processed == 2);
-    assertThat(count("dead-lettered")).isEqualTo(dead);
+    await().atMost(Duration.ofMinutes(2)).until(() -> count(mode, "processed") - processed == 2);
+    assertThat(count(mode, "dead-lettered")).isEqualTo(dead);
     for (CloudEvent e : events) {
       assertThat(effects(e)).as("event %s", e.subject()).isEqualTo(1);
     }
@@ -169,11 +217,11 @@ class InboxTest {
 
   // --- helpers ---------------------------------------------------------------------------------
 
-  private double count(String outcome) {
+  private double count(Mode mode, String outcome) {
     Counter counter =
         registry
             .find("copilot.inbox.events")
-            .tag("consumer", EffectConsumer.CONSUMER)
+            .tag("consumer", mode.consumer)
             .tag("outcome", outcome)
             .counter();
     return counter == null ? 0 : counter.count();
@@ -242,10 +290,10 @@ class InboxTest {
         .getLong("n");
   }
 
-  private long total() {
+  private long total(Mode mode) {
     var rows =
         pool.preparedQuery("SELECT n FROM effect_total WHERE consumer = $1")
-            .execute(Tuple.of(EffectConsumer.CONSUMER))
+            .execute(Tuple.of(mode.consumer))
             .await()
             .atMost(Duration.ofSeconds(30));
     return rows.size() == 0 ? 0 : rows.iterator().next().getInteger("n");

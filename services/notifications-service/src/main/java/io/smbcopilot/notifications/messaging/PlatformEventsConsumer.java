@@ -1,6 +1,7 @@
 package io.smbcopilot.notifications.messaging;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.MemberChanged;
 import io.smbcopilot.events.identity.TenantCreated;
@@ -13,7 +14,6 @@ import io.smbcopilot.outbox.Inbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * What people are told ({@code copilot.identity.v1}, {@code copilot.documents.v1}, {@code
@@ -68,7 +68,7 @@ public class PlatformEventsConsumer {
   }
 
   @Incoming(CHANNEL)
-  Uni<Void> consume(Message<byte[]> message) {
-    return inbox.process(message, handlers).invoke(mail::wake);
+  Uni<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+    return inbox.processBatch(batch, handlers).invoke(mail::wake);
   }
 }

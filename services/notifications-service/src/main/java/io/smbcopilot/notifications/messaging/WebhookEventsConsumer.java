@@ -1,6 +1,7 @@
 package io.smbcopilot.notifications.messaging;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.notifications.webhooks.Deliveries;
 import io.smbcopilot.notifications.webhooks.EventCatalog;
@@ -8,7 +9,6 @@ import io.smbcopilot.outbox.EventHandlers;
 import io.smbcopilot.outbox.Inbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * The platform's events for partners ({@code copilot.identity.v1}, {@code copilot.documents.v1},
@@ -38,8 +38,8 @@ public class WebhookEventsConsumer {
   }
 
   @Incoming(CHANNEL)
-  Uni<Void> consume(Message<byte[]> message) {
+  Uni<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
     // the messages commit with the inbox's record; then a worker takes them at once
-    return inbox.process(message, handlers).invoke(deliveries::wake);
+    return inbox.processBatch(batch, handlers).invoke(deliveries::wake);
   }
 }
