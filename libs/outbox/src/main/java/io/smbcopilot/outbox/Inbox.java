@@ -132,11 +132,12 @@ public class Inbox {
    * consumer's handlers, in transactions of up to {@code copilot.inbox.batch-size} events: one
    * commit for many events is what lets a consumer that fell behind catch up, and the events share
    * one session, so an entity found by one is not read again by the next. Each event is recorded as
-   * by {@link #process}. A transaction that fails is rolled back and its events applied again one
-   * at a time, with the retries and dead-lettering of {@link #process}: one bad event costs its
-   * neighbours a second try, never their effect. A record that is not a valid event is
-   * dead-lettered at once. The batch is acked when every record is applied or dead-lettered. Each
-   * event has a span that continues the producer's trace.
+   * by {@link #process}, and its effects are written before the next is applied. A transaction that
+   * fails is rolled back and its events applied again one at a time, with the retries and
+   * dead-lettering of {@link #process}: one bad event costs its neighbours a second try, never
+   * their effect. A record that is not a valid event is dead-lettered at once. The batch is acked
+   * when every record is applied or dead-lettered. Each event has a span that continues the
+   * producer's trace.
    */
   @WithSpan("Inbox.processBatch")
   public Uni<Void> processBatch(KafkaRecordBatch<?, byte[]> batch, EventHandlers handlers) {
@@ -177,7 +178,7 @@ public class Inbox {
                         () ->
                             applyInSession(p.event(), handlers)
                                 .invoke(applied::add)
-                                .replaceWithVoid());
+                                .chain(Inbox::flush));
               }
               return each.replaceWith(applied);
             })
@@ -263,6 +264,14 @@ public class Inbox {
   /** Records the id and runs the handler in one transaction; false when the id was known. */
   private Uni<Boolean> apply(CloudEvent event, EventHandlers handlers) {
     return Panache.withTransaction(() -> applyInSession(event, handlers));
+  }
+
+  /**
+   * Writes what the session holds: the next event of a batch, even a native query of its handler,
+   * sees this one's effects as if it had committed.
+   */
+  private static Uni<Void> flush() {
+    return Panache.getSession().chain(session -> session.flush());
   }
 
   /**

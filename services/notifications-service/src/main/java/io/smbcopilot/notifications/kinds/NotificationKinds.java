@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.Template;
+import io.smbcopilot.security.Permission;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -33,11 +34,17 @@ public final class NotificationKinds {
       Map<String, String> when,
       String toField,
       List<String> toRoles,
+      String toPermission,
       String exceptField,
       String delivery,
       Template title,
       Template body,
       Template link) {
+
+    /** True when the kind goes to members by role or permission (not to a user the data names). */
+    public boolean toGroup() {
+      return !toRoles.isEmpty() || toPermission != null;
+    }
 
     /** True when the event's data is this kind's. */
     public boolean matches(String type, JsonNode data) {
@@ -91,6 +98,13 @@ public final class NotificationKinds {
       k.path("when").properties().forEach(e -> when.put(e.getKey(), e.getValue().asText()));
       List<String> roles = new ArrayList<>();
       k.path("to").path("roles").forEach(r -> roles.add(r.asText()));
+      String permission =
+          k.path("to").hasNonNull("permission") ? k.path("to").get("permission").asText() : null;
+      if (permission != null
+          && java.util.Arrays.stream(Permission.values())
+              .noneMatch(p -> p.value().equals(permission))) {
+        throw new IllegalStateException(name + ": unknown permission " + permission);
+      }
       String delivery = required(k, "delivery", name);
       if (!DELIVERIES.contains(delivery)) {
         throw new IllegalStateException(name + ": unknown delivery " + delivery);
@@ -103,12 +117,13 @@ public final class NotificationKinds {
               Map.copyOf(when),
               k.path("to").hasNonNull("field") ? k.path("to").get("field").asText() : null,
               List.copyOf(roles),
+              permission,
               k.path("to").hasNonNull("except") ? k.path("to").get("except").asText() : null,
               delivery,
               engine.parse(required(k, "title", name)),
               engine.parse(required(k, "body", name)),
               k.hasNonNull("link") ? engine.parse(k.get("link").asText()) : null);
-      if (kind.event() != null && kind.toField() == null && roles.isEmpty()) {
+      if (kind.event() != null && kind.toField() == null && !kind.toGroup()) {
         throw new IllegalStateException(name + ": an event's kind needs 'to'");
       }
       if (kinds.put(name, kind) != null) {

@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.MemberChanged;
+import io.smbcopilot.events.identity.RoleChanged;
 import io.smbcopilot.events.identity.TenantCreated;
 import io.smbcopilot.events.notifications.InvitationMailRequested;
 import io.smbcopilot.notifications.mail.MailDeliveries;
@@ -57,6 +58,7 @@ public class PlatformEventsConsumer {
                 MemberChanged.class,
                 (changed, event) ->
                     directory.memberChanged(changed, event).chain(() -> notifier.onEvent(event)))
+            .on(EventType.ROLE_CHANGED, RoleChanged.class, directory::roleChanged)
             .on(
                 EventType.INVITATION_MAIL_REQUESTED,
                 InvitationMailRequested.class,

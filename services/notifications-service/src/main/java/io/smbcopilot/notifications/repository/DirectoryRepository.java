@@ -89,17 +89,68 @@ public class DirectoryRepository {
                     : Panache.getSession().chain(s -> s.remove(m)));
   }
 
-  /** The tenant's members who hold one of these roles, by user id. */
-  public Uni<List<DirectoryMember>> withRoles(UUID tenantId, Collection<String> roles) {
+  /**
+   * The tenant's members who hold one of these roles, or a custom role that grants the permission
+   * (when one is named), by user id.
+   */
+  public Uni<List<DirectoryMember>> withRoles(
+      UUID tenantId, Collection<String> roles, String permission) {
+    StringBuilder sql =
+        new StringBuilder("SELECT * FROM directory_member m WHERE m.tenant_id = :tenant AND (");
+    sql.append(roles.isEmpty() ? "false" : "m.role IN (:roles)");
+    if (permission != null) {
+      sql.append(
+          " OR EXISTS (SELECT 1 FROM directory_role r WHERE r.tenant_id = m.tenant_id"
+              + " AND r.name = m.role"
+              + " AND r.permissions @> jsonb_build_array(cast(:permission AS text)))");
+    }
+    sql.append(") ORDER BY m.user_id");
+    return Panache.getSession()
+        .chain(
+            s -> {
+              var query =
+                  s.createNativeQuery(sql.toString(), DirectoryMember.class)
+                      .setParameter("tenant", tenantId);
+              if (!roles.isEmpty()) {
+                query.setParameter("roles", roles);
+              }
+              if (permission != null) {
+                query.setParameter("permission", permission);
+              }
+              return query.getResultList();
+            });
+  }
+
+  static final String SAVE_ROLE =
+      "INSERT INTO directory_role (tenant_id, name, permissions, updated_at)"
+          // the text, parsed here: a parameter cast to jsonb is bound as one JSON string
+          + " VALUES (:tenant, :name, cast(cast(:permissions AS text) AS jsonb), :at)"
+          + " ON CONFLICT (tenant_id, name) DO UPDATE SET permissions = excluded.permissions,"
+          + " updated_at = excluded.updated_at";
+
+  /** Keeps a custom role's permissions (a JSON array of their names). */
+  public Uni<Void> saveRole(UUID tenantId, String name, String permissions, OffsetDateTime at) {
     return Panache.getSession()
         .chain(
             s ->
-                s.createSelectionQuery(
-                        "from DirectoryMember where tenantId = :tenant and role in :roles"
-                            + " order by userId",
-                        DirectoryMember.class)
+                s.createNativeQuery(SAVE_ROLE)
                     .setParameter("tenant", tenantId)
-                    .setParameter("roles", roles)
-                    .getResultList());
+                    .setParameter("name", name)
+                    .setParameter("permissions", permissions)
+                    .setParameter("at", at)
+                    .executeUpdate())
+        .replaceWithVoid();
+  }
+
+  public Uni<Void> removeRole(UUID tenantId, String name) {
+    return Panache.getSession()
+        .chain(
+            s ->
+                s.createNativeQuery(
+                        "DELETE FROM directory_role WHERE tenant_id = :tenant AND name = :name")
+                    .setParameter("tenant", tenantId)
+                    .setParameter("name", name)
+                    .executeUpdate())
+        .replaceWithVoid();
   }
 }

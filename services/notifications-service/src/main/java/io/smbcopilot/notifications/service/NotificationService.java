@@ -41,15 +41,13 @@ public class NotificationService {
   }
 
   /**
-   * The platform disabled a webhook endpoint: the admin who registered it is told why (the
-   * catalog's {@code webhook.disabled}). Runs in the caller's transaction.
+   * The platform disabled a webhook endpoint: the tenant's admins are told why (the catalog's
+   * {@code webhook.disabled}). Runs in the caller's transaction.
    */
-  public Uni<Void> webhookDisabled(
-      UUID tenantId, String userId, UUID endpointId, String url, String reason) {
+  public Uni<Void> webhookDisabled(UUID tenantId, UUID endpointId, String url, String reason) {
     return notifier.notify(
         "webhook.disabled",
         tenantId,
-        userId,
         Map.of("url", url, "reason", reason, "endpointId", endpointId.toString()));
   }
 

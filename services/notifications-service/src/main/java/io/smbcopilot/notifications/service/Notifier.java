@@ -105,11 +105,15 @@ public class Notifier {
     return chain;
   }
 
-  /** A kind the service makes itself (no event), to one user; in the caller's transaction. */
-  public Uni<Void> notify(String kindName, UUID tenant, String userId, Map<String, Object> data) {
+  /**
+   * A kind the service makes itself (no event), to its recipients by the catalog; in the caller's
+   * transaction.
+   */
+  public Uni<Void> notify(String kindName, UUID tenant, Map<String, Object> data) {
     Kind kind =
         kinds.get(kindName).orElseThrow(() -> new IllegalArgumentException("no kind " + kindName));
-    return toEach(kind, tenant, userId == null ? List.of() : List.of(userId), data, null);
+    return recipients(kind, tenant, json.valueToTree(data))
+        .chain(users -> toEach(kind, tenant, users, data, null));
   }
 
   /** The invitation's mail, with its acceptance link; in the caller's transaction. */
@@ -159,7 +163,7 @@ public class Notifier {
     }
     String except = kind.exceptField() == null ? "" : data.path(kind.exceptField()).asText("");
     return directory
-        .withRoles(tenant, kind.toRoles())
+        .withRoles(tenant, kind.toRoles(), kind.toPermission())
         .map(found -> found.stream().map(m -> m.userId).filter(u -> !u.equals(except)).toList());
   }
 

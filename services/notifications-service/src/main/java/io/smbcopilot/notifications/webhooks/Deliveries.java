@@ -437,7 +437,7 @@ public class Deliveries implements JobWorkers.Handler {
               e.disabledReason = reason;
               e.updatedAt = now;
               LOG.infof("webhook endpoint %s disabled: %s", e.id, reason);
-              return notifications.webhookDisabled(e.tenantId, e.createdBy, e.id, e.url, reason);
+              return notifications.webhookDisabled(e.tenantId, e.id, e.url, reason);
             });
   }
 

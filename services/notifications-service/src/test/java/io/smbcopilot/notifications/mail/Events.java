@@ -8,10 +8,10 @@ import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
 /** Publishes platform events to the real Kafka, as the other services would. */
-final class Events {
+public final class Events {
   private Events() {}
 
-  static void send(String bootstrap, EventType type, UUID tenant, Record... payloads)
+  public static void send(String bootstrap, EventType type, UUID tenant, Record... payloads)
       throws Exception {
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(KafkaSettings.producer(bootstrap, "notifications-mail-test"))) {

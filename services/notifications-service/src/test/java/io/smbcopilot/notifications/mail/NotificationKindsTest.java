@@ -14,6 +14,7 @@ import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.copilot.CopilotBudgetReached;
 import io.smbcopilot.events.identity.ApiKeyChanged;
 import io.smbcopilot.events.identity.MemberChanged;
+import io.smbcopilot.events.identity.RoleChanged;
 import io.smbcopilot.events.identity.TenantCreated;
 import io.smbcopilot.testing.InternalTokenResource;
 import io.smbcopilot.testing.TestTokens;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The catalog's kinds reach the right people, on the real Kafka, PostgreSQL and SMTP server: what
  * goes to "the tenant's admins" goes to its owners and admins as the identity events tell them (not
- * to members, not to someone removed, not to the one who joined about themselves).
+ * to members, not to someone removed, not to the one who joined about themselves), and to the
+ * members of a custom role that grants the kind's permission while it grants it.
  */
 @QuarkusTest
 @TestProfile(MailTest.Profile.class)
@@ -129,6 +131,75 @@ class NotificationKindsTest {
         .containsExactly(admin + "@acme.test was removed from Kinds Co");
     assertThat(titles(admin, "member.removed")).isEmpty();
     assertThat(titles(admin, "api-key.revoked")).isEmpty();
+  }
+
+  @Test
+  void whatGoesToTheAdminsReachesTheMembersOfCustomRolesThatGrantItsPermission() throws Exception {
+    String t = tenant.toString();
+    String owner = "owner-" + UUID.randomUUID();
+    String ops = "ops-" + UUID.randomUUID();
+    String reader = "reader-" + UUID.randomUUID();
+    Events.send(
+        bootstrap,
+        EventType.TENANT_CREATED,
+        tenant,
+        new TenantCreated(t, "Roles Co", owner, owner + "@acme.test", "Rae Owner"));
+    Events.send(
+        bootstrap,
+        EventType.ROLE_CHANGED,
+        tenant,
+        new RoleChanged(
+            t, "people-ops", List.of("members:manage", "notifications:read"), "created", owner),
+        new RoleChanged(t, "readers", List.of("documents:read"), "created", owner));
+    Events.send(
+        bootstrap,
+        EventType.MEMBER_CHANGED,
+        tenant,
+        new MemberChanged(t, ops, ops + "@acme.test", "people-ops", "joined", ops),
+        new MemberChanged(t, reader, reader + "@acme.test", "readers", "joined", reader));
+    String newcomer = "new-" + UUID.randomUUID();
+    Events.send(
+        bootstrap,
+        EventType.MEMBER_CHANGED,
+        tenant,
+        new MemberChanged(t, newcomer, newcomer + "@acme.test", "member", "joined", newcomer));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> titles(ops, "member.joined").contains(newcomer + "@acme.test joined Roles Co"));
+    // the custom role that manages members hears who joined; one that does not, nothing; and
+    // neither hears of API keys (another permission)
+    assertThat(titles(ops, "member.joined"))
+        .containsExactlyInAnyOrder(
+            reader + "@acme.test joined Roles Co", newcomer + "@acme.test joined Roles Co");
+    assertThat(titles(reader, "member.joined")).isEmpty();
+    Events.send(
+        bootstrap,
+        EventType.API_KEY_CHANGED,
+        tenant,
+        new ApiKeyChanged(
+            t, UUID.randomUUID().toString(), "cpk_ef56", List.of("search"), "created", owner));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> titles(owner, "api-key.created").size() == 1);
+    assertThat(titles(ops, "api-key.created")).isEmpty();
+
+    // once the role no longer grants it, its members hear nothing more of who joins
+    Events.send(
+        bootstrap,
+        EventType.ROLE_CHANGED,
+        tenant,
+        new RoleChanged(t, "people-ops", List.of("notifications:read"), "updated", owner));
+    String later = "later-" + UUID.randomUUID();
+    Events.send(
+        bootstrap,
+        EventType.MEMBER_CHANGED,
+        tenant,
+        new MemberChanged(t, later, later + "@acme.test", "member", "joined", later));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> titles(owner, "member.joined").contains(later + "@acme.test joined Roles Co"));
+    assertThat(titles(ops, "member.joined")).hasSize(2);
   }
 
   private List<String> titles(String user, String kind) {

@@ -16,6 +16,9 @@ import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.KafkaCloudEvents;
 import io.smbcopilot.events.Topics;
 import io.smbcopilot.events.documents.DocumentIndexed;
+import io.smbcopilot.events.identity.MemberChanged;
+import io.smbcopilot.events.identity.TenantCreated;
+import io.smbcopilot.notifications.mail.Events;
 import io.smbcopilot.outbox.KafkaSettings;
 import io.smbcopilot.testing.InternalTokenResource;
 import io.smbcopilot.testing.TestTokens;
@@ -261,9 +264,29 @@ class WebhookDeliveriesTest {
   }
 
   @Test
-  void goneOrFailingForDaysDisablesTheEndpointAndTellsItsAdminAFewFailuresDoNot() {
+  void goneOrFailingForDaysDisablesTheEndpointAndTellsTheAdminsAFewFailuresDoNot()
+      throws Exception {
     UUID tenant = UUID.randomUUID();
     String token = admin(tenant);
+    // who the tenant's admins are, as the identity events tell notifications-service
+    String t = tenant.toString();
+    String owner = "owner-" + tenant;
+    String member = "member-" + tenant;
+    Events.send(
+        bootstrap,
+        EventType.TENANT_CREATED,
+        tenant,
+        new TenantCreated(t, "Hooks Co", owner, owner + "@acme.test", "Hal Owner"));
+    Events.send(
+        bootstrap,
+        EventType.MEMBER_CHANGED,
+        tenant,
+        new MemberChanged(t, "admin-" + tenant, "admin@acme.test", "admin", "joined", owner),
+        new MemberChanged(t, member, member + "@acme.test", "member", "joined", owner));
+    String memberToken =
+        TestTokens.get().user(tenant, member, "member", List.of("notifications:read"));
+    // (the admin hears of the member's joining, the last of the three)
+    await().atMost(Duration.ofSeconds(60)).until(() -> feed(token).size() == 1);
     String gone = endpoint(token, receiver.url("/gone"), "[]").getString("endpoint.id");
     receiver.then(WebhookReceiver.Answer.of(410));
     test(token, gone);
@@ -283,7 +306,13 @@ class WebhookDeliveriesTest {
         .post("/api/v1/webhooks/" + gone + "/test")
         .then()
         .statusCode(409);
-    assertThat(feed(token)).anySatisfy(b -> assertThat(b).contains("/gone").contains("410"));
+    // every admin is told, the member is not
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> feed(token).stream().anyMatch(b -> b.contains("/gone") && b.contains("410")));
+    assertThat(feed(TestTokens.get().user(tenant, owner, "owner", List.of("notifications:read"))))
+        .anySatisfy(b -> assertThat(b).contains("/gone").contains("410"));
+    assertThat(feed(memberToken)).noneSatisfy(b -> assertThat(b).contains("/gone"));
 
     // four failures in a few seconds fail the message, not the endpoint
     String failing = endpoint(token, receiver.url("/failing"), "[]").getString("endpoint.id");
