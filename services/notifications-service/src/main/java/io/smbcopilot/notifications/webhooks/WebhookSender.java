@@ -5,15 +5,29 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Sends one signed delivery: a POST to the address that was checked (never a second lookup of the
@@ -38,13 +52,52 @@ public class WebhookSender {
 
   public WebhookSender(Vertx vertx, WebhookSettings settings) {
     this.settings = settings;
-    this.client =
-        vertx.createHttpClient(
-            new HttpClientOptions()
-                .setConnectTimeout((int) settings.timeout().toMillis())
-                .setForceSni(true)
-                .setMaxPoolSize(64)
-                .setKeepAlive(true));
+    HttpClientOptions options =
+        new HttpClientOptions()
+            .setConnectTimeout((int) settings.timeout().toMillis())
+            .setForceSni(true)
+            .setVerifyHost(true)
+            .setMaxPoolSize(64)
+            .setKeepAlive(true);
+    settings
+        .trustCertificates()
+        .filter(paths -> !paths.isEmpty())
+        .ifPresent(paths -> options.setTrustOptions(TrustOptions.wrap(trust(paths))));
+    this.client = vertx.createHttpClient(options);
+  }
+
+  /** The JVM's certificate authorities and those of the PEM files. */
+  static TrustManagerFactory trust(List<Path> pems) {
+    try {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      TrustManagerFactory jvm =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      jvm.init((KeyStore) null);
+      int n = 0;
+      for (TrustManager tm : jvm.getTrustManagers()) {
+        if (tm instanceof X509TrustManager x509) {
+          for (X509Certificate ca : x509.getAcceptedIssuers()) {
+            store.setCertificateEntry("jvm-" + n++, ca);
+          }
+        }
+      }
+      CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+      for (Path pem : pems) {
+        try (InputStream in = Files.newInputStream(pem)) {
+          for (Certificate ca : x509.generateCertificates(in)) {
+            store.setCertificateEntry("extra-" + n++, ca);
+          }
+        }
+      }
+      TrustManagerFactory all =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      all.init(store);
+      return all;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException(
+          "copilot.webhooks.trust-certificates cannot be read: " + e.getMessage(), e);
+    }
   }
 
   @PreDestroy

@@ -2,6 +2,7 @@ package io.smbcopilot.notifications.webhooks;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +15,12 @@ public interface WebhookSettings {
    * in-cluster services), by name.
    */
   Optional<List<String>> allowedHosts();
+
+  /**
+   * PEM files of certificate authorities to trust for https receivers besides the JVM's own (an
+   * in-cluster receiver with a private CA).
+   */
+  Optional<List<Path>> trustCertificates();
 
   /** Whether {@code http://} endpoints are accepted; https only when false. */
   @WithDefault("false")
