@@ -2,19 +2,14 @@ package io.smbcopilot.outbox;
 
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smbcopilot.devstack.DevStackResource;
-import io.smbcopilot.events.CloudEvent;
 import io.smbcopilot.events.KafkaCloudEvents;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -82,7 +77,8 @@ class InboxBenchmark {
     String tenant = "bench-" + UUID.randomUUID();
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      records.add(KafkaCloudEvents.toRecord(topic, event(tenant + "-" + (i % 8), i)));
+      records.add(
+          KafkaCloudEvents.toRecord(topic, InboxTest.event(tenant + "-" + (i % 8), i, false)));
     }
     long started = System.nanoTime();
     try (KafkaProducer<String, byte[]> producer =
@@ -98,25 +94,6 @@ class InboxBenchmark {
   }
 
   private double processed(String consumer) {
-    Counter counter =
-        registry
-            .find("copilot.inbox.events")
-            .tag("consumer", consumer)
-            .tag("outcome", "processed")
-            .counter();
-    return counter == null ? 0 : counter.count();
-  }
-
-  private static CloudEvent event(String tenant, int i) {
-    var data = JsonNodeFactory.instance.objectNode().put("n", i).put("poison", false);
-    return new CloudEvent(
-        UUID.randomUUID().toString(),
-        "/inbox-bench",
-        EffectConsumer.TYPE,
-        "item-" + i,
-        tenant,
-        OffsetDateTime.now(ZoneOffset.UTC),
-        data,
-        null);
+    return InboxTest.count(registry, consumer, "processed");
   }
 }

@@ -218,16 +218,22 @@ class InboxTest {
   // --- helpers ---------------------------------------------------------------------------------
 
   private double count(Mode mode, String outcome) {
+    return count(registry, mode.consumer, outcome);
+  }
+
+  /** Events the consumer handled with this outcome ({@code copilot.inbox.events}). */
+  static double count(MeterRegistry registry, String consumer, String outcome) {
     Counter counter =
         registry
             .find("copilot.inbox.events")
-            .tag("consumer", mode.consumer)
+            .tag("consumer", consumer)
             .tag("outcome", outcome)
             .counter();
     return counter == null ? 0 : counter.count();
   }
 
-  private static CloudEvent event(String tenant, int i, boolean poison) {
+  /** An item event of EffectConsumer. */
+  static CloudEvent event(String tenant, int i, boolean poison) {
     var data = JsonNodeFactory.instance.objectNode().put("n", i).put("poison", poison);
     return new CloudEvent(
         UUID.randomUUID().toString(),
