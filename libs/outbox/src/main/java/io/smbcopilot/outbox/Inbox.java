@@ -6,8 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
@@ -31,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -68,19 +65,6 @@ public class Inbox {
 
   /** Header of a dead-lettered record: when it was given up. */
   public static final String DLQ_FAILED_AT = "dlq_failed_at";
-
-  private static final TextMapGetter<Map<String, String>> TRACEPARENT_GETTER =
-      new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Map<String, String> carrier) {
-          return carrier.keySet();
-        }
-
-        @Override
-        public String get(Map<String, String> carrier, String key) {
-          return carrier == null ? null : carrier.get(key);
-        }
-      };
 
   private final InboxRepository repository;
   private final Pool pool;
@@ -218,17 +202,9 @@ public class Inbox {
 
   /** A span for one event of a batch, child of the producer's span (the event's traceparent). */
   private Span startSpan(CloudEvent event) {
-    io.opentelemetry.context.Context parent =
-        event.traceparent() == null
-            ? io.opentelemetry.context.Context.current()
-            : W3CTraceContextPropagator.getInstance()
-                .extract(
-                    io.opentelemetry.context.Context.root(),
-                    Map.of("traceparent", event.traceparent()),
-                    TRACEPARENT_GETTER);
     return tracer
         .spanBuilder("Inbox.process")
-        .setParent(parent)
+        .setParent(Traceparents.parent(event.traceparent()))
         .setAttribute("tenant.id", event.tenantId())
         .startSpan();
   }
