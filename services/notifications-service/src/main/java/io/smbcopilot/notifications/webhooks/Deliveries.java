@@ -307,7 +307,7 @@ public class Deliveries implements JobWorkers.Handler {
               : "the receiver answered " + outcome.status();
       Optional<Duration> retryAfter =
           outcome.status() != null && (outcome.status() == 429 || outcome.status() == 503)
-              ? DeliverySchedule.retryAfter(outcome.retryAfter(), Instant.now())
+              ? io.smbcopilot.security.RetryAfter.parse(outcome.retryAfter(), Instant.now())
               : Optional.empty();
       Optional<Duration> next = settle(messageId, attempted, error, retryAfter);
       if (next.isPresent()) {

@@ -47,27 +47,4 @@ public final class DeliverySchedule {
     }
     return Optional.of(pause);
   }
-
-  /** A {@code Retry-After} header's delay (seconds, or an HTTP date), if it has one. */
-  public static Optional<Duration> retryAfter(String header, java.time.Instant now) {
-    if (header == null || header.isBlank()) {
-      return Optional.empty();
-    }
-    String value = header.trim();
-    try {
-      long seconds = Long.parseLong(value);
-      return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
-    } catch (NumberFormatException notSeconds) {
-      try {
-        java.time.Instant at =
-            java.time.ZonedDateTime.parse(
-                    value, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
-                .toInstant();
-        Duration d = Duration.between(now, at);
-        return d.isNegative() ? Optional.of(Duration.ZERO) : Optional.of(d);
-      } catch (java.time.format.DateTimeParseException notADate) {
-        return Optional.empty();
-      }
-    }
-  }
 }
