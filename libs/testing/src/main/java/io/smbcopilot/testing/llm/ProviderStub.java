@@ -58,35 +58,53 @@ public final class ProviderStub implements AutoCloseable {
       Duration firstDelay,
       Duration between,
       boolean usage,
-      String end) {
+      String end,
+      boolean pinging) {
     public static Reply text(String... chunks) {
       return new Reply(
-          200, Map.of(), null, List.of(chunks), Duration.ZERO, Duration.ZERO, true, "complete");
+          200,
+          Map.of(),
+          null,
+          List.of(chunks),
+          Duration.ZERO,
+          Duration.ZERO,
+          true,
+          "complete",
+          false);
     }
 
     public static Reply status(int status, Map<String, String> headers, String body) {
       return new Reply(
-          status, headers, body, List.of(), Duration.ZERO, Duration.ZERO, true, "complete");
+          status, headers, body, List.of(), Duration.ZERO, Duration.ZERO, true, "complete", false);
     }
 
     public Reply slowFirst(Duration delay) {
-      return new Reply(status, headers, body, chunks, delay, between, usage, end);
+      return new Reply(status, headers, body, chunks, delay, between, usage, end, pinging);
     }
 
     public Reply every(Duration gap) {
-      return new Reply(status, headers, body, chunks, firstDelay, gap, usage, end);
+      return new Reply(status, headers, body, chunks, firstDelay, gap, usage, end, pinging);
     }
 
     public Reply withoutUsage() {
-      return new Reply(status, headers, body, chunks, firstDelay, between, false, end);
+      return new Reply(status, headers, body, chunks, firstDelay, between, false, end, pinging);
     }
 
     public Reply breaking() {
-      return new Reply(status, headers, body, chunks, firstDelay, between, usage, "break");
+      return new Reply(status, headers, body, chunks, firstDelay, between, usage, "break", pinging);
+    }
+
+    /**
+     * While the first token is awaited, the stream keeps itself alive: Anthropic's {@code ping}
+     * event, an SSE comment ({@code : keep-alive}) for OpenAI-compatible servers. So the stub sees
+     * a client that went away before the first token as soon as it leaves.
+     */
+    public Reply keepingAlive() {
+      return new Reply(status, headers, body, chunks, firstDelay, between, usage, end, true);
     }
 
     public Reply erroring() {
-      return new Reply(status, headers, body, chunks, firstDelay, between, usage, "error");
+      return new Reply(status, headers, body, chunks, firstDelay, between, usage, "error", pinging);
     }
   }
 
@@ -96,6 +114,7 @@ public final class ProviderStub implements AutoCloseable {
   private final List<JsonNode> requests = Collections.synchronizedList(new ArrayList<>());
   private final List<Map<String, List<String>>> requestHeaders =
       Collections.synchronizedList(new ArrayList<>());
+  private final List<Long> arrivals = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger abandoned = new AtomicInteger();
   private final AtomicInteger completed = new AtomicInteger();
   private volatile Function<String, String> answerer = prompt -> "I don't know from the documents.";
@@ -143,6 +162,11 @@ public final class ProviderStub implements AutoCloseable {
     return List.copyOf(requestHeaders);
   }
 
+  /** When each request arrived, in {@link System#nanoTime()}'s milliseconds. */
+  public List<Long> arrivals() {
+    return List.copyOf(arrivals);
+  }
+
   /** Streams whose client went away before their end. */
   public int abandoned() {
     return abandoned.get();
@@ -177,6 +201,7 @@ public final class ProviderStub implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    arrivals.add(System.nanoTime() / 1_000_000);
     JsonNode request = JSON.readTree(exchange.getRequestBody().readAllBytes());
     requests.add(request);
     requestHeaders.add(Map.copyOf(exchange.getRequestHeaders()));
@@ -234,6 +259,24 @@ public final class ProviderStub implements AutoCloseable {
     return pieces.toArray(String[]::new);
   }
 
+  /** The wait before the first token: silent, or with keep-alives every 100 ms. */
+  private void think(OutputStream out, Reply reply) throws IOException {
+    if (!reply.pinging()) {
+      pause(reply.firstDelay());
+      return;
+    }
+    long until = System.nanoTime() + reply.firstDelay().toNanos();
+    while (System.nanoTime() < until) {
+      if (api == Api.OPENAI) {
+        out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+      } else {
+        event(out, "ping", JSON.createObjectNode().put("type", "ping"));
+      }
+      pause(Duration.ofMillis(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000))));
+    }
+  }
+
   private static void pause(Duration d) throws IOException {
     if (!d.isZero()) {
       try {
@@ -255,7 +298,7 @@ public final class ProviderStub implements AutoCloseable {
         .put("role", "assistant")
         .put("content", "");
     data(out, role);
-    pause(reply.firstDelay());
+    think(out, reply);
     int output = 0;
     for (int i = 0; i < reply.chunks().size(); i++) {
       if (i > 0) {
@@ -316,7 +359,7 @@ public final class ProviderStub implements AutoCloseable {
     blockStart.putObject("content_block").put("type", "text").put("text", "");
     event(out, "content_block_start", blockStart);
     event(out, "ping", JSON.createObjectNode().put("type", "ping"));
-    pause(reply.firstDelay());
+    think(out, reply);
     int output = 1;
     for (int i = 0; i < reply.chunks().size(); i++) {
       if (i > 0) {

@@ -6,6 +6,7 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.security.SecretCipher;
 import io.smbcopilot.workflow.repository.CopilotSettingsRepository;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
@@ -52,8 +53,17 @@ public class Answerers {
   private final SecretCipher cipher;
   private final BaseUrlPolicy policy;
 
+  private final Vertx vertx;
+  private final io.vertx.core.http.HttpClient http;
+
   public Answerers(
-      Config config, CopilotSettingsRepository tenants, SecretCipher cipher, BaseUrlPolicy policy) {
+      Config config,
+      CopilotSettingsRepository tenants,
+      SecretCipher cipher,
+      BaseUrlPolicy policy,
+      Vertx vertx) {
+    this.vertx = vertx;
+    this.http = ProviderHttpClient.vertxClient(vertx);
     this.tenants = tenants;
     this.cipher = cipher;
     this.policy = policy;
@@ -74,7 +84,9 @@ public class Answerers {
                 + defaults.provider()
                 + " needs copilot.answerer.base-url and copilot.answerer.model");
       }
-      ModelAnswerer.model(defaults); // an unknown provider fails the start, not the first ask
+      // an unknown provider fails the start, not the first ask
+      ModelAnswerer.model(
+          defaults, new ProviderHttpClient.Builder(vertx, http, ProviderHttpClient.SYSTEM));
     }
   }
 
@@ -111,8 +123,20 @@ public class Answerers {
             });
   }
 
-  /** The model answerer for these settings (not extractive ones). */
+  /**
+   * The model answerer for these settings (not extractive ones). The deployment's provider is the
+   * operator's and is called where the system resolves it; a tenant's is called only at an address
+   * {@link BaseUrlPolicy#address} checked for that call.
+   */
   public ModelAnswerer model(ModelSettings settings) {
-    return models.computeIfAbsent(settings, ModelAnswerer::new);
+    return models.computeIfAbsent(
+        settings,
+        s ->
+            new ModelAnswerer(
+                s,
+                new ProviderHttpClient.Builder(
+                    vertx,
+                    http,
+                    s.equals(defaults) ? ProviderHttpClient.SYSTEM : policy::address)));
   }
 }

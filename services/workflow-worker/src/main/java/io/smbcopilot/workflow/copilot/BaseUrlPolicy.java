@@ -3,6 +3,7 @@ package io.smbcopilot.workflow.copilot;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.security.OutboundAddresses;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.InetAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +29,30 @@ public class BaseUrlPolicy {
             .map(h -> h.trim().toLowerCase(Locale.ROOT))
             .filter(h -> !h.isEmpty())
             .collect(Collectors.toSet());
+  }
+
+  /** A tenant's provider host that resolves, at the moment of the call, to an address refused. */
+  public static final class ForbiddenAddress extends java.io.IOException {
+    ForbiddenAddress(String host, String why) {
+      super("the provider's host " + host + " cannot be called: " + why);
+    }
+  }
+
+  /**
+   * The address a call to a tenant's provider host connects to: one of the addresses checked now
+   * (every one public), or the system's for a host the operator allowed. The call goes to exactly
+   * this address, so a name that resolves again, elsewhere, between the check and the connection
+   * (DNS rebinding) cannot reach the cluster.
+   */
+  public InetAddress address(String host) throws java.io.IOException {
+    if (allowed.contains(host.toLowerCase(Locale.ROOT))) {
+      return InetAddress.getByName(host);
+    }
+    try {
+      return OutboundAddresses.publicAddresses(host).get(0);
+    } catch (OutboundAddresses.Refused e) {
+      throw new ForbiddenAddress(host, e.getMessage());
+    }
   }
 
   /** Refuses the URL with a 400 problem naming why; returns it normalised (no trailing slash). */

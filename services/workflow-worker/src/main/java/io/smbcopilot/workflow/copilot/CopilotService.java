@@ -239,6 +239,11 @@ public class CopilotService {
 
   /** The provider refused the request itself: a key, a model, a request it does not take. */
   private static boolean refused(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof BaseUrlPolicy.ForbiddenAddress) {
+        return true;
+      }
+    }
     return e instanceof dev.langchain4j.exception.AuthenticationException
         || e instanceof dev.langchain4j.exception.ModelNotFoundException
         || e instanceof dev.langchain4j.exception.InvalidRequestException

@@ -72,22 +72,32 @@ public final class ModelAnswerer {
   /** Characters of a rewritten question at most; a longer reply is not a question. */
   static final int QUESTION_CHARS = 1_000;
 
+  static final long MAX_RETRY_AFTER_SECONDS = 10;
+
+  /** The longest pause a provider may ask for ({@code Retry-After}) and still be waited for. */
+  static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(MAX_RETRY_AFTER_SECONDS);
+
   private final ModelSettings settings;
   private final StreamingChatModel model;
 
-  public ModelAnswerer(ModelSettings settings) {
+  /**
+   * @param http the HTTP client the provider is called with (a {@link ProviderHttpClient}'s
+   *     builder: checked addresses, Retry-After, cancellation before the first token)
+   */
+  public ModelAnswerer(ModelSettings settings, ProviderHttpClient.Builder http) {
     this.settings = settings;
-    this.model = model(settings);
+    this.model = model(settings, http);
   }
 
   public String name() {
     return settings.provider();
   }
 
-  static StreamingChatModel model(ModelSettings s) {
+  static StreamingChatModel model(ModelSettings s, ProviderHttpClient.Builder http) {
     return switch (s.provider()) {
       case ModelSettings.OPENAI ->
           OpenAiStreamingChatModel.builder()
+              .httpClientBuilder(http)
               .baseUrl(s.baseUrl())
               .apiKey(s.apiKey() == null ? "none" : s.apiKey())
               .modelName(s.model())
@@ -97,6 +107,7 @@ public final class ModelAnswerer {
               .build();
       case ModelSettings.ANTHROPIC ->
           AnthropicStreamingChatModel.builder()
+              .httpClientBuilder(http)
               .baseUrl(s.baseUrl())
               .apiKey(s.apiKey() == null ? "none" : s.apiKey())
               .modelName(s.model())
@@ -168,53 +179,61 @@ public final class ModelAnswerer {
         ChatRequest.builder()
             .messages(SystemMessage.from(REWRITE), UserMessage.from(prompt))
             .build();
+    ProviderHttpClient.Call call = new ProviderHttpClient.Call();
     return Uni.createFrom()
         .<Rewritten>emitter(
             emitter -> {
               StringBuilder text = new StringBuilder();
-              model.chat(
-                  request,
-                  new StreamingChatResponseHandler() {
-                    @Override
-                    public void onPartialResponse(String partial) {
-                      text.append(partial);
-                    }
+              call.run(
+                  () ->
+                      model.chat(
+                          request,
+                          new StreamingChatResponseHandler() {
+                            @Override
+                            public void onPartialResponse(String partial) {
+                              text.append(partial);
+                            }
 
-                    @Override
-                    public void onCompleteResponse(ChatResponse response) {
-                      String rewritten = text.toString().replaceAll("\\s+", " ").trim();
-                      if (rewritten.length() > 1
-                          && rewritten.startsWith("\"")
-                          && rewritten.endsWith("\"")) {
-                        rewritten = rewritten.substring(1, rewritten.length() - 1).trim();
-                      }
-                      if (response.finishReason() == null
-                          || rewritten.isEmpty()
-                          || rewritten.length() > QUESTION_CHARS
-                          || rewritten.startsWith(REFUSAL.substring(0, REFUSAL.length() - 1))) {
-                        emitter.fail(
-                            new IllegalStateException(
-                                "the model's rewriting is not a question: " + rewritten));
-                        return;
-                      }
-                      emitter.complete(
-                          new Rewritten(
-                              rewritten,
-                              usage(
-                                  response.tokenUsage(),
-                                  REWRITE.length() + prompt.length(),
-                                  rewritten.length())));
-                    }
+                            @Override
+                            public void onCompleteResponse(ChatResponse response) {
+                              String rewritten = text.toString().replaceAll("\\s+", " ").trim();
+                              if (rewritten.length() > 1
+                                  && rewritten.startsWith("\"")
+                                  && rewritten.endsWith("\"")) {
+                                rewritten = rewritten.substring(1, rewritten.length() - 1).trim();
+                              }
+                              if (response.finishReason() == null
+                                  || rewritten.isEmpty()
+                                  || rewritten.length() > QUESTION_CHARS
+                                  || rewritten.startsWith(
+                                      REFUSAL.substring(0, REFUSAL.length() - 1))) {
+                                emitter.fail(
+                                    new IllegalStateException(
+                                        "the model's rewriting is not a question: " + rewritten));
+                                return;
+                              }
+                              emitter.complete(
+                                  new Rewritten(
+                                      rewritten,
+                                      usage(
+                                          response.tokenUsage(),
+                                          REWRITE.length() + prompt.length(),
+                                          rewritten.length())));
+                            }
 
-                    @Override
-                    public void onError(Throwable error) {
-                      emitter.fail(error);
-                    }
-                  });
+                            @Override
+                            public void onError(Throwable error) {
+                              emitter.fail(error);
+                            }
+                          }));
             })
         .ifNoItem()
         .after(settings.firstToken())
-        .failWith(() -> new NoFirstToken(settings.firstToken()));
+        .failWith(() -> new NoFirstToken(settings.firstToken()))
+        .onFailure()
+        .invoke(call::cancel)
+        .onCancellation()
+        .invoke(call::cancel);
   }
 
   /** A failure after text was streamed: not retried, and no other answerer takes over. */
@@ -242,14 +261,44 @@ public final class ModelAnswerer {
     Multi<AnswerEvent> attempt =
         Multi.createFrom()
             .emitter(emitter -> attempt(request, hits, sources, promptChars, emitter));
-    return settings.retries() == 0
-        ? attempt
-        : attempt
-            .onFailure(ModelAnswerer::retriable)
-            .retry()
-            .withBackOff(Duration.ofMillis(250), Duration.ofSeconds(4))
-            .withJitter(0.2)
-            .atMost(settings.retries());
+    return attempts(attempt, 0);
+  }
+
+  /**
+   * The attempt, again after a pause while the provider says it is passing, up to the settings'
+   * retries: the pause the provider asked for ({@code Retry-After}) when it asked, else a backoff
+   * from 250 ms doubling to 4 s with 20 % jitter. A provider that asks for more than {@value
+   * #MAX_RETRY_AFTER_SECONDS} s is not waited for: the caller answers otherwise at once.
+   */
+  private Multi<AnswerEvent> attempts(Multi<AnswerEvent> attempt, int retry) {
+    return attempt
+        .onFailure(e -> retry < settings.retries() && retriable(e) && pause(e, retry) != null)
+        .recoverWithMulti(
+            e ->
+                Uni.createFrom()
+                    .voidItem()
+                    .onItem()
+                    .delayIt()
+                    .by(pause(e, retry))
+                    .onItem()
+                    .transformToMulti(ignored -> attempts(attempt, retry + 1)));
+  }
+
+  /** The pause before retry n (0 first), or null when the provider asks for too long a one. */
+  static Duration pause(Throwable e, int retry) {
+    Duration asked = null;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ProviderHttpClient.Refusal r && r.retryAfter().isPresent()) {
+        asked = r.retryAfter().get();
+        break;
+      }
+    }
+    if (asked != null) {
+      return asked.compareTo(MAX_RETRY_AFTER) > 0 ? null : asked;
+    }
+    long millis = Math.min(4_000, 250L << Math.min(retry, 4));
+    double jitter = 1 + (java.util.concurrent.ThreadLocalRandom.current().nextDouble() - 0.5) * 0.4;
+    return Duration.ofMillis((long) (millis * jitter));
   }
 
   private static boolean retriable(Throwable e) {
@@ -278,6 +327,7 @@ public final class ModelAnswerer {
     AtomicBoolean started = new AtomicBoolean();
     AtomicBoolean over = new AtomicBoolean();
     AtomicReference<StreamingHandle> handle = new AtomicReference<>();
+    ProviderHttpClient.Call call = new ProviderHttpClient.Call();
     StringBuilder text = new StringBuilder();
     List<ExtractiveAnswerer.Citation> citations = new ArrayList<>();
     CitationFilter filter =
@@ -301,6 +351,7 @@ public final class ModelAnswerer {
             .schedule(
                 () -> {
                   if (!started.get() && over.compareAndSet(false, true)) {
+                    call.cancel(); // the late answer is not waited for
                     emitter.fail(new NoFirstToken(settings.firstToken()));
                   }
                 },
@@ -312,6 +363,7 @@ public final class ModelAnswerer {
                 () -> {
                   if (over.compareAndSet(false, true)) {
                     cancel(handle);
+                    call.cancel();
                     emitter.fail(
                         new AfterFirstToken(
                             new java.util.concurrent.TimeoutException(
@@ -327,55 +379,71 @@ public final class ModelAnswerer {
           firstToken.cancel(false);
           whole.cancel(false);
           if (over.compareAndSet(false, true)) {
-            cancel(handle); // the client went away: the provider stops too
+            // the client went away: the provider stops too, even before its first token
+            cancel(handle);
+            call.cancel();
           }
         });
-    model.chat(
-        request,
-        new StreamingChatResponseHandler() {
-          @Override
-          public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
-            handle.set(context.streamingHandle());
-            if (over.get()) {
-              cancel(handle);
-              return;
-            }
-            started.set(true);
-            filter.accept(partial.text());
-          }
+    call.run(
+        () ->
+            model.chat(
+                request,
+                handler(over, started, handle, filter, text, citations, promptChars, emitter)));
+  }
 
-          @Override
-          public void onCompleteResponse(ChatResponse response) {
-            if (!over.compareAndSet(false, true)) {
-              return;
-            }
-            if (response.finishReason() == null) {
-              // the stream ended without its end ([DONE] after a finish reason, message_stop)
-              Throwable broken = new java.io.IOException("the provider's stream broke off");
-              emitter.fail(started.get() ? new AfterFirstToken(broken) : broken);
-              return;
-            }
-            filter.finish();
-            String answer = text.toString().trim();
-            boolean abstained = answer.startsWith(REFUSAL.substring(0, REFUSAL.length() - 1));
-            emitter.emit(
-                new AnswerEvent.Answered(
-                    abstained ? ExtractiveAnswerer.ABSTAINED : answer,
-                    abstained ? List.of() : List.copyOf(citations),
-                    abstained,
-                    usage(response.tokenUsage(), promptChars, answer.length()),
-                    settings.provider(),
-                    filter.removed()));
-            emitter.complete();
-          }
+  private StreamingChatResponseHandler handler(
+      AtomicBoolean over,
+      AtomicBoolean started,
+      AtomicReference<StreamingHandle> handle,
+      CitationFilter filter,
+      StringBuilder text,
+      List<ExtractiveAnswerer.Citation> citations,
+      int promptChars,
+      MultiEmitter<? super AnswerEvent> emitter) {
+    return new StreamingChatResponseHandler() {
+      @Override
+      public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
+        handle.set(context.streamingHandle());
+        if (over.get()) {
+          cancel(handle);
+          return;
+        }
+        started.set(true);
+        filter.accept(partial.text());
+      }
 
-          @Override
-          public void onError(Throwable error) {
-            if (over.compareAndSet(false, true)) {
-              emitter.fail(started.get() ? new AfterFirstToken(error) : error);
-            }
-          }
-        });
+      @Override
+      public void onCompleteResponse(ChatResponse response) {
+        if (!over.compareAndSet(false, true)) {
+          return;
+        }
+        if (response.finishReason() == null) {
+          // the stream ended without its end ([DONE] after a finish reason, message_stop)
+          Throwable broken = new java.io.IOException("the provider's stream broke off");
+          emitter.fail(started.get() ? new AfterFirstToken(broken) : broken);
+          return;
+        }
+        filter.finish();
+        String answer = text.toString().trim();
+        boolean abstained = answer.startsWith(REFUSAL.substring(0, REFUSAL.length() - 1));
+        emitter.emit(
+            new AnswerEvent.Answered(
+                abstained ? ExtractiveAnswerer.ABSTAINED : answer,
+                abstained ? List.of() : List.copyOf(citations),
+                abstained,
+                usage(response.tokenUsage(), promptChars, answer.length()),
+                settings.provider(),
+                filter.removed()));
+        emitter.complete();
+      }
+
+      @Override
+      public void onError(Throwable error) {
+        if (over.compareAndSet(false, true)) {
+          emitter.fail(started.get() ? new AfterFirstToken(error) : error);
+        }
+      }
+    };
   }
 
   private static void cancel(AtomicReference<StreamingHandle> handle) {
