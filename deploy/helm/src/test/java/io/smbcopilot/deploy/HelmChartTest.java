@@ -154,7 +154,16 @@ class HelmChartTest {
             e ->
                 e.getName().equals("COPILOT_SECRETS_ENCRYPTION_KEY")
                     && e.getValueFrom().getSecretKeyRef().getName().equals("smb-copilot-copilot")
-                    && e.getValueFrom().getSecretKeyRef().getKey().equals("encryption-key"));
+                    && e.getValueFrom().getSecretKeyRef().getKey().equals("encryption-key"))
+        // a rotation's old keys, when the secret holds them
+        .anyMatch(
+            e ->
+                e.getName().equals("COPILOT_SECRETS_PREVIOUS_ENCRYPTION_KEYS")
+                    && e.getValueFrom()
+                        .getSecretKeyRef()
+                        .getKey()
+                        .equals("previous-encryption-keys")
+                    && e.getValueFrom().getSecretKeyRef().getOptional());
     // webhook signing secrets are encrypted with the same key
     assertThat(
             find(objects, Deployment.class, "copilot-smb-copilot-notifications-service")

@@ -65,4 +65,30 @@ class SecretCipherTest {
     assertThat(cipher.available()).isTrue();
     assertThat(new SecretCipher(Optional.empty()).available()).isFalse();
   }
+
+  @Test
+  void afterARotationOldSecretsStillOpenAndAreResealedWithTheNewKey() {
+    SecretCipher before = new SecretCipher(Optional.of("the-first-deployment-secret"));
+    String sealed = before.encrypt(tenant, "sk-test-provider-key");
+    String signature = before.sign("tenant|user|mail");
+    SecretCipher rotated =
+        new SecretCipher(
+            Optional.of("the-second-deployment-secret"),
+            Optional.of(java.util.List.of("the-first-deployment-secret")));
+    assertThat(rotated.decrypt(tenant, sealed)).isEqualTo("sk-test-provider-key");
+    assertThat(rotated.verify("tenant|user|mail", signature)).isTrue();
+    assertThat(rotated.current(tenant, sealed)).isFalse();
+
+    String resealed = rotated.reseal(tenant, sealed);
+    assertThat(rotated.current(tenant, resealed)).isTrue();
+    assertThat(rotated.reseal(tenant, resealed)).isSameAs(resealed);
+    // once the old secret is dropped, only the resealed value opens
+    SecretCipher after = new SecretCipher(Optional.of("the-second-deployment-secret"));
+    assertThat(after.decrypt(tenant, resealed)).isEqualTo("sk-test-provider-key");
+    assertThatThrownBy(() -> after.decrypt(tenant, sealed)).isInstanceOf(ProblemException.class);
+    assertThat(after.verify("tenant|user|mail", signature)).isFalse();
+    // a previous key does not open another tenant's secret either
+    assertThatThrownBy(() -> rotated.decrypt(UUID.randomUUID(), sealed))
+        .isInstanceOf(ProblemException.class);
+  }
 }

@@ -35,4 +35,9 @@ public class WebhookEndpointRepository implements PanacheRepositoryBase<WebhookE
   public Uni<Long> countOf(UUID tenantId) {
     return count("tenantId", tenantId);
   }
+
+  /** Every tenant's endpoints (for sealing their secrets again after a key rotation). */
+  public Uni<List<WebhookEndpoint>> everyTenants() {
+    return listAll();
+  }
 }

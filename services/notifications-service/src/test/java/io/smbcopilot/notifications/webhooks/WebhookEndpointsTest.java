@@ -15,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.smbcopilot.devstack.DevStackResource;
+import io.smbcopilot.security.SecretCipher;
 import io.smbcopilot.testing.InternalTokenResource;
 import io.smbcopilot.testing.TestTokens;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -22,6 +23,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +54,10 @@ class WebhookEndpointsTest {
   }
 
   @Inject Pool pool;
+  @Inject SecretRotation rotation;
+
+  @org.eclipse.microprofile.config.inject.ConfigProperty(name = "copilot.secrets.encryption-key")
+  String deploymentKey;
 
   private static String admin(UUID tenant) {
     return TestTokens.get().user(tenant, "admin-" + tenant, "admin", List.of("webhooks:manage"));
@@ -70,7 +76,7 @@ class WebhookEndpointsTest {
   }
 
   @Test
-  void anEndpointsSecretIsShownOnceKeptEncryptedAndRotated() {
+  void anEndpointsSecretIsShownOnceKeptEncryptedAndRotated() throws Throwable {
     UUID tenant = UUID.randomUUID();
     String token = admin(tenant);
     JsonPath created =
@@ -142,6 +148,27 @@ class WebhookEndpointsTest {
         .get("/api/v1/webhooks/" + id)
         .then()
         .body("previousSecretExpiresAt", equalTo(rotated.getString("previousSecretExpiresAt")));
+
+    // the deployment's key rotated: both secrets are sealed again and open with the new key alone
+    String newKey = UUID.randomUUID().toString();
+    int sealed =
+        io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(
+            () ->
+                rotation.reseal(
+                    new SecretCipher(Optional.of(newKey), Optional.of(List.of(deploymentKey)))));
+    assertThat(sealed).isGreaterThanOrEqualTo(2);
+    var row =
+        pool.preparedQuery(
+                "SELECT secret_encrypted, previous_secret_encrypted FROM webhook_endpoint"
+                    + " WHERE id = $1")
+            .execute(Tuple.of(UUID.fromString(id)))
+            .await()
+            .indefinitely()
+            .iterator()
+            .next();
+    SecretCipher after = new SecretCipher(Optional.of(newKey));
+    assertThat(rotated.getString("secret")).contains(after.decrypt(tenant, row.getString(0)));
+    assertThat(secret).contains(after.decrypt(tenant, row.getString(1)));
 
     // another tenant's admin sees none of it
     String other = admin(UUID.randomUUID());
