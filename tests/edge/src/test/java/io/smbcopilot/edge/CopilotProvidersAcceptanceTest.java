@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -323,5 +324,64 @@ class CopilotProvidersAcceptanceTest {
                 .get("source")
                 .asText())
         .isEqualTo("deployment");
+  }
+
+  @Test
+  void aTenantOverItsMonthlyTokenBudgetIsRefusedThroughTheGatewayBeforeTheProviderIsAsked()
+      throws Exception {
+    Edge edge = Edge.get();
+    Edge.User admin = edge.signup("Budget Bakery");
+    // the stack's "tiny" plan has a budget of 1,000 tokens a month (tests/edge/pom.xml)
+    edge.plan(admin.tenantId(), "tiny");
+    // a passage that answers, so the model is asked (an abstention costs no tokens)
+    CopilotAcceptanceTest.uploadIndexed(
+        edge,
+        admin,
+        "suppliers.md",
+        "# Suppliers\n\nFenwick Farm delivers the eggs every Monday and Thursday morning.\n");
+    try (ProviderStub costly =
+        ProviderStub.start(ProviderStub.Api.OPENAI)
+            .answerer(CopilotProvidersAcceptanceTest::model)
+            .inputTokens(2_000)) {
+      assertThat(settings(edge, admin, "openai", costly.baseUrl()).status()).isEqualTo(200);
+      String ask = "{\"question\":\"Who delivers the eggs?\"}";
+      // answers until the plan change reaches the gateway's principal and the first answer's
+      // 2,000 tokens count against it
+      AtomicReference<Edge.Response> last = new AtomicReference<>();
+      await()
+          .alias("the tenant's budget is used up")
+          .atMost(Duration.ofSeconds(40))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                last.set(edge.call("POST", "/api/v1/copilot/ask", admin.token(), ask));
+                assertThat(last.get().status()).as(last.get().body()).isIn(200, 429);
+                return last.get().status() == 429;
+              });
+      Edge.Response refused = last.get();
+      assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+      assertThat(refused.json().get("type").asText()).endsWith("quota-exceeded");
+      assertThat(refused.json().get("detail").asText()).contains("budget");
+      int asked = costly.requests().size();
+      assertThat(asked).isPositive();
+
+      // streamed (the stream's head is written at once, see CopilotResource): the refusal is the
+      // stream's one event, an error holding the problem; the provider is not asked
+      ServerSentEvents.Stream stream =
+          ServerSentEvents.post(
+              edge.gateway + "/api/v1/copilot/ask", admin.token(), ask, e -> false);
+      assertThat(stream.events()).as(stream.body()).hasSize(1);
+      JsonNode problem = stream.events().get(0).json();
+      assertThat(stream.events().get(0).name()).isEqualTo("error");
+      assertThat(problem.get("status").asInt()).isEqualTo(429);
+      assertThat(problem.get("type").asText()).endsWith("quota-exceeded");
+      assertThat(costly.requests()).hasSize(asked);
+
+      // the extractive answerer costs no tokens: back on it, the tenant is answered again
+      assertThat(edge.call("DELETE", "/api/v1/copilot/settings", admin.token(), null).status())
+          .isEqualTo(204);
+      assertThat(edge.call("POST", "/api/v1/copilot/ask", admin.token(), ask).status())
+          .isEqualTo(200);
+    }
   }
 }

@@ -149,6 +149,12 @@ public final class ProviderStub implements AutoCloseable {
     return this;
   }
 
+  /** The prompt's size the replies report, in tokens (42 unless set). */
+  public ProviderStub inputTokens(int tokens) {
+    this.inputTokens = tokens;
+    return this;
+  }
+
   public ProviderStub enqueue(Reply reply) {
     queue.add(reply);
     return this;

@@ -118,18 +118,19 @@ public class CopilotService {
         earlier ->
             answerers
                 .forTenant(asker.tenantId())
-                .call(
-                    settings ->
-                        settings.extractive()
-                            ? Uni.createFrom().voidItem()
-                            : Panache.withSession(
-                                () -> metering.checkBudget(asker.tenantId(), asker.plan())))
                 .onFailure(ProblemException.class)
                 .transform(
                     e ->
                         new ProblemException(
                             ProblemType.BAD_GATEWAY,
                             "the copilot's provider settings cannot be used: " + e.getMessage()))
+                // over budget: 429 quota-exceeded, as it is
+                .call(
+                    settings ->
+                        settings.extractive()
+                            ? Uni.createFrom().voidItem()
+                            : Panache.withSession(
+                                () -> metering.checkBudget(asker.tenantId(), asker.plan())))
                 .chain(
                     settings ->
                         query(settings, question, earlier)
