@@ -120,6 +120,13 @@ public final class ProviderStub implements AutoCloseable {
   private volatile Function<String, String> answerer = prompt -> "I don't know from the documents.";
   private volatile int inputTokens = 42;
 
+  static {
+    // Like the providers' own servers (and nginx's default), small writes go out at once: without
+    // it the JDK's server holds each event after the first until the client's delayed ACK, up to
+    // 40 ms, whenever a connection is kept alive.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   private ProviderStub(Api api) throws IOException {
     this.api = api;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);

@@ -168,7 +168,11 @@ public final class ProviderHttpClient implements HttpClient {
   /** The Vert.x client for providers: host names verified, no redirects, kept-alive connections. */
   public static io.vertx.core.http.HttpClient vertxClient(Vertx vertx) {
     return vertx.createHttpClient(
-        new HttpClientOptions().setVerifyHost(true).setKeepAlive(true).setMaxPoolSize(64));
+        new HttpClientOptions()
+            .setVerifyHost(true)
+            .setKeepAlive(true)
+            .setMaxPoolSize(64)
+            .setTcpNoDelay(true));
   }
 
   private final io.vertx.core.http.HttpClient client;
@@ -342,12 +346,19 @@ public final class ProviderHttpClient implements HttpClient {
 
   /**
    * The response's body as the parser reads it: chunks queue as they come (the response pauses
-   * while 16 wait), and closing the stream aborts the request (langchain4j's cancel closes it).
+   * while 16 wait, on its event loop, where it is resumed too), and closing the stream aborts the
+   * request (langchain4j's cancel closes it).
    */
   private static final class ResponseStream extends InputStream {
     private static final Buffer END = Buffer.buffer();
+    private static final int HIGH = 16;
+    private static final int LOW = 4;
     private final LinkedBlockingQueue<Object> chunks = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger waiting =
+        new java.util.concurrent.atomic.AtomicInteger();
     private final HttpClientResponse response;
+    private final io.vertx.core.Context context;
+    private volatile boolean paused;
     private Buffer current;
     private int position;
     private volatile boolean closed;
@@ -355,16 +366,28 @@ public final class ProviderHttpClient implements HttpClient {
 
     ResponseStream(HttpClientResponse response) {
       this.response = response;
+      this.context = Vertx.currentContext();
       response.handler(
           chunk -> {
             chunks.add(chunk);
-            if (chunks.size() >= 16) {
+            if (waiting.incrementAndGet() >= HIGH && !paused) {
+              paused = true;
               response.pause();
+              // the reader may have drained the queue before it could see the pause
+              resumeIfDrained();
             }
           });
       response.exceptionHandler(
           e -> chunks.add(e instanceof IOException io ? io : new IOException(e.getMessage(), e)));
       response.endHandler(v -> chunks.add(END));
+    }
+
+    /** On the response's event loop. */
+    private void resumeIfDrained() {
+      if (paused && waiting.get() < LOW) {
+        paused = false;
+        response.resume();
+      }
     }
 
     @Override
@@ -386,15 +409,15 @@ public final class ProviderHttpClient implements HttpClient {
           Thread.currentThread().interrupt();
           throw new InterruptedIOException();
         }
-        if (chunks.size() < 4) {
-          response.resume();
-        }
         if (next instanceof IOException e) {
           throw e;
         }
         if (next == END) {
           ended = true;
           return -1;
+        }
+        if (waiting.decrementAndGet() < LOW && paused) {
+          context.runOnContext(v -> resumeIfDrained());
         }
         current = (Buffer) next;
         position = 0;

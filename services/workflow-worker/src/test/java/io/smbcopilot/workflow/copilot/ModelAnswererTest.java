@@ -456,4 +456,18 @@ class ModelAnswererTest {
         .hasMessageContaining("resolves to 127.0.0.1, a loopback address");
     assertThat(stub.requests()).hasSize(1);
   }
+
+  @Test
+  void aLongStreamThatArrivesFasterThanItIsReadIsReadToItsEnd() throws Exception {
+    stub = ProviderStub.start(ProviderStub.Api.OPENAI);
+    String[] pieces = new String[3_000];
+    java.util.Arrays.fill(pieces, "word ");
+    ModelAnswerer answerer = answerer(ProviderStub.Api.OPENAI, Duration.ofSeconds(10), 0);
+    for (int i = 0; i < 20; i++) {
+      stub.enqueue(Reply.text(pieces));
+      // the response pauses while chunks wait to be read, and resumes: never stuck
+      assertThat(answered(all(answerer, "q")).text()).hasSize(5 * 3_000 - 1);
+    }
+    assertThat(stub.completed()).isEqualTo(20);
+  }
 }
