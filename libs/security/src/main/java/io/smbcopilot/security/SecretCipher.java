@@ -133,6 +133,48 @@ public class SecretCipher {
     return current(tenantId, stored) ? stored : encrypt(tenantId, decrypt(tenantId, stored));
   }
 
+  /** A pass of {@link #reseal} over kept secrets, counting what it did. */
+  public Resealing resealing() {
+    return new Resealing(this);
+  }
+
+  /**
+   * Seals kept secrets again with the current key, one at a time, counting those sealed again and
+   * those no configured key opens (left as they are: their owners set them again).
+   */
+  public static final class Resealing {
+    private final SecretCipher cipher;
+    private int sealed;
+    private int unreadable;
+
+    private Resealing(SecretCipher cipher) {
+      this.cipher = cipher;
+    }
+
+    /** The stored secret as it should now be stored (null stays null). */
+    public String of(UUID tenantId, String stored) {
+      if (stored == null || cipher.current(tenantId, stored)) {
+        return stored;
+      }
+      try {
+        String again = cipher.reseal(tenantId, stored);
+        sealed++;
+        return again;
+      } catch (ProblemException unreadableNow) {
+        unreadable++;
+        return stored;
+      }
+    }
+
+    public int sealed() {
+      return sealed;
+    }
+
+    public int unreadable() {
+      return unreadable;
+    }
+  }
+
   private static String open(SecretKeySpec key, UUID tenantId, byte[] all) {
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");

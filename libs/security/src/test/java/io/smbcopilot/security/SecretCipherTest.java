@@ -87,6 +87,15 @@ class SecretCipherTest {
     assertThat(after.decrypt(tenant, resealed)).isEqualTo("sk-test-provider-key");
     assertThatThrownBy(() -> after.decrypt(tenant, sealed)).isInstanceOf(ProblemException.class);
     assertThat(after.verify("tenant|user|mail", signature)).isFalse();
+    // a pass over kept secrets: what an old key sealed is sealed again, what none opens is kept
+    String stranger = new SecretCipher(Optional.of("a-key-nobody-kept")).encrypt(tenant, "x");
+    SecretCipher.Resealing pass = rotated.resealing();
+    assertThat(after.decrypt(tenant, pass.of(tenant, sealed))).isEqualTo("sk-test-provider-key");
+    assertThat(pass.of(tenant, resealed)).isSameAs(resealed);
+    assertThat(pass.of(tenant, stranger)).isSameAs(stranger);
+    assertThat(pass.of(tenant, null)).isNull();
+    assertThat(pass.sealed()).isEqualTo(1);
+    assertThat(pass.unreadable()).isEqualTo(1);
     // a previous key does not open another tenant's secret either
     assertThatThrownBy(() -> rotated.decrypt(UUID.randomUUID(), sealed))
         .isInstanceOf(ProblemException.class);

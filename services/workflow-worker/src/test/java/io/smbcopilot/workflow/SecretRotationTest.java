@@ -71,7 +71,7 @@ class SecretRotationTest {
     String before = stored(tenant).apiKeyEncrypted;
     assertThatThrownBy(() -> after.decrypt(tenant, before)).isInstanceOf(ProblemException.class);
 
-    int sealed = VertxContextSupport.subscribeAndAwait(() -> rotation.reseal(rotated));
+    int sealed = VertxContextSupport.subscribeAndAwait(() -> rotation.reseal(rotated)).sealed();
     assertThat(sealed).isPositive();
     assertThat(after.decrypt(tenant, stored(tenant).apiKeyEncrypted)).isEqualTo("sk-test-rotated");
     // done once: a second pass changes nothing of this tenant's

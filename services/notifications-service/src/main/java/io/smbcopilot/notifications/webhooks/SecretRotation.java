@@ -3,7 +3,6 @@ package io.smbcopilot.notifications.webhooks;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.smbcopilot.notifications.domain.WebhookEndpoint;
 import io.smbcopilot.notifications.repository.WebhookEndpointRepository;
 import io.smbcopilot.security.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,38 +31,31 @@ public class SecretRotation {
       reseal(cipher)
           .subscribe()
           .with(
-              n -> LOG.infof("encryption key rotation: %d webhook secrets sealed again", n),
+              done ->
+                  LOG.infof(
+                      "encryption key rotation: %d webhook secrets sealed again, %d open with no"
+                          + " key",
+                      done.sealed(), done.unreadable()),
               e -> LOG.warnf("encryption key rotation: webhook secrets not sealed again: %s", e));
     }
   }
 
-  /** Seals every secret that the cipher's current key did not seal again; how many. */
-  public Uni<Integer> reseal(SecretCipher with) {
+  /** Seals every secret that the cipher's current key did not seal again. */
+  public Uni<SecretCipher.Resealing> reseal(SecretCipher with) {
     return Panache.withTransaction(
         () ->
             endpoints
                 .everyTenants()
                 .map(
                     all -> {
-                      int n = 0;
-                      for (WebhookEndpoint e : all) {
-                        try {
-                          if (!with.current(e.tenantId, e.secretEncrypted)) {
-                            e.secretEncrypted = with.reseal(e.tenantId, e.secretEncrypted);
-                            n++;
-                          }
-                          if (e.previousSecretEncrypted != null
-                              && !with.current(e.tenantId, e.previousSecretEncrypted)) {
+                      SecretCipher.Resealing pass = with.resealing();
+                      all.forEach(
+                          e -> {
+                            e.secretEncrypted = pass.of(e.tenantId, e.secretEncrypted);
                             e.previousSecretEncrypted =
-                                with.reseal(e.tenantId, e.previousSecretEncrypted);
-                            n++;
-                          }
-                        } catch (RuntimeException unreadable) {
-                          // sealed with a key no longer configured: its secret is rotated anew
-                          LOG.warnf("webhook endpoint %s's secret opens with no key", e.id);
-                        }
-                      }
-                      return n;
+                                pass.of(e.tenantId, e.previousSecretEncrypted);
+                          });
+                      return pass;
                     }));
   }
 }

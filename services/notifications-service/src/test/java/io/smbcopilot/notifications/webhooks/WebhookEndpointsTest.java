@@ -153,9 +153,10 @@ class WebhookEndpointsTest {
     String newKey = UUID.randomUUID().toString();
     int sealed =
         io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(
-            () ->
-                rotation.reseal(
-                    new SecretCipher(Optional.of(newKey), Optional.of(List.of(deploymentKey)))));
+                () ->
+                    rotation.reseal(
+                        new SecretCipher(Optional.of(newKey), Optional.of(List.of(deploymentKey)))))
+            .sealed();
     assertThat(sealed).isGreaterThanOrEqualTo(2);
     var row =
         pool.preparedQuery(

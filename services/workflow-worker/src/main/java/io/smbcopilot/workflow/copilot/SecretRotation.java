@@ -4,7 +4,6 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.security.SecretCipher;
-import io.smbcopilot.workflow.domain.CopilotSettings;
 import io.smbcopilot.workflow.repository.CopilotSettingsRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -32,33 +31,25 @@ public class SecretRotation {
       reseal(cipher)
           .subscribe()
           .with(
-              n -> LOG.infof("encryption key rotation: %d provider keys sealed again", n),
+              done ->
+                  LOG.infof(
+                      "encryption key rotation: %d provider keys sealed again, %d open with no key",
+                      done.sealed(), done.unreadable()),
               e -> LOG.warnf("encryption key rotation: provider keys not sealed again: %s", e));
     }
   }
 
-  /** Seals every provider key that the cipher's current key did not seal again; how many. */
-  public Uni<Integer> reseal(SecretCipher with) {
+  /** Seals every provider key that the cipher's current key did not seal again. */
+  public Uni<SecretCipher.Resealing> reseal(SecretCipher with) {
     return Panache.withTransaction(
         () ->
             settings
                 .withKeys()
                 .map(
                     all -> {
-                      int n = 0;
-                      for (CopilotSettings s : all) {
-                        if (with.current(s.tenantId, s.apiKeyEncrypted)) {
-                          continue;
-                        }
-                        try {
-                          s.apiKeyEncrypted = with.reseal(s.tenantId, s.apiKeyEncrypted);
-                          n++;
-                        } catch (RuntimeException unreadable) {
-                          // sealed with a key no longer configured: its tenant sets it again
-                          LOG.warnf("tenant %s's provider key opens with no key", s.tenantId);
-                        }
-                      }
-                      return n;
+                      SecretCipher.Resealing pass = with.resealing();
+                      all.forEach(s -> s.apiKeyEncrypted = pass.of(s.tenantId, s.apiKeyEncrypted));
+                      return pass;
                     }));
   }
 }
