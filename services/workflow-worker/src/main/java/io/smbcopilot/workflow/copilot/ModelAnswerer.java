@@ -184,48 +184,7 @@ public final class ModelAnswerer {
         .<Rewritten>emitter(
             emitter -> {
               StringBuilder text = new StringBuilder();
-              call.run(
-                  () ->
-                      model.chat(
-                          request,
-                          new StreamingChatResponseHandler() {
-                            @Override
-                            public void onPartialResponse(String partial) {
-                              text.append(partial);
-                            }
-
-                            @Override
-                            public void onCompleteResponse(ChatResponse response) {
-                              String rewritten = text.toString().replaceAll("\\s+", " ").trim();
-                              if (rewritten.length() > 1
-                                  && rewritten.startsWith("\"")
-                                  && rewritten.endsWith("\"")) {
-                                rewritten = rewritten.substring(1, rewritten.length() - 1).trim();
-                              }
-                              if (response.finishReason() == null
-                                  || rewritten.isEmpty()
-                                  || rewritten.length() > QUESTION_CHARS
-                                  || rewritten.startsWith(
-                                      REFUSAL.substring(0, REFUSAL.length() - 1))) {
-                                emitter.fail(
-                                    new IllegalStateException(
-                                        "the model's rewriting is not a question: " + rewritten));
-                                return;
-                              }
-                              emitter.complete(
-                                  new Rewritten(
-                                      rewritten,
-                                      usage(
-                                          response.tokenUsage(),
-                                          REWRITE.length() + prompt.length(),
-                                          rewritten.length())));
-                            }
-
-                            @Override
-                            public void onError(Throwable error) {
-                              emitter.fail(error);
-                            }
-                          }));
+              call.run(() -> model.chat(request, rewriting(text, prompt, emitter)));
             })
         .ifNoItem()
         .after(settings.firstToken())
@@ -234,6 +193,46 @@ public final class ModelAnswerer {
         .invoke(call::cancel)
         .onCancellation()
         .invoke(call::cancel);
+  }
+
+  private static StreamingChatResponseHandler rewriting(
+      StringBuilder text,
+      String prompt,
+      io.smallrye.mutiny.subscription.UniEmitter<? super Rewritten> emitter) {
+    return new StreamingChatResponseHandler() {
+      @Override
+      public void onPartialResponse(String partial) {
+        text.append(partial);
+      }
+
+      @Override
+      public void onCompleteResponse(ChatResponse response) {
+        String rewritten = text.toString().replaceAll("\\s+", " ").trim();
+        if (rewritten.length() > 1 && rewritten.startsWith("\"") && rewritten.endsWith("\"")) {
+          rewritten = rewritten.substring(1, rewritten.length() - 1).trim();
+        }
+        if (response.finishReason() == null
+            || rewritten.isEmpty()
+            || rewritten.length() > QUESTION_CHARS
+            || rewritten.startsWith(REFUSAL.substring(0, REFUSAL.length() - 1))) {
+          emitter.fail(
+              new IllegalStateException("the model's rewriting is not a question: " + rewritten));
+          return;
+        }
+        emitter.complete(
+            new Rewritten(
+                rewritten,
+                usage(
+                    response.tokenUsage(),
+                    REWRITE.length() + prompt.length(),
+                    rewritten.length())));
+      }
+
+      @Override
+      public void onError(Throwable error) {
+        emitter.fail(error);
+      }
+    };
   }
 
   /** A failure after text was streamed: not retried, and no other answerer takes over. */
