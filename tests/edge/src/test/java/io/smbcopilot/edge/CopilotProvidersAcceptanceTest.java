@@ -331,7 +331,7 @@ class CopilotProvidersAcceptanceTest {
       throws Exception {
     Edge edge = Edge.get();
     Edge.User admin = edge.signup("Budget Bakery");
-    // the stack's "tiny" plan has a budget of 1,000 tokens a month (tests/edge/pom.xml)
+    // the devstack's "tiny" plan has a budget of 1,000 tokens a month (its Supervisor)
     edge.plan(admin.tenantId(), "tiny");
     // a passage that answers, so the model is asked (an abstention costs no tokens)
     CopilotAcceptanceTest.uploadIndexed(
