@@ -22,7 +22,7 @@ class WorkflowWorkerTest extends ServiceContractTest {
   protected Set<String> expectedTables() {
     return Set.of(
         "workflow",
-        "workflow_run",
+        "workflow_version",
         "outbox_event",
         "inbox_event",
         "conversation",

@@ -1,0 +1,35 @@
+package io.smbcopilot.workflow.repository;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
+import io.smallrye.mutiny.Uni;
+import io.smbcopilot.problem.Paging;
+import io.smbcopilot.workflow.domain.Workflow;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.UUID;
+
+/** The tenants' workflows; every query names the tenant, deleted ones are found by none. */
+@ApplicationScoped
+public class WorkflowRepository implements PanacheRepositoryBase<Workflow, UUID> {
+  /** The tenant's workflow with this id, or null. */
+  public Uni<Workflow> own(UUID tenantId, UUID id) {
+    return find(
+            "id = :id and tenantId = :tenant and deletedAt is null",
+            Parameters.with("id", id).and("tenant", tenantId))
+        .firstResult();
+  }
+
+  /** The tenant's workflows, newest first, after the cursor. */
+  public Uni<List<Workflow>> page(UUID tenantId, Paging.TimeCursor after, int limit) {
+    StringBuilder query = new StringBuilder("tenantId = :tenant and deletedAt is null");
+    Parameters parameters = Parameters.with("tenant", tenantId);
+    if (after != null) {
+      query.append(" and (createdAt < :at or (createdAt = :at and id < :id))");
+      parameters.and("at", after.at()).and("id", after.id());
+    }
+    return find(query.append(" order by createdAt desc, id desc").toString(), parameters)
+        .range(0, limit - 1)
+        .list();
+  }
+}
