@@ -216,4 +216,45 @@ class WorkflowsTest {
         .then()
         .body("items", hasSize(0));
   }
+
+  @Test
+  void theListIsPagedNewestFirstWithACursor() {
+    UUID tenant = UUID.randomUUID();
+    String token = admin(tenant);
+    List<String> made = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      made.add(
+          given()
+              .header("Authorization", "Bearer " + token)
+              .contentType("application/json")
+              .body(body("Workflow " + i, DEFINITION))
+              .post("/api/v1/workflows")
+              .then()
+              .statusCode(201)
+              .extract()
+              .path("id"));
+    }
+    io.restassured.path.json.JsonPath first =
+        given()
+            .header("Authorization", "Bearer " + token)
+            .get("/api/v1/workflows?limit=2")
+            .then()
+            .statusCode(200)
+            .body("items", hasSize(2))
+            .extract()
+            .jsonPath();
+    io.restassured.path.json.JsonPath second =
+        given()
+            .header("Authorization", "Bearer " + token)
+            .get("/api/v1/workflows?limit=2&cursor=" + first.getString("nextCursor"))
+            .then()
+            .statusCode(200)
+            .body("items", hasSize(1))
+            .extract()
+            .jsonPath();
+    List<String> seen = new java.util.ArrayList<>(first.getList("items.id"));
+    seen.addAll(second.getList("items.id"));
+    org.assertj.core.api.Assertions.assertThat(seen)
+        .containsExactly(made.get(2), made.get(1), made.get(0));
+  }
 }

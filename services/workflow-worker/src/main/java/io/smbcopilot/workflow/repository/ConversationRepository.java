@@ -23,13 +23,11 @@ public class ConversationRepository implements PanacheRepositoryBase<Conversatio
   /** The user's conversations, most recently active first, after the cursor. */
   public Uni<List<Conversation>> page(
       UUID tenantId, String userId, Paging.TimeCursor after, int limit) {
-    StringBuilder query = new StringBuilder("tenantId = :tenant and userId = :user");
     Parameters parameters = Parameters.with("tenant", tenantId).and("user", userId);
-    if (after != null) {
-      query.append(" and (updatedAt < :at or (updatedAt = :at and id < :id))");
-      parameters.and("at", after.at()).and("id", after.id());
-    }
-    return find(query.append(" order by updatedAt desc, id desc").toString(), parameters)
+    return find(
+            Keyset.newestFirst(
+                "tenantId = :tenant and userId = :user", "updatedAt", after, parameters),
+            parameters)
         .range(0, limit - 1)
         .list();
   }

@@ -20,13 +20,9 @@ public class EvaluationRepository implements PanacheRepositoryBase<Evaluation, U
 
   /** The tenant's runs, newest first, after the cursor. */
   public Uni<List<Evaluation>> page(UUID tenantId, Paging.TimeCursor after, int limit) {
-    StringBuilder query = new StringBuilder("tenantId = :tenant");
     Parameters parameters = Parameters.with("tenant", tenantId);
-    if (after != null) {
-      query.append(" and (createdAt < :at or (createdAt = :at and id < :id))");
-      parameters.and("at", after.at()).and("id", after.id());
-    }
-    return find(query.append(" order by createdAt desc, id desc").toString(), parameters)
+    return find(
+            Keyset.newestFirst("tenantId = :tenant", "createdAt", after, parameters), parameters)
         .range(0, limit - 1)
         .list();
   }

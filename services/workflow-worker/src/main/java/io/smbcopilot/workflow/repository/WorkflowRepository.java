@@ -22,13 +22,11 @@ public class WorkflowRepository implements PanacheRepositoryBase<Workflow, UUID>
 
   /** The tenant's workflows, newest first, after the cursor. */
   public Uni<List<Workflow>> page(UUID tenantId, Paging.TimeCursor after, int limit) {
-    StringBuilder query = new StringBuilder("tenantId = :tenant and deletedAt is null");
     Parameters parameters = Parameters.with("tenant", tenantId);
-    if (after != null) {
-      query.append(" and (createdAt < :at or (createdAt = :at and id < :id))");
-      parameters.and("at", after.at()).and("id", after.id());
-    }
-    return find(query.append(" order by createdAt desc, id desc").toString(), parameters)
+    return find(
+            Keyset.newestFirst(
+                "tenantId = :tenant and deletedAt is null", "createdAt", after, parameters),
+            parameters)
         .range(0, limit - 1)
         .list();
   }
