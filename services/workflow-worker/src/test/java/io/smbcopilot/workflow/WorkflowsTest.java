@@ -257,4 +257,24 @@ class WorkflowsTest {
     org.assertj.core.api.Assertions.assertThat(seen)
         .containsExactly(made.get(2), made.get(1), made.get(0));
   }
+
+  @Test
+  void aScheduledWorkflowShowsItsNextFiveFireTimesInItsZone() {
+    String token = admin(UUID.randomUUID());
+    String scheduled =
+        DEFINITION.replace(
+            "{\"type\": \"manual\"}",
+            "{\"type\": \"schedule\", \"cron\": \"0 9 * * MON\","
+                + " \"timeZone\": \"America/New_York\", \"missed\": \"catch-up\"}");
+    given()
+        .header("Authorization", "Bearer " + token)
+        .contentType("application/json")
+        .body(body("Weekly", scheduled))
+        .post("/api/v1/workflows")
+        .then()
+        .statusCode(201)
+        .body("definition.trigger.timeZone", equalTo("America/New_York"))
+        .body("nextFireTimes", hasSize(5))
+        .body("nextFireTimes[0]", org.hamcrest.Matchers.matchesPattern(".*T09:00(:00)?-0[45]:00"));
+  }
 }

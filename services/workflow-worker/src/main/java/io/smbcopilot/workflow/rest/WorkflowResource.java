@@ -12,6 +12,7 @@ import io.smbcopilot.workflow.domain.Workflow;
 import io.smbcopilot.workflow.domain.WorkflowVersion;
 import io.smbcopilot.workflow.repository.WorkflowVersionRepository;
 import io.smbcopilot.workflow.workflows.Definition;
+import io.smbcopilot.workflow.workflows.Schedules;
 import io.smbcopilot.workflow.workflows.WorkflowService;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -66,9 +67,15 @@ public class WorkflowResource {
       @Schema(description = "whose permissions its runs have") String ownerId,
       OffsetDateTime createdAt,
       OffsetDateTime updatedAt,
-      @Schema(description = "the definition of the version shown") Definition definition) {
+      @Schema(description = "the definition of the version shown") Definition definition,
+      @Schema(
+              description =
+                  "a schedule's next five fire times, in its time zone (whether or not the"
+                      + " workflow is enabled)")
+          List<OffsetDateTime> nextFireTimes) {
     static WorkflowView of(WorkflowService.Versioned v) {
       Workflow w = v.workflow();
+      Definition.Trigger trigger = v.definition().trigger();
       return new WorkflowView(
           w.id,
           w.name,
@@ -78,7 +85,10 @@ public class WorkflowResource {
           w.ownerId,
           w.createdAt,
           w.updatedAt,
-          v.definition());
+          v.definition(),
+          trigger != null && "schedule".equals(trigger.type())
+              ? Schedules.next(trigger, java.time.Instant.now(), 5)
+              : null);
     }
   }
 
