@@ -277,4 +277,44 @@ class WorkflowsTest {
         .body("nextFireTimes", hasSize(5))
         .body("nextFireTimes[0]", org.hamcrest.Matchers.matchesPattern(".*T09:00(:00)?-0[45]:00"));
   }
+
+  @Test
+  void aWorkflowIsMadeFromATemplateWithItsParameters() {
+    String token = admin(UUID.randomUUID());
+    given()
+        .header("Authorization", "Bearer " + token)
+        .get("/api/v1/workflow-templates")
+        .then()
+        .statusCode(200)
+        .body("id", hasItem("invoice-to-partner"))
+        .body("size()", equalTo(4));
+    given()
+        .header("Authorization", "Bearer " + token)
+        .contentType("application/json")
+        .body(
+            "{\"name\": \"Invoices to Books Ltd\", \"template\": \"invoice-to-partner\","
+                + " \"parameters\": {\"collection\": \"invoices\","
+                + " \"partnerUrl\": \"https://books.example/in\"}}")
+        .post("/api/v1/workflows")
+        .then()
+        .statusCode(201)
+        .body("definition.trigger.collection", equalTo("invoices"))
+        .body("definition.steps[1].inputs.url", equalTo("https://books.example/in"));
+    given()
+        .header("Authorization", "Bearer " + token)
+        .contentType("application/json")
+        .body("{\"name\": \"No collection\", \"template\": \"invoice-to-partner\"}")
+        .post("/api/v1/workflows")
+        .then()
+        .statusCode(400)
+        .body("errors.field", hasItem("body.parameters.collection"));
+    given()
+        .header("Authorization", "Bearer " + token)
+        .contentType("application/json")
+        .body("{\"name\": \"Nothing\"}")
+        .post("/api/v1/workflows")
+        .then()
+        .statusCode(400)
+        .body("errors[0].field", equalTo("body.definition"));
+  }
 }

@@ -6,6 +6,7 @@ import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.problem.Page;
 import io.smbcopilot.problem.Paging;
+import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.security.Permission;
 import io.smbcopilot.security.TenantContext;
 import io.smbcopilot.workflow.domain.Workflow;
@@ -13,6 +14,7 @@ import io.smbcopilot.workflow.domain.WorkflowVersion;
 import io.smbcopilot.workflow.repository.WorkflowVersionRepository;
 import io.smbcopilot.workflow.workflows.Definition;
 import io.smbcopilot.workflow.workflows.Schedules;
+import io.smbcopilot.workflow.workflows.Templates;
 import io.smbcopilot.workflow.workflows.WorkflowService;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -33,6 +35,7 @@ import jakarta.ws.rs.core.Response;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -51,7 +54,29 @@ public class WorkflowResource {
       @NotBlank @Size(max = 200) String name,
       @Size(max = 2000) String description,
       @Schema(description = "new runs start (default true)") Boolean enabled,
-      @NotNull @Schema(required = true) Definition definition) {}
+      @Schema(description = "the definition; or template with its parameters")
+          Definition definition,
+      @Schema(
+              description =
+                  "a template's id (/api/v1/workflow-templates), in place of a definition")
+          String template,
+      @Schema(description = "the template's parameters by name") Map<String, String> parameters) {
+    /** The definition given, or the template's with its parameters filled in. */
+    Definition definition(Templates templates) {
+      if (definition != null && template != null) {
+        throw ProblemException.invalid(
+            "body.template", "give a definition or a template, not both");
+      }
+      if (template != null) {
+        return templates.fill(template, parameters);
+      }
+      if (definition == null) {
+        throw ProblemException.invalid(
+            "body.definition", "is required (or a template from /api/v1/workflow-templates)");
+      }
+      return definition;
+    }
+  }
 
   public record WorkflowChange(
       @Size(min = 1, max = 200) String name,
@@ -114,16 +139,19 @@ public class WorkflowResource {
   }
 
   private final WorkflowService service;
+  private final Templates templates;
   private final WorkflowVersionRepository versions;
   private final io.smbcopilot.workflow.repository.WorkflowRepository workflows;
   private final TenantContext context;
 
   public WorkflowResource(
       WorkflowService service,
+      Templates templates,
       WorkflowVersionRepository versions,
       io.smbcopilot.workflow.repository.WorkflowRepository workflows,
       TenantContext context) {
     this.service = service;
+    this.templates = templates;
     this.versions = versions;
     this.workflows = workflows;
     this.context = context;
@@ -134,10 +162,11 @@ public class WorkflowResource {
   @WithTransaction
   @PermissionsAllowed(Permission.Names.WORKFLOWS_MANAGE)
   @Operation(
-      summary = "Create a workflow",
+      summary = "Create a workflow, from a definition or a template",
       description =
           "Its runs act with your permissions, checked again at each step. The definition is"
-              + " checked first: every mistake is named with its field.")
+              + " checked first: every mistake is named with its field. With template and"
+              + " parameters in place of definition, the template's definition is used.")
   @APIResponse(responseCode = "201", description = "created, at version 1")
   @APIResponse(
       responseCode = "400",
@@ -152,7 +181,7 @@ public class WorkflowResource {
             request.name(),
             request.description(),
             request.enabled() == null || request.enabled(),
-            request.definition())
+            request.definition(templates))
         .map(v -> Response.status(201).entity(WorkflowView.of(v)).build());
   }
 
@@ -205,7 +234,7 @@ public class WorkflowResource {
             context.subject(),
             request.name(),
             request.description(),
-            request.definition())
+            request.definition(templates))
         .invoke(
             v -> {
               if (request.enabled() != null) {

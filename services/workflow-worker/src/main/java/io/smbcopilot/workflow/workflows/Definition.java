@@ -28,7 +28,8 @@ public record Definition(
           "approval",
           "notify",
           "http",
-          "wait");
+          "wait",
+          "report");
 
   /** The trigger types. */
   public static final List<String> TRIGGER_TYPES =
@@ -67,7 +68,7 @@ public record Definition(
           String id,
       @Schema(
               description =
-                  "search, ask, summarize, extract, generate, condition, approval, notify, http or wait",
+                  "search, ask, summarize, extract, generate, condition, approval, notify, http, wait or report",
               required = true)
           String type,
       @Schema(description = "the step's inputs: JSON values, or {\"expr\": \"<CEL>\"}")

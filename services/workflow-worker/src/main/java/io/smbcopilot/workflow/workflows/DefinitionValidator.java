@@ -40,17 +40,18 @@ public final class DefinitionValidator {
 
   /** Inputs each step type needs. */
   static final Map<String, List<String>> REQUIRED =
-      Map.of(
-          "search", List.of("query"),
-          "ask", List.of("question"),
-          "summarize", List.of("text"),
-          "extract", List.of("text", "fields"),
-          "generate", List.of("prompt"),
-          "condition", List.of(),
-          "approval", List.of(),
-          "notify", List.of("channel", "title"),
-          "http", List.of("url"),
-          "wait", List.of());
+      Map.ofEntries(
+          Map.entry("search", List.of("query")),
+          Map.entry("ask", List.of("question")),
+          Map.entry("summarize", List.of("text")),
+          Map.entry("extract", List.of("text", "fields")),
+          Map.entry("generate", List.of("prompt")),
+          Map.entry("condition", List.of()),
+          Map.entry("approval", List.of()),
+          Map.entry("notify", List.of("channel", "title")),
+          Map.entry("http", List.of("url")),
+          Map.entry("wait", List.of()),
+          Map.entry("report", List.of()));
 
   /**
    * What the validator needs to know of the tenant and the platform.
