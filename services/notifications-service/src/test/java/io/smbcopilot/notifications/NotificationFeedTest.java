@@ -91,6 +91,40 @@ class NotificationFeedTest {
   }
 
   @Test
+  void aWorkflowsNotifyStepReachesTheUserItNames() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    String user = "user-" + UUID.randomUUID();
+    String run = UUID.randomUUID().toString();
+    send(
+        KafkaCloudEvents.toRecord(
+            Topics.NOTIFICATIONS,
+            CloudEvent.of(
+                EventType.NOTIFICATION_REQUESTED,
+                "/workflow-worker",
+                tenant.toString(),
+                "run/" + run + "/3",
+                new io.smbcopilot.events.notifications.NotificationRequested(
+                    tenant.toString(),
+                    user,
+                    "workflow.message",
+                    "Big order: 2500",
+                    "checked: true",
+                    "/runs/" + run))));
+    String token = token(tenant, user);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> feed(token, "").getList("items").size() == 1);
+    given()
+        .header("Authorization", "Bearer " + token)
+        .get("/api/v1/notifications")
+        .then()
+        .body("items[0].kind", equalTo("workflow.message"))
+        .body("items[0].title", equalTo("Big order: 2500"))
+        .body("items[0].body", equalTo("checked: true"))
+        .body("items[0].link", equalTo("/runs/" + run));
+  }
+
+  @Test
   void theFeedIsReadPageByPageNewestFirst() throws Exception {
     UUID tenant = UUID.randomUUID();
     String owner = "owner-" + UUID.randomUUID();

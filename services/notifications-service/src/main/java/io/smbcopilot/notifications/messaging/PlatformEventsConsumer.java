@@ -35,7 +35,9 @@ public class PlatformEventsConsumer {
           EventType.DOCUMENT_INDEXED,
           EventType.DOCUMENT_FAILED,
           EventType.RUN_FINISHED,
-          EventType.COPILOT_BUDGET_REACHED);
+          EventType.COPILOT_BUDGET_REACHED,
+          // a workflow's notify step (kind workflow.message)
+          EventType.NOTIFICATION_REQUESTED);
 
   private final Inbox inbox;
   private final MailDeliveries mail;

@@ -1,0 +1,71 @@
+package io.smbcopilot.workflow.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smbcopilot.workflow.domain.JsonColumns;
+import io.smbcopilot.workflow.domain.StepRun;
+import io.smbcopilot.workflow.domain.WorkflowRun;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** Runs and their steps as the API shows them. */
+final class RunViews {
+  private RunViews() {}
+
+  public record StepView(
+      int seq,
+      String stepId,
+      String type,
+      String status,
+      int attempts,
+      JsonNode input,
+      JsonNode output,
+      String error,
+      OffsetDateTime startedAt,
+      OffsetDateTime finishedAt) {}
+
+  public record RunView(
+      UUID id,
+      UUID workflowId,
+      @Schema(description = "the workflow's version it runs") int version,
+      @Schema(description = "running, succeeded, failed or cancelled") String status,
+      JsonNode trigger,
+      String startedBy,
+      String error,
+      OffsetDateTime createdAt,
+      OffsetDateTime finishedAt,
+      @Schema(description = "the steps taken, in order (in the history of one run only)")
+          List<StepView> steps) {}
+
+  static RunView view(ObjectMapper json, WorkflowRun r, List<StepRun> taken) {
+    return new RunView(
+        r.id,
+        r.workflowId,
+        r.version,
+        r.status,
+        JsonColumns.read(json, r.triggerData),
+        r.startedBy,
+        r.error,
+        r.createdAt,
+        r.finishedAt,
+        taken == null
+            ? null
+            : taken.stream()
+                .map(
+                    s ->
+                        new StepView(
+                            s.seq,
+                            s.stepId,
+                            s.type,
+                            s.status,
+                            s.attempts,
+                            JsonColumns.read(json, s.input),
+                            JsonColumns.read(json, s.output),
+                            s.error,
+                            s.startedAt,
+                            s.finishedAt))
+                .toList());
+  }
+}

@@ -1,0 +1,143 @@
+package io.smbcopilot.workflow.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.security.PermissionsAllowed;
+import io.smallrye.mutiny.Uni;
+import io.smbcopilot.problem.Page;
+import io.smbcopilot.problem.Paging;
+import io.smbcopilot.problem.ProblemException;
+import io.smbcopilot.problem.ProblemType;
+import io.smbcopilot.security.Permission;
+import io.smbcopilot.security.TenantContext;
+import io.smbcopilot.workflow.domain.WorkflowRun;
+import io.smbcopilot.workflow.repository.StepRunRepository;
+import io.smbcopilot.workflow.repository.WorkflowRunRepository;
+import io.smbcopilot.workflow.workflows.RunEngine;
+import io.smbcopilot.workflow.workflows.WorkflowService;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Starting a workflow by hand, and its runs. */
+@Path("/api/v1/workflows/{id}/runs")
+@Tag(name = "workflows")
+@Produces(MediaType.APPLICATION_JSON)
+public class WorkflowRunResource {
+  public record StartRequest(
+      @Schema(description = "the run's input: what its expressions read as trigger")
+          JsonNode input) {}
+
+  private final WorkflowService workflows;
+  private final RunEngine engine;
+  private final WorkflowRunRepository runs;
+  private final StepRunRepository steps;
+  private final TenantContext context;
+  private final ObjectMapper json;
+
+  public WorkflowRunResource(
+      WorkflowService workflows,
+      RunEngine engine,
+      WorkflowRunRepository runs,
+      StepRunRepository steps,
+      TenantContext context,
+      ObjectMapper json) {
+    this.workflows = workflows;
+    this.engine = engine;
+    this.runs = runs;
+    this.steps = steps;
+    this.context = context;
+    this.json = json;
+  }
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @PermissionsAllowed(Permission.Names.WORKFLOWS_RUN)
+  @Operation(
+      summary = "Start a workflow now",
+      description =
+          "The run's input is what its expressions read as trigger. With an Idempotency-Key, a"
+              + " second start with the same key is the first run (200), not a new one.")
+  @APIResponse(responseCode = "202", description = "started: its first step is queued")
+  @APIResponse(responseCode = "200", description = "the run this Idempotency-Key started before")
+  @APIResponse(responseCode = "404", description = "the tenant has no workflow of this id")
+  @APIResponse(responseCode = "409", description = "the workflow is disabled")
+  public Uni<Response> start(
+      @PathParam("id") UUID id,
+      @HeaderParam("Idempotency-Key") @Size(max = 200) String key,
+      StartRequest request) {
+    UUID tenant = context.tenantId();
+    String user = context.subject();
+    return Panache.withTransaction(
+            () ->
+                workflows
+                    .get(tenant, id, null)
+                    .chain(
+                        v -> {
+                          if (!v.workflow().enabled) {
+                            throw new ProblemException(
+                                ProblemType.CONFLICT,
+                                "the workflow " + id + " is disabled: enable it to run it");
+                          }
+                          Uni<WorkflowRun> before =
+                              key == null
+                                  ? Uni.createFrom().nullItem()
+                                  : runs.byKey(tenant, id, key);
+                          return before.chain(
+                              earlier ->
+                                  earlier != null
+                                      ? Uni.createFrom()
+                                          .item(Response.ok(RunViews.view(json, earlier, null)))
+                                      : engine
+                                          .start(
+                                              v.workflow(),
+                                              v.definition(),
+                                              request == null ? null : request.input(),
+                                              user,
+                                              key)
+                                          .map(
+                                              run ->
+                                                  Response.accepted(
+                                                      RunViews.view(json, run, null))));
+                        }))
+        .invoke(engine::wake)
+        .map(Response.ResponseBuilder::build);
+  }
+
+  @GET
+  @WithSession
+  @PermissionsAllowed(Permission.Names.WORKFLOWS_READ)
+  @Operation(summary = "A workflow's runs, newest first (limit, cursor)")
+  @APIResponse(responseCode = "200", description = "a page of runs")
+  @APIResponse(responseCode = "404", description = "the tenant has no workflow of this id")
+  public Uni<Page<RunViews.RunView>> list(
+      @PathParam("id") UUID id,
+      @QueryParam("limit") Integer limit,
+      @QueryParam("cursor") String cursor) {
+    int size = Paging.limit(limit);
+    return workflows
+        .own(context.tenantId(), id)
+        .chain(w -> runs.page(context.tenantId(), w.id, Paging.decodeTime(cursor), size))
+        .map(
+            list ->
+                Page.of(
+                    list.stream().map(r -> RunViews.view(json, r, null)).toList(),
+                    size,
+                    r -> Paging.encode(new Paging.TimeCursor(r.createdAt(), r.id()))));
+  }
+}

@@ -1,0 +1,225 @@
+package io.smbcopilot.workflow;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import io.smbcopilot.devstack.DevStackResource;
+import io.smbcopilot.testing.InternalTokenResource;
+import io.smbcopilot.testing.TestTokens;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Durable runs on the real database and job queue: a manual run takes its steps one job at a time
+ * (a condition on its input, a wait, an in-app notification through the outbox), each step kept
+ * with its input and output; the branch not taken is not run; an Idempotency-Key starts one run; a
+ * step that fails ends the run with the step's reason; a disabled workflow does not start.
+ */
+@QuarkusTest
+@TestProfile(MeteringTest.OutboxKept.class) // the outbox keeps its events: the test reads them
+@WithTestResource(InternalTokenResource.class)
+@WithTestResource(
+    value = DevStackResource.class,
+    initArgs = {
+      @ResourceArg(name = "service", value = "workflow-worker"),
+      @ResourceArg(name = "components", value = "postgres,kafka")
+    })
+class RunsTest {
+  static final String DEFINITION =
+      """
+      {"trigger": {"type": "manual"},
+       "steps": [
+         {"id": "big", "type": "condition", "if": "trigger.amount > 1000", "then": "pause", "else": "small"},
+         {"id": "small", "type": "notify", "next": "end",
+          "inputs": {"channel": "in-app", "title": "small order"}},
+         {"id": "pause", "type": "wait", "inputs": {"duration": "PT0S"}},
+         {"id": "tell", "type": "notify",
+          "inputs": {"channel": "in-app",
+                     "title": {"expr": "'Big order: ' + string(trigger.amount)"},
+                     "body": {"expr": "'checked: ' + string(steps.big.output.result)"}}}
+       ]}""";
+
+  @Inject Pool pool;
+
+  static String user(UUID tenant) {
+    return TestTokens.get()
+        .user(
+            tenant,
+            "owner-" + tenant,
+            "owner",
+            List.of("workflows:read", "workflows:run", "workflows:manage"));
+  }
+
+  static String create(String token, String definition) {
+    return given()
+        .header("Authorization", "Bearer " + token)
+        .contentType("application/json")
+        .body("{\"name\": \"Orders\", \"definition\": " + definition + "}")
+        .post("/api/v1/workflows")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("id");
+  }
+
+  static JsonPath awaitFinished(String token, String run) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                !"running"
+                    .equals(
+                        given()
+                            .header("Authorization", "Bearer " + token)
+                            .get("/api/v1/runs/" + run)
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .path("status")));
+    return given()
+        .header("Authorization", "Bearer " + token)
+        .get("/api/v1/runs/" + run)
+        .then()
+        .extract()
+        .jsonPath();
+  }
+
+  private long events(UUID tenant, String type) {
+    return pool.preparedQuery(
+            "SELECT count(*) FROM outbox_event WHERE tenant_id = $1 AND type = $2")
+        .execute(Tuple.of(tenant.toString(), type))
+        .await()
+        .indefinitely()
+        .iterator()
+        .next()
+        .getLong(0);
+  }
+
+  @Test
+  void aManualRunTakesItsStepsAndKeepsEachStepsInputAndOutput() {
+    UUID tenant = UUID.randomUUID();
+    String token = user(tenant);
+    String workflow = create(token, DEFINITION);
+    String run =
+        given()
+            .header("Authorization", "Bearer " + token)
+            .header("Idempotency-Key", "order-4711")
+            .contentType("application/json")
+            .body("{\"input\": {\"amount\": 2500}}")
+            .post("/api/v1/workflows/" + workflow + "/runs")
+            .then()
+            .statusCode(202)
+            .body("status", equalTo("running"))
+            .body("version", equalTo(1))
+            .extract()
+            .path("id");
+    // the same key again: the same run, not a second one
+    given()
+        .header("Authorization", "Bearer " + token)
+        .header("Idempotency-Key", "order-4711")
+        .contentType("application/json")
+        .body("{\"input\": {\"amount\": 2500}}")
+        .post("/api/v1/workflows/" + workflow + "/runs")
+        .then()
+        .statusCode(200)
+        .body("id", equalTo(run));
+
+    JsonPath done = awaitFinished(token, run);
+    assertThat(done.getString("status")).isEqualTo("succeeded");
+    assertThat(done.getList("steps.stepId")).containsExactly("big", "pause", "tell");
+    assertThat(done.getList("steps.seq")).containsExactly(1, 2, 3);
+    assertThat(done.getBoolean("steps[0].output.result")).isTrue();
+    assertThat(done.getString("steps[2].input.title")).isEqualTo("Big order: 2500");
+    assertThat(done.getString("steps[2].input.body")).isEqualTo("checked: true");
+    assertThat(done.getString("finishedAt")).isNotNull();
+    // one notification asked of the notifications service, and the run's end told
+    assertThat(events(tenant, "io.smbcopilot.notification.requested.v1")).isEqualTo(1);
+    assertThat(events(tenant, "io.smbcopilot.workflow.run-finished.v1")).isEqualTo(1);
+
+    given()
+        .header("Authorization", "Bearer " + token)
+        .get("/api/v1/workflows/" + workflow + "/runs")
+        .then()
+        .statusCode(200)
+        .body("items.size()", equalTo(1))
+        .body("items[0].id", equalTo(run));
+    // another tenant finds none of it
+    given()
+        .header("Authorization", "Bearer " + user(UUID.randomUUID()))
+        .get("/api/v1/runs/" + run)
+        .then()
+        .statusCode(404);
+  }
+
+  @Test
+  void theOtherBranchIsTakenAndAFailingStepEndsTheRunWithItsReason() {
+    UUID tenant = UUID.randomUUID();
+    String token = user(tenant);
+    String workflow = create(token, DEFINITION);
+    String small =
+        given()
+            .header("Authorization", "Bearer " + token)
+            .contentType("application/json")
+            .body("{\"input\": {\"amount\": 20}}")
+            .post("/api/v1/workflows/" + workflow + "/runs")
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("id");
+    JsonPath done = awaitFinished(token, small);
+    assertThat(done.getString("status")).isEqualTo("succeeded");
+    assertThat(done.getList("steps.stepId")).containsExactly("big", "small");
+
+    // no amount: the condition cannot be evaluated; the run fails with the step's reason
+    String broken =
+        given()
+            .header("Authorization", "Bearer " + token)
+            .contentType("application/json")
+            .body("{\"input\": {}}")
+            .post("/api/v1/workflows/" + workflow + "/runs")
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("id");
+    JsonPath failed = awaitFinished(token, broken);
+    assertThat(failed.getString("status")).isEqualTo("failed");
+    assertThat(failed.getString("error")).startsWith("step big: ");
+    assertThat(failed.getString("steps[0].status")).isEqualTo("failed");
+    assertThat(events(tenant, "io.smbcopilot.workflow.run-finished.v1")).isEqualTo(2);
+  }
+
+  @Test
+  void aDisabledWorkflowDoesNotStart() {
+    String token = user(UUID.randomUUID());
+    String workflow = create(token, DEFINITION);
+    given()
+        .header("Authorization", "Bearer " + token)
+        .contentType("application/json")
+        .body("{\"enabled\": false}")
+        .patch("/api/v1/workflows/" + workflow)
+        .then()
+        .statusCode(200);
+    given()
+        .header("Authorization", "Bearer " + token)
+        .contentType("application/json")
+        .body("{}")
+        .post("/api/v1/workflows/" + workflow + "/runs")
+        .then()
+        .statusCode(409)
+        .body("detail", containsString("disabled"));
+  }
+}
