@@ -98,6 +98,18 @@ class RunsTest {
         .jsonPath();
   }
 
+  static String start(String token, String workflow, String input) {
+    return given()
+        .header("Authorization", "Bearer " + token)
+        .contentType("application/json")
+        .body("{\"input\": " + input + "}")
+        .post("/api/v1/workflows/" + workflow + "/runs")
+        .then()
+        .statusCode(202)
+        .extract()
+        .path("id");
+  }
+
   private long events(UUID tenant, String type) {
     return pool.preparedQuery(
             "SELECT count(*) FROM outbox_event WHERE tenant_id = $1 AND type = $2")
@@ -170,31 +182,13 @@ class RunsTest {
     UUID tenant = UUID.randomUUID();
     String token = user(tenant);
     String workflow = create(token, DEFINITION);
-    String small =
-        given()
-            .header("Authorization", "Bearer " + token)
-            .contentType("application/json")
-            .body("{\"input\": {\"amount\": 20}}")
-            .post("/api/v1/workflows/" + workflow + "/runs")
-            .then()
-            .statusCode(202)
-            .extract()
-            .path("id");
+    String small = start(token, workflow, "{\"amount\": 20}");
     JsonPath done = awaitFinished(token, small);
     assertThat(done.getString("status")).isEqualTo("succeeded");
     assertThat(done.getList("steps.stepId")).containsExactly("big", "small");
 
     // no amount: the condition cannot be evaluated; the run fails with the step's reason
-    String broken =
-        given()
-            .header("Authorization", "Bearer " + token)
-            .contentType("application/json")
-            .body("{\"input\": {}}")
-            .post("/api/v1/workflows/" + workflow + "/runs")
-            .then()
-            .statusCode(202)
-            .extract()
-            .path("id");
+    String broken = start(token, workflow, "{}");
     JsonPath failed = awaitFinished(token, broken);
     assertThat(failed.getString("status")).isEqualTo("failed");
     assertThat(failed.getString("error")).startsWith("step big: ");

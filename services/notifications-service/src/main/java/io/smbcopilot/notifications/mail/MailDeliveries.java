@@ -12,6 +12,7 @@ import io.smbcopilot.jobs.Job;
 import io.smbcopilot.jobs.JobQueue;
 import io.smbcopilot.jobs.JobWorkers;
 import io.smbcopilot.jobs.Jobs;
+import io.smbcopilot.jobs.WorkerSlot;
 import io.smbcopilot.notifications.domain.MailMessage;
 import io.smbcopilot.notifications.repository.MailMessageRepository;
 import io.smbcopilot.security.SecretCipher;
@@ -52,7 +53,7 @@ public class MailDeliveries implements JobWorkers.Handler {
   private final ObjectMapper json;
   private final Pool pool;
   private final MeterRegistry registry;
-  private volatile JobWorkers workers;
+  private final WorkerSlot workers = new WorkerSlot();
 
   public MailDeliveries(
       MailMessageRepository mails,
@@ -77,7 +78,7 @@ public class MailDeliveries implements JobWorkers.Handler {
     if (settings.workers() <= 0) {
       return;
     }
-    workers =
+    workers.start(
         new JobWorkers(
             new JobQueue(pool),
             new JobWorkers.Settings(
@@ -93,23 +94,16 @@ public class MailDeliveries implements JobWorkers.Handler {
                 settings.timeout().plusSeconds(10)),
             this,
             "mail-" + UUID.randomUUID(),
-            registry);
-    workers.start();
+            registry));
   }
 
   void stop(@Observes ShutdownEvent event) {
-    JobWorkers running = workers;
-    if (running != null) {
-      running.close();
-    }
+    workers.close();
   }
 
   /** Mail was queued and committed: a worker takes it now rather than at its next poll. */
   public void wake() {
-    JobWorkers running = workers;
-    if (running != null) {
-      running.wake();
-    }
+    workers.wake();
   }
 
   /** Queues the mail: it is stored, and its job added, in the caller's transaction. */

@@ -12,6 +12,7 @@ import io.smbcopilot.jobs.Job;
 import io.smbcopilot.jobs.JobQueue;
 import io.smbcopilot.jobs.JobWorkers;
 import io.smbcopilot.jobs.Jobs;
+import io.smbcopilot.jobs.WorkerSlot;
 import io.smbcopilot.notifications.domain.WebhookAttempt;
 import io.smbcopilot.notifications.domain.WebhookEndpoint;
 import io.smbcopilot.notifications.domain.WebhookMessage;
@@ -72,7 +73,7 @@ public class Deliveries implements JobWorkers.Handler {
   private final MeterRegistry registry;
   private final EndpointUrls urls;
   private final Map<UUID, Semaphore> perEndpoint = new ConcurrentHashMap<>();
-  private volatile JobWorkers workers;
+  private final WorkerSlot workers = new WorkerSlot();
 
   public Deliveries(
       WebhookEndpointRepository endpoints,
@@ -106,7 +107,7 @@ public class Deliveries implements JobWorkers.Handler {
     if (settings.workers() <= 0) {
       return;
     }
-    workers =
+    workers.start(
         new JobWorkers(
             new JobQueue(pool),
             new JobWorkers.Settings(
@@ -123,23 +124,16 @@ public class Deliveries implements JobWorkers.Handler {
                 settings.timeout().plusSeconds(30)),
             this,
             "webhooks-" + UUID.randomUUID(),
-            registry);
-    workers.start();
+            registry));
   }
 
   void stop(@Observes ShutdownEvent event) {
-    JobWorkers running = workers;
-    if (running != null) {
-      running.close();
-    }
+    workers.close();
   }
 
   /** A message was queued and committed: a worker takes it now rather than at its next poll. */
   public void wake() {
-    JobWorkers running = workers;
-    if (running != null) {
-      running.wake();
-    }
+    workers.wake();
   }
 
   /**

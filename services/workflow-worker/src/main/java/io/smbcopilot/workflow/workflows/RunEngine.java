@@ -18,6 +18,7 @@ import io.smbcopilot.jobs.Job;
 import io.smbcopilot.jobs.JobQueue;
 import io.smbcopilot.jobs.JobWorkers;
 import io.smbcopilot.jobs.Jobs;
+import io.smbcopilot.jobs.WorkerSlot;
 import io.smbcopilot.outbox.Outbox;
 import io.smbcopilot.workflow.domain.JsonColumns;
 import io.smbcopilot.workflow.domain.StepRun;
@@ -84,7 +85,7 @@ public class RunEngine implements JobWorkers.Handler {
   private final ObjectMapper json;
   private final Pool pool;
   private final MeterRegistry registry;
-  private volatile JobWorkers workers;
+  private final WorkerSlot workers = new WorkerSlot();
 
   public RunEngine(
       Config config,
@@ -113,7 +114,7 @@ public class RunEngine implements JobWorkers.Handler {
     if (config.workers() <= 0) {
       return;
     }
-    workers =
+    workers.start(
         new JobWorkers(
             new JobQueue(pool),
             new JobWorkers.Settings(
@@ -127,23 +128,16 @@ public class RunEngine implements JobWorkers.Handler {
                 Duration.ofMinutes(10)),
             this,
             "workflows-" + UUID.randomUUID(),
-            registry);
-    workers.start();
+            registry));
   }
 
   void stop(@Observes ShutdownEvent event) {
-    JobWorkers running = workers;
-    if (running != null) {
-      running.close();
-    }
+    workers.close();
   }
 
   /** A step was queued and committed: a worker takes it now rather than at its next poll. */
   public void wake() {
-    JobWorkers running = workers;
-    if (running != null) {
-      running.wake();
-    }
+    workers.wake();
   }
 
   /**
