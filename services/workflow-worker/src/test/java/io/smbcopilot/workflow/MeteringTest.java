@@ -82,6 +82,11 @@ class MeteringTest {
   }
 
   private long events(UUID tenant, String type) {
+    return events(pool, tenant, type);
+  }
+
+  /** The tenant's events of this type in the outbox (kept there: the relay is off). */
+  static long events(Pool pool, UUID tenant, String type) {
     return pool.preparedQuery(
             "SELECT count(*) FROM outbox_event WHERE tenant_id = $1 AND type = $2")
         .execute(Tuple.of(tenant.toString(), type))

@@ -15,7 +15,6 @@ import io.smbcopilot.devstack.DevStackResource;
 import io.smbcopilot.testing.InternalTokenResource;
 import io.smbcopilot.testing.TestTokens;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -111,14 +110,7 @@ class RunsTest {
   }
 
   private long events(UUID tenant, String type) {
-    return pool.preparedQuery(
-            "SELECT count(*) FROM outbox_event WHERE tenant_id = $1 AND type = $2")
-        .execute(Tuple.of(tenant.toString(), type))
-        .await()
-        .indefinitely()
-        .iterator()
-        .next()
-        .getLong(0);
+    return MeteringTest.events(pool, tenant, type);
   }
 
   @Test
