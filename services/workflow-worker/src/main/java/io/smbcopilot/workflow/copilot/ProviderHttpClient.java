@@ -195,8 +195,7 @@ public final class ProviderHttpClient implements HttpClient {
     send(request, Call.CURRENT.get())
         .compose(
             response ->
-                response
-                    .body()
+                body(response)
                     .map(
                         body -> {
                           if (response.statusCode() >= 400) {
@@ -234,8 +233,7 @@ public final class ProviderHttpClient implements HttpClient {
         .onSuccess(
             response -> {
               if (response.statusCode() >= 400) {
-                response
-                    .body()
+                body(response)
                     .onComplete(
                         body ->
                             ServerSentEventListenerUtils.ignoringExceptions(
@@ -311,6 +309,14 @@ public final class ProviderHttpClient implements HttpClient {
                   ? sent.send()
                   : sent.send(Buffer.buffer(request.body(), StandardCharsets.UTF_8.name()));
             })
+        .map(
+            response -> {
+              // Runs on the event loop as the head arrives. Vert.x drops the body's chunks that
+              // come before a handler is set, and the caller sets its handlers later, from its own
+              // thread: the response waits for them (they resume it).
+              response.pause();
+              return response;
+            })
         .recover(
             e ->
                 Future.failedFuture(
@@ -318,6 +324,13 @@ public final class ProviderHttpClient implements HttpClient {
                             || e instanceof java.util.concurrent.TimeoutException
                         ? new TimeoutException(e)
                         : e));
+  }
+
+  /** The whole body of a response {@link #send} paused. */
+  private static Future<Buffer> body(HttpClientResponse response) {
+    Future<Buffer> body = response.body();
+    response.resume();
+    return body;
   }
 
   private static Refusal refusal(HttpClientResponse response, Buffer body) {
@@ -380,6 +393,7 @@ public final class ProviderHttpClient implements HttpClient {
       response.exceptionHandler(
           e -> chunks.add(e instanceof IOException io ? io : new IOException(e.getMessage(), e)));
       response.endHandler(v -> chunks.add(END));
+      response.resume(); // paused by send until these handlers were set
     }
 
     /** On the response's event loop. */
