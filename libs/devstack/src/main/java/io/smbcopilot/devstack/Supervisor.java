@@ -236,6 +236,8 @@ public final class Supervisor {
         // On a developer's machine the operator is the developer: a model server on loopback (an
         // Ollama at localhost:11434, the tests' provider stubs) may be a tenant's base URL.
         env.put("COPILOT_ANSWERER_ALLOWED_HOSTS", "127.0.0.1,localhost");
+        // and so may a workflow's http step (a receiver the developer runs, over http)
+        env.put("COPILOT_WORKFLOWS_HTTP_ALLOWED_HOSTS", "127.0.0.1,localhost");
         // A plan with a monthly budget of 1,000 tokens, to see a tenant over its budget (the edge
         // tests put a tenant on it; no tenant has it otherwise).
         env.put("COPILOT_USAGE_PLAN_BUDGETS_TINY", "1000");

@@ -12,6 +12,8 @@ import io.smbcopilot.events.identity.TenantCreated;
 import io.smbcopilot.events.notifications.InvitationMailRequested;
 import io.smbcopilot.events.notifications.NotificationRequested;
 import io.smbcopilot.events.workflows.RunFinished;
+import io.smbcopilot.events.workflows.RunStarted;
+import io.smbcopilot.events.workflows.WorkflowMessage;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -28,7 +30,9 @@ public enum EventType {
   DOCUMENT_UPLOADED("io.smbcopilot.document.uploaded.v1", Topics.DOCUMENTS, DocumentUploaded.class),
   DOCUMENT_INDEXED("io.smbcopilot.document.indexed.v1", Topics.DOCUMENTS, DocumentIndexed.class),
   DOCUMENT_FAILED("io.smbcopilot.document.failed.v1", Topics.DOCUMENTS, DocumentFailed.class),
+  RUN_STARTED("io.smbcopilot.workflow.run-started.v1", Topics.WORKFLOWS, RunStarted.class),
   RUN_FINISHED("io.smbcopilot.workflow.run-finished.v1", Topics.WORKFLOWS, RunFinished.class),
+  WORKFLOW_MESSAGE("io.smbcopilot.workflow.message.v1", Topics.WORKFLOWS, WorkflowMessage.class),
   COPILOT_ANSWERED("io.smbcopilot.copilot.answered.v1", Topics.WORKFLOWS, CopilotAnswered.class),
   COPILOT_BUDGET_REACHED(
       "io.smbcopilot.copilot.budget-reached.v1", Topics.WORKFLOWS, CopilotBudgetReached.class),

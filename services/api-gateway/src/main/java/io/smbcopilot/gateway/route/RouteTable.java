@@ -56,6 +56,7 @@ public class RouteTable {
     add(WRITE, "/api/v1/workflows/**", WORKFLOW, Permission.WORKFLOWS_MANAGE);
     add(READ, "/api/v1/runs/**", WORKFLOW, Permission.WORKFLOWS_READ);
     add(POST, "/api/v1/runs/{id}/cancel", WORKFLOW, Permission.WORKFLOWS_RUN);
+    add(POST, "/api/v1/runs/{id}/retry", WORKFLOW, Permission.WORKFLOWS_RUN);
     add(POST, "/api/v1/runs/{id}/approvals", WORKFLOW, Permission.WORKFLOWS_RUN);
     // notifications
     add(READ, "/api/v1/notifications/**", NOTIFICATIONS, Permission.NOTIFICATIONS_READ);

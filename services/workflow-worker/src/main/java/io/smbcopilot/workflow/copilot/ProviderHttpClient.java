@@ -122,6 +122,7 @@ public final class ProviderHttpClient implements HttpClient {
     private final Resolver resolver;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration readTimeout = Duration.ofSeconds(60);
+    private long maxBody = 16L * 1024 * 1024;
 
     /**
      * @param client the Vert.x client the calls share ({@link #vertxClient}), its connections
@@ -159,6 +160,12 @@ public final class ProviderHttpClient implements HttpClient {
       return this;
     }
 
+    /** The longest whole answer read (not streamed), in bytes; a longer one fails the call. */
+    public Builder maxBody(long bytes) {
+      this.maxBody = bytes;
+      return this;
+    }
+
     @Override
     public ProviderHttpClient build() {
       return new ProviderHttpClient(this);
@@ -180,6 +187,7 @@ public final class ProviderHttpClient implements HttpClient {
   private final Resolver resolver;
   private final Duration connectTimeout;
   private final Duration readTimeout;
+  private final long maxBody;
 
   private ProviderHttpClient(Builder b) {
     this.vertx = b.vertx;
@@ -187,24 +195,34 @@ public final class ProviderHttpClient implements HttpClient {
     this.resolver = b.resolver;
     this.connectTimeout = b.connectTimeout;
     this.readTimeout = b.readTimeout;
+    this.maxBody = b.maxBody;
   }
 
   @Override
   public SuccessfulHttpResponse execute(HttpRequest request) {
+    return call(request.method().name(), request.url(), request.headers(), request.body());
+  }
+
+  /**
+   * One whole call by any method (langchain4j's requests know GET, POST and DELETE only), on this
+   * thread: its answer, or a {@link Refusal} for a status of 400 or more.
+   */
+  public SuccessfulHttpResponse call(
+      String method, String url, Map<String, List<String>> headers, String body) {
     CompletableFuture<SuccessfulHttpResponse> result = new CompletableFuture<>();
-    send(request, Call.CURRENT.get())
+    send(method, url, headers, body, Call.CURRENT.get())
         .compose(
             response ->
                 body(response)
                     .map(
-                        body -> {
+                        answer -> {
                           if (response.statusCode() >= 400) {
-                            throw refusal(response, body);
+                            throw refusal(response, answer);
                           }
                           return SuccessfulHttpResponse.builder()
                               .statusCode(response.statusCode())
                               .headers(headers(response.headers()))
-                              .body(body.getBytes())
+                              .body(answer.getBytes())
                               .build();
                         }))
         .onComplete(
@@ -269,14 +287,19 @@ public final class ProviderHttpClient implements HttpClient {
   }
 
   private Future<HttpClientResponse> send(HttpRequest request, Call call) {
-    URI url = URI.create(request.url());
+    return send(request.method().name(), request.url(), request.headers(), request.body(), call);
+  }
+
+  private Future<HttpClientResponse> send(
+      String method, String target, Map<String, List<String>> headers, String body, Call call) {
+    URI url = URI.create(target);
     boolean https = "https".equalsIgnoreCase(url.getScheme());
     int port = url.getPort() > 0 ? url.getPort() : https ? 443 : 80;
     String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
     if (url.getRawQuery() != null) {
       path += "?" + url.getRawQuery();
     }
-    String target = path;
+    String requestUri = path;
     return vertx
         .executeBlocking(() -> resolver.resolve(url.getHost()), false)
         .compose(
@@ -286,18 +309,18 @@ public final class ProviderHttpClient implements HttpClient {
               }
               RequestOptions options =
                   new RequestOptions()
-                      .setMethod(HttpMethod.valueOf(request.method().name()))
+                      .setMethod(HttpMethod.valueOf(method))
                       .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
                       .setHost(url.getHost())
                       .setPort(port)
                       .setSsl(https)
-                      .setURI(target)
+                      .setURI(requestUri)
                       .setFollowRedirects(false)
                       .setConnectTimeout(connectTimeout.toMillis())
                       .setIdleTimeout(readTimeout.toMillis());
-              request
-                  .headers()
-                  .forEach((name, values) -> values.forEach(v -> options.addHeader(name, v)));
+              if (headers != null) {
+                headers.forEach((name, values) -> values.forEach(v -> options.addHeader(name, v)));
+              }
               return client.request(options);
             })
         .compose(
@@ -305,9 +328,9 @@ public final class ProviderHttpClient implements HttpClient {
               if (call != null) {
                 call.onCancel(() -> sent.reset());
               }
-              return request.body() == null
+              return body == null
                   ? sent.send()
-                  : sent.send(Buffer.buffer(request.body(), StandardCharsets.UTF_8.name()));
+                  : sent.send(Buffer.buffer(body, StandardCharsets.UTF_8.name()));
             })
         .map(
             response -> {
@@ -326,11 +349,33 @@ public final class ProviderHttpClient implements HttpClient {
                         : e));
   }
 
-  /** The whole body of a response {@link #send} paused. */
-  private static Future<Buffer> body(HttpClientResponse response) {
-    Future<Buffer> body = response.body();
+  /** An answer longer than the client reads. */
+  public static final class TooLong extends IOException {
+    TooLong(long max) {
+      super("the answer is longer than " + max + " bytes");
+    }
+  }
+
+  /** The whole body of a response {@link #send} paused, up to {@code maxBody} bytes. */
+  private Future<Buffer> body(HttpClientResponse response) {
+    io.vertx.core.Promise<Buffer> whole = io.vertx.core.Promise.promise();
+    Buffer all = Buffer.buffer();
+    response.handler(
+        chunk -> {
+          if (whole.future().isComplete()) {
+            return;
+          }
+          if (all.length() + chunk.length() > maxBody) {
+            whole.tryFail(new TooLong(maxBody));
+            response.request().reset(); // the rest is not read
+            return;
+          }
+          all.appendBuffer(chunk);
+        });
+    response.exceptionHandler(whole::tryFail);
+    response.endHandler(v -> whole.tryComplete(all));
     response.resume();
-    return body;
+    return whole.future();
   }
 
   private static Refusal refusal(HttpClientResponse response, Buffer body) {

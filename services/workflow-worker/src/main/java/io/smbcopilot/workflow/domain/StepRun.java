@@ -9,12 +9,16 @@ import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-/** A finished step of a run ({@code step_run}): its input, output or error; never run again. */
+/**
+ * A step of a run ({@code step_run}): its input, output or error. Succeeded or failed, it is never
+ * run again; retrying, its next attempt is queued.
+ */
 @Entity
 @Table(name = "step_run")
 public class StepRun {
   public static final String SUCCEEDED = "succeeded";
   public static final String FAILED = "failed";
+  public static final String RETRYING = "retrying";
 
   @Id public UUID id;
 
@@ -47,6 +51,17 @@ public class StepRun {
   public String output;
 
   public String error;
+
+  /** What kind of error: timeout, http.404, forbidden-address, input, ... */
+  @Column(name = "error_code")
+  public String errorCode;
+
+  /** The attempts made before the run was last resumed from this step. */
+  @Column(name = "retry_base", nullable = false)
+  public int retryBase;
+
+  @Column(name = "next_attempt_at")
+  public OffsetDateTime nextAttemptAt;
 
   @Column(name = "started_at", nullable = false)
   public OffsetDateTime startedAt;

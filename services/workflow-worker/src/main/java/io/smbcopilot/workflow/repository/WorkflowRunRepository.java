@@ -19,6 +19,14 @@ public class WorkflowRunRepository implements PanacheRepositoryBase<WorkflowRun,
         .firstResult();
   }
 
+  /** The tenant's run, locked until the transaction ends (steps, cancel and resume queue on it). */
+  public Uni<WorkflowRun> locked(UUID tenantId, UUID id) {
+    return find(
+            "id = :id and tenantId = :tenant", Parameters.with("id", id).and("tenant", tenantId))
+        .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+        .firstResult();
+  }
+
   /** The run started with this key for the workflow, or null. */
   public Uni<WorkflowRun> byKey(UUID tenantId, UUID workflowId, String key) {
     return find(

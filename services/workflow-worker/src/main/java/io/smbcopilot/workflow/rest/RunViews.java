@@ -18,11 +18,15 @@ final class RunViews {
       int seq,
       String stepId,
       String type,
-      String status,
-      int attempts,
+      @Schema(description = "succeeded, failed, or retrying (its next attempt is queued)")
+          String status,
+      @Schema(description = "attempts made") int attempts,
       JsonNode input,
       JsonNode output,
-      String error,
+      @Schema(description = "the last attempt's error") String error,
+      @Schema(description = "what kind of error: timeout, connection, http.503, input, ...")
+          String errorCode,
+      @Schema(description = "retrying: when the next attempt is due") OffsetDateTime nextAttemptAt,
       OffsetDateTime startedAt,
       OffsetDateTime finishedAt) {}
 
@@ -64,6 +68,8 @@ final class RunViews {
                             JsonColumns.read(json, s.input),
                             JsonColumns.read(json, s.output),
                             s.error,
+                            s.errorCode,
+                            s.nextAttemptAt,
                             s.startedAt,
                             s.finishedAt))
                 .toList());

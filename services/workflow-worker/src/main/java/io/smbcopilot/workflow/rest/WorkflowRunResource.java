@@ -108,6 +108,7 @@ public class WorkflowRunResource {
                                               v.workflow(),
                                               v.definition(),
                                               request == null ? null : request.input(),
+                                              "manual",
                                               user,
                                               key)
                                           .map(

@@ -33,7 +33,7 @@ public final class DefinitionValidator {
   static final int MAX_STEPS = 100;
   static final int MAX_ATTEMPTS = 20;
   static final Duration MAX_DELAY = Duration.ofDays(1);
-  static final Duration MAX_STEP_TIMEOUT = Duration.ofDays(1);
+  static final Duration MAX_STEP_TIMEOUT = Duration.ofMinutes(15);
   static final Duration MAX_WAIT = Duration.ofDays(30);
   static final CronParser CRON =
       new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
@@ -48,7 +48,7 @@ public final class DefinitionValidator {
           Map.entry("generate", List.of("prompt")),
           Map.entry("condition", List.of()),
           Map.entry("approval", List.of()),
-          Map.entry("notify", List.of("channel", "title")),
+          Map.entry("notify", List.of("channel")),
           Map.entry("http", List.of("url")),
           Map.entry("wait", List.of()),
           Map.entry("report", List.of()));
@@ -280,17 +280,7 @@ public final class DefinitionValidator {
     if (loop) {
       expression(s.forEach(), at + ".forEach", before, false);
     }
-    inputs.forEach(
-        (name, value) -> {
-          if (value != null && value.isObject() && value.has("expr")) {
-            JsonNode expr = value.get("expr");
-            if (!expr.isTextual()) {
-              error(at + ".inputs." + name + ".expr", "must be a CEL expression, as text");
-            } else {
-              expression(expr.asText(), at + ".inputs." + name + ".expr", before, loop);
-            }
-          }
-        });
+    inputs.forEach((name, value) -> expressions(value, at + ".inputs." + name, before, loop));
     switch (s.type()) {
       case "condition" -> {
         if (s.condition() == null) {
@@ -313,6 +303,14 @@ public final class DefinitionValidator {
             && channel.isTextual()
             && !List.of("in-app", "email", "webhook").contains(channel.asText())) {
           error(at + ".inputs.channel", "must be in-app, email or webhook");
+        }
+        boolean webhook = channel != null && "webhook".equals(channel.asText());
+        String needed = webhook ? "topic" : "title";
+        if (!inputs.containsKey(needed) || inputs.get(needed).isNull()) {
+          error(
+              at + ".inputs." + needed,
+              "is required for a notify step "
+                  + (webhook ? "to a webhook (it names the event)" : "in the app or by email"));
         }
       }
       case "wait" -> {
@@ -345,6 +343,29 @@ public final class DefinitionValidator {
       }
       if (r.maxDelay() != null) {
         duration(r.maxDelay(), at + ".retry.maxDelay", MAX_DELAY);
+      }
+    }
+  }
+
+  /** The expressions in an input's value, at any depth: each {"expr": ...} object. */
+  private void expressions(JsonNode value, String field, Set<String> before, boolean loop) {
+    if (value == null) {
+      return;
+    }
+    if (value.isObject() && value.has("expr") && value.size() == 1) {
+      JsonNode expr = value.get("expr");
+      if (!expr.isTextual()) {
+        error(field + ".expr", "must be a CEL expression, as text");
+      } else {
+        expression(expr.asText(), field + ".expr", before, loop);
+      }
+    } else if (value.isObject()) {
+      value
+          .fields()
+          .forEachRemaining(e -> expressions(e.getValue(), field + "." + e.getKey(), before, loop));
+    } else if (value.isArray()) {
+      for (int i = 0; i < value.size(); i++) {
+        expressions(value.get(i), field + "[" + i + "]", before, loop);
       }
     }
   }

@@ -12,14 +12,16 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.events.CloudEvent;
 import io.smbcopilot.events.EventType;
-import io.smbcopilot.events.notifications.NotificationRequested;
 import io.smbcopilot.events.workflows.RunFinished;
+import io.smbcopilot.events.workflows.RunStarted;
 import io.smbcopilot.jobs.Job;
 import io.smbcopilot.jobs.JobQueue;
 import io.smbcopilot.jobs.JobWorkers;
 import io.smbcopilot.jobs.Jobs;
 import io.smbcopilot.jobs.WorkerSlot;
 import io.smbcopilot.outbox.Outbox;
+import io.smbcopilot.problem.ProblemException;
+import io.smbcopilot.problem.ProblemType;
 import io.smbcopilot.workflow.domain.JsonColumns;
 import io.smbcopilot.workflow.domain.StepRun;
 import io.smbcopilot.workflow.domain.Workflow;
@@ -38,54 +40,73 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
 
 /**
  * Runs workflows durably, one step at a time, each step a job of {@code libs/jobs}' queue (leased:
- * a killed worker's step is claimed again by another). A step's result is kept in {@code step_run}
- * in the same transaction that queues the next step or ends the run, so a step that finished is
- * never run again, and one that did not is run again whole. This first engine runs the steps that
- * need no other service: {@code condition}, {@code wait} and {@code notify} in the app; the others
- * fail their run with a clear reason until their slices land (decision 0008).
+ * a killed worker's step is claimed again by another). A step is taken in three parts: its inputs
+ * are read in a short transaction; its work is done outside any (an http call may take a while,
+ * bounded by the step's timeout); its result is kept in {@code step_run} in the transaction that
+ * also applies its effect (an event to the outbox) and queues the next step, or its next attempt
+ * after the retry policy's pause, or ends the run. So a step that finished is never run again, and
+ * one that did not is run again whole; an outside effect (an http call) carries the step run's
+ * idempotency key, the same on every attempt (decision 0008).
  */
 @ApplicationScoped
 public class RunEngine implements JobWorkers.Handler {
   static final String QUEUE = "workflow-steps";
   static final String SOURCE = "/workflow-worker";
+  private static final Logger LOG = Logger.getLogger(RunEngine.class);
+  private static final int MAX_ERROR = 2000;
 
   @ConfigMapping(prefix = "copilot.workflows")
   public interface Config {
     /** Steps run at once by one worker process; 0: this process runs none. */
     @WithDefault("4")
     int workers();
+
+    /** The http step. */
+    Http http();
+
+    interface Http {
+      /**
+       * Hosts a step may call although they are internal (in-cluster, test receivers), over http
+       * too.
+       */
+      java.util.Optional<List<String>> allowedHosts();
+
+      /** The longest answer an http step reads, in bytes. */
+      @WithDefault("1048576")
+      long maxResponseBytes();
+    }
   }
 
   /** A step to take: which run, which step, its place in the run. */
   record Next(UUID run, String step, int seq) {}
 
-  /** A step that cannot be done: the run fails with the message. */
-  static final class StepFailed extends RuntimeException {
-    StepFailed(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  /**
-   * What a step did: its output, the step after it, how long before that one, and what it leaves in
-   * the run's transaction (an event to the outbox).
-   */
-  record Outcome(Object output, String next, Duration delay, Uni<Void> effect) {}
+  /** A step ready to be worked on, or the reason it cannot be. */
+  record Prepared(
+      Next next, StepWork.Task task, int attempt, String following, StepError refused) {}
 
   private final Config config;
   private final WorkflowRunRepository runs;
   private final StepRunRepository steps;
   private final WorkflowVersionRepository versions;
   private final WorkflowService workflows;
+  private final StepWork work;
   private final Jobs jobs;
   private final Outbox outbox;
   private final ObjectMapper json;
   private final Pool pool;
   private final MeterRegistry registry;
   private final WorkerSlot workers = new WorkerSlot();
+  private final ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor();
 
   public RunEngine(
       Config config,
@@ -93,6 +114,7 @@ public class RunEngine implements JobWorkers.Handler {
       StepRunRepository steps,
       WorkflowVersionRepository versions,
       WorkflowService workflows,
+      StepWork work,
       Jobs jobs,
       Outbox outbox,
       ObjectMapper json,
@@ -103,6 +125,7 @@ public class RunEngine implements JobWorkers.Handler {
     this.steps = steps;
     this.versions = versions;
     this.workflows = workflows;
+    this.work = work;
     this.jobs = jobs;
     this.outbox = outbox;
     this.json = json;
@@ -125,7 +148,7 @@ public class RunEngine implements JobWorkers.Handler {
                 20,
                 Duration.ofSeconds(1),
                 Duration.ofMinutes(5),
-                Duration.ofMinutes(10)),
+                DefinitionValidator.MAX_STEP_TIMEOUT.plusMinutes(5)),
             this,
             "workflows-" + UUID.randomUUID(),
             registry));
@@ -133,6 +156,7 @@ public class RunEngine implements JobWorkers.Handler {
 
   void stop(@Observes ShutdownEvent event) {
     workers.close();
+    attempts.shutdownNow();
   }
 
   /** A step was queued and committed: a worker takes it now rather than at its next poll. */
@@ -141,11 +165,16 @@ public class RunEngine implements JobWorkers.Handler {
   }
 
   /**
-   * A new run of the workflow's current version, its first step queued; in the caller's transaction
-   * (call {@link #wake} after it commits).
+   * A new run of the workflow's current version, its first step queued and its start told (outbox);
+   * in the caller's transaction (call {@link #wake} after it commits).
    */
   public Uni<WorkflowRun> start(
-      Workflow w, Definition definition, JsonNode trigger, String startedBy, String key) {
+      Workflow w,
+      Definition definition,
+      JsonNode trigger,
+      String triggeredBy,
+      String startedBy,
+      String key) {
     WorkflowRun run = new WorkflowRun();
     run.id = UUID.randomUUID();
     run.tenantId = w.tenantId;
@@ -158,7 +187,80 @@ public class RunEngine implements JobWorkers.Handler {
     run.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
     return runs.persist(run)
         .chain(() -> queue(new Next(run.id, definition.steps().get(0).id(), 1), w.tenantId, null))
+        .chain(
+            () ->
+                outbox.append(
+                    CloudEvent.of(
+                        EventType.RUN_STARTED,
+                        SOURCE,
+                        run.tenantId.toString(),
+                        "run/" + run.id,
+                        new RunStarted(
+                            run.tenantId.toString(),
+                            run.workflowId.toString(),
+                            run.id.toString(),
+                            run.version,
+                            triggeredBy,
+                            startedBy))))
         .replaceWith(run);
+  }
+
+  /** Cancels a running run: its queued steps are not taken; in the caller's transaction. */
+  public Uni<WorkflowRun> cancel(UUID tenantId, UUID id, String by) {
+    return runs.locked(tenantId, id)
+        .onItem()
+        .ifNull()
+        .failWith(() -> ProblemException.notFound("run " + id))
+        .chain(
+            run -> {
+              if (!WorkflowRun.RUNNING.equals(run.status)) {
+                throw new ProblemException(
+                    ProblemType.CONFLICT,
+                    "the run "
+                        + id
+                        + " is "
+                        + run.status
+                        + ": only a running run can be cancelled");
+              }
+              return finish(run, WorkflowRun.CANCELLED, "cancelled by " + by).replaceWith(run);
+            });
+  }
+
+  /**
+   * Resumes a failed run from the step that failed it, with that step's whole retry policy again;
+   * the steps before it keep their results. In the caller's transaction ({@link #wake} after).
+   */
+  public Uni<WorkflowRun> resume(UUID tenantId, UUID id) {
+    return runs.locked(tenantId, id)
+        .onItem()
+        .ifNull()
+        .failWith(() -> ProblemException.notFound("run " + id))
+        .chain(
+            run -> {
+              if (!WorkflowRun.FAILED.equals(run.status)) {
+                throw new ProblemException(
+                    ProblemType.CONFLICT,
+                    "the run " + id + " is " + run.status + ": only a failed run can be retried");
+              }
+              return steps
+                  .failed(run.id)
+                  .chain(
+                      failed -> {
+                        if (failed == null) {
+                          throw new ProblemException(
+                              ProblemType.CONFLICT,
+                              "the run " + id + " has no failed step to resume from");
+                        }
+                        failed.status = StepRun.RETRYING;
+                        failed.retryBase = failed.attempts;
+                        failed.nextAttemptAt = OffsetDateTime.now(ZoneOffset.UTC);
+                        run.status = WorkflowRun.RUNNING;
+                        run.error = null;
+                        run.finishedAt = null;
+                        return queue(new Next(run.id, failed.stepId, failed.seq), tenantId, null)
+                            .replaceWith(run);
+                      });
+            });
   }
 
   private Uni<Void> queue(Next next, UUID tenantId, Duration delay) {
@@ -175,13 +277,54 @@ public class RunEngine implements JobWorkers.Handler {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("not a workflow step: " + job.payload(), e);
     }
+    Prepared prepared =
+        JobWorkers.awaitOnContext(() -> Panache.withSession(() -> prepare(job.tenantId(), next)));
+    if (prepared == null) {
+      return Uni.createFrom().voidItem(); // cancelled, gone, or taken before a crash
+    }
+    OffsetDateTime started = OffsetDateTime.now(ZoneOffset.UTC);
+    StepWork.Outcome outcome = null;
+    StepError error = prepared.refused();
+    if (error == null) {
+      try {
+        outcome = attempt(prepared.task());
+      } catch (StepError e) {
+        error = e;
+      }
+    }
+    StepWork.Outcome done = outcome;
+    StepError failed = error;
     boolean queued =
         JobWorkers.awaitOnContext(
-            () -> Panache.withTransaction(() -> advance(job.tenantId(), next)));
+            () -> Panache.withTransaction(() -> settle(prepared, started, done, failed)));
     if (queued) {
       wake();
     }
     return Uni.createFrom().voidItem();
+  }
+
+  /** One attempt of the step's work, on a thread of its own, bounded by the step's timeout. */
+  private StepWork.Outcome attempt(StepWork.Task task) {
+    Duration timeout = StepWork.timeout(task.step());
+    CompletableFuture<StepWork.Outcome> running =
+        CompletableFuture.supplyAsync(() -> work.run(task, timeout), attempts);
+    try {
+      return running.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      running.cancel(true);
+      throw new StepError(
+          StepError.TIMEOUT, "the step took longer than its timeout " + timeout, true, null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running.cancel(true);
+      throw new IllegalStateException("stopping", e); // the job is claimed again
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StepError s) {
+        throw s;
+      }
+      LOG.warnf(e.getCause(), "workflow step %s of run %s failed", task.step().id(), task.run().id);
+      throw new StepError("internal", message(e.getCause()), true, null);
+    }
   }
 
   /** The step's job will not run again (its workers kept dying): its run fails with the reason. */
@@ -197,41 +340,69 @@ public class RunEngine implements JobWorkers.Handler {
         () ->
             Panache.withTransaction(
                 () ->
-                    runs.own(job.tenantId(), next.run())
+                    runs.locked(job.tenantId(), next.run())
                         .chain(
                             run ->
                                 run == null || !WorkflowRun.RUNNING.equals(run.status)
                                     ? Uni.createFrom().voidItem()
-                                    : finish(
-                                        run,
-                                        WorkflowRun.FAILED,
-                                        "step " + next.step() + ": " + reason))));
+                                    : steps
+                                        .at(run.id, next.seq())
+                                        .chain(
+                                            row -> {
+                                              StepRun s =
+                                                  row != null
+                                                      ? row
+                                                      : row(run, next, "unknown", null, null);
+                                              s.status = StepRun.FAILED;
+                                              s.error = reason;
+                                              s.errorCode = "worker";
+                                              s.finishedAt = OffsetDateTime.now(ZoneOffset.UTC);
+                                              return (row == null
+                                                      ? steps.persist(s).replaceWithVoid()
+                                                      : Uni.createFrom().voidItem())
+                                                  .chain(
+                                                      () ->
+                                                          finish(
+                                                              run,
+                                                              WorkflowRun.FAILED,
+                                                              "step "
+                                                                  + next.step()
+                                                                  + ": "
+                                                                  + reason));
+                                            }))));
     return Uni.createFrom().voidItem();
   }
 
-  /** Takes the step unless it was taken; true when a next step was queued. */
-  private Uni<Boolean> advance(UUID tenantId, Next next) {
+  /** The step's task, unless the run does not run or the step was settled; null then. */
+  private Uni<Prepared> prepare(UUID tenantId, Next next) {
     return runs.own(tenantId, next.run())
         .chain(
             run -> {
               if (run == null || !WorkflowRun.RUNNING.equals(run.status)) {
-                return Uni.createFrom().item(false); // cancelled, or gone
+                return Uni.createFrom().nullItem();
               }
               return steps
                   .of(run.id)
                   .chain(
-                      done -> {
-                        if (done.stream().anyMatch(s -> s.seq == next.seq())) {
-                          return Uni.createFrom().item(false); // taken before a crash: done
+                      taken -> {
+                        StepRun row =
+                            taken.stream()
+                                .filter(s -> s.seq == next.seq())
+                                .findFirst()
+                                .orElse(null);
+                        if (row != null && !StepRun.RETRYING.equals(row.status)) {
+                          return Uni.createFrom().nullItem();
                         }
                         return versions
                             .of(tenantId, run.workflowId, run.version)
-                            .chain(v -> take(run, workflows.definition(v), next, done));
+                            .map(v -> prepared(run, workflows.definition(v), next, taken, row));
                       });
             });
   }
 
-  private Uni<Boolean> take(WorkflowRun run, Definition definition, Next next, List<StepRun> done) {
+  private Prepared prepared(
+      WorkflowRun run, Definition definition, Next next, List<StepRun> taken, StepRun row) {
+    int attempt = row == null ? 1 : row.attempts + 1;
     List<Definition.Step> all = definition.steps();
     int at = -1;
     for (int i = 0; i < all.size(); i++) {
@@ -240,117 +411,166 @@ public class RunEngine implements JobWorkers.Handler {
       }
     }
     if (at < 0) {
-      return fail(run, next, null, null, "the step " + next.step() + " is not in the workflow");
+      Definition.Step missing =
+          new Definition.Step(
+              next.step(), "unknown", null, null, null, null, null, null, null, null, null);
+      return new Prepared(
+          next,
+          new StepWork.Task(run, missing, key(run, next), Map.of(), Map.of()),
+          attempt,
+          Definition.END,
+          StepError.input("the step " + next.step() + " is not in the workflow"));
     }
     Definition.Step step = all.get(at);
     String following = at + 1 < all.size() ? all.get(at + 1).id() : Definition.END;
-    Map<String, Object> variables = variables(run, done);
-    Map<String, Object> inputs = new LinkedHashMap<>();
-    Outcome outcome;
+    Map<String, Object> variables = variables(run, taken);
+    Map<String, Object> inputs = Map.of();
+    StepError refused = null;
     try {
-      if (step.forEach() != null) {
-        throw new StepFailed("forEach is not available yet in this version of the engine");
-      }
-      if (step.inputs() != null) {
-        step.inputs().forEach((name, value) -> inputs.put(name, input(value, variables)));
-      }
-      outcome = execute(run, step, next, inputs, variables, following);
-    } catch (StepFailed | Expressions.Failed e) {
-      return fail(run, next, step, inputs, "step " + step.id() + ": " + e.getMessage());
+      inputs = step.forEach() == null ? inputs(step, variables) : Map.of();
+    } catch (StepError e) {
+      refused = e;
     }
-    StepRun s = record(run, next, step, inputs, StepRun.SUCCEEDED);
+    return new Prepared(
+        next,
+        new StepWork.Task(run, step, key(run, next), inputs, variables),
+        attempt,
+        following,
+        refused);
+  }
+
+  /** The key of a step run's outside effects: the same on every attempt of it. */
+  private static String key(WorkflowRun run, Next next) {
+    return run.id + ":" + next.seq();
+  }
+
+  /**
+   * Keeps the attempt's result, unless the run stopped or the step was settled meanwhile; true when
+   * a step (the next, or this one again) was queued.
+   */
+  private Uni<Boolean> settle(
+      Prepared p, OffsetDateTime started, StepWork.Outcome outcome, StepError error) {
+    StepWork.Task task = p.task();
+    return runs.locked(task.run().tenantId, task.run().id)
+        .chain(
+            run -> {
+              if (run == null || !WorkflowRun.RUNNING.equals(run.status)) {
+                return Uni.createFrom().item(false); // cancelled while it worked
+              }
+              return steps
+                  .at(run.id, p.next().seq())
+                  .chain(
+                      row -> {
+                        if (row != null && !StepRun.RETRYING.equals(row.status)) {
+                          return Uni.createFrom().item(false);
+                        }
+                        StepRun s =
+                            row != null
+                                ? row
+                                : row(
+                                    run,
+                                    p.next(),
+                                    task.step().type(),
+                                    StepWork.shown(task.step(), task.inputs()),
+                                    started);
+                        s.attempts = p.attempt();
+                        s.input =
+                            JsonColumns.write(
+                                json,
+                                Values.toJson(json, StepWork.shown(task.step(), task.inputs())));
+                        s.finishedAt = OffsetDateTime.now(ZoneOffset.UTC);
+                        Uni<Void> kept =
+                            row == null
+                                ? steps.persist(s).replaceWithVoid()
+                                : Uni.createFrom().voidItem();
+                        return kept.chain(
+                            () ->
+                                outcome != null
+                                    ? succeeded(run, p, s, outcome)
+                                    : failed(run, p, s, error));
+                      });
+            });
+  }
+
+  private Uni<Boolean> succeeded(WorkflowRun run, Prepared p, StepRun s, StepWork.Outcome outcome) {
+    s.status = StepRun.SUCCEEDED;
     s.output = JsonColumns.write(json, Values.toJson(json, outcome.output()));
-    return steps
-        .persist(s)
-        .chain(() -> outcome.effect())
+    s.nextAttemptAt = null;
+    Definition.Step step = p.task().step();
+    String after =
+        outcome.next() != null ? outcome.next() : step.next() != null ? step.next() : p.following();
+    return outcome
+        .effect()
+        .get()
         .chain(
             () -> {
-              if (Definition.END.equals(outcome.next())) {
+              if (Definition.END.equals(after)) {
                 return finish(run, WorkflowRun.SUCCEEDED, null).replaceWith(false);
               }
               return queue(
-                      new Next(run.id, outcome.next(), next.seq() + 1),
-                      run.tenantId,
-                      outcome.delay())
+                      new Next(run.id, after, p.next().seq() + 1), run.tenantId, outcome.delay())
                   .replaceWith(true);
             });
   }
 
-  /** The step's work. */
-  private Outcome execute(
-      WorkflowRun run,
-      Definition.Step step,
-      Next next,
-      Map<String, Object> inputs,
-      Map<String, Object> variables,
-      String following) {
-    String after = step.next() == null ? following : step.next();
-    Uni<Void> nothing = Uni.createFrom().voidItem();
-    switch (step.type()) {
-      case "condition" -> {
-        Object value = evaluate(step.condition(), variables);
-        if (!(value instanceof Boolean b)) {
-          throw new StepFailed("its condition gave " + value + ", not true or false");
-        }
-        return new Outcome(Map.of("result", b), b ? step.then() : step.otherwise(), null, nothing);
-      }
-      case "wait" -> {
-        Object duration = inputs.get("duration");
-        Duration d;
-        try {
-          d = duration == null ? Duration.ZERO : Duration.parse(duration.toString());
-        } catch (java.time.format.DateTimeParseException e) {
-          throw new StepFailed("its duration " + duration + " is not an ISO-8601 duration");
-        }
-        return new Outcome(Map.of("waited", d.toString()), after, d, nothing);
-      }
-      case "notify" -> {
-        String channel = String.valueOf(inputs.get("channel"));
-        if (!"in-app".equals(channel)) {
-          throw new StepFailed(
-              "notify by " + channel + " is not available yet in this version of the engine");
-        }
-        Object to = inputs.getOrDefault("to", run.startedBy);
-        String title = String.valueOf(inputs.get("title"));
-        Object body = inputs.get("body");
-        NotificationRequested told =
-            new NotificationRequested(
-                run.tenantId.toString(),
-                String.valueOf(to),
-                "workflow.message",
-                title,
-                body == null ? "" : String.valueOf(body),
-                "/runs/" + run.id);
-        Uni<Void> effect =
-            outbox.append(
-                CloudEvent.of(
-                    EventType.NOTIFICATION_REQUESTED,
-                    SOURCE,
-                    run.tenantId.toString(),
-                    "run/" + run.id + "/" + next.seq(),
-                    told));
-        return new Outcome(
-            Map.of("channel", channel, "to", String.valueOf(to)), after, null, effect);
-      }
-      default ->
-          throw new StepFailed(
-              "a " + step.type() + " step is not available yet in this version of the engine");
+  private Uni<Boolean> failed(WorkflowRun run, Prepared p, StepRun s, StepError error) {
+    Definition.Step step = p.task().step();
+    s.error = message(error);
+    s.errorCode = error.code();
+    RetryPolicy policy;
+    try {
+      policy = RetryPolicy.of(step.retry());
+    } catch (RuntimeException e) {
+      policy = RetryPolicy.DEFAULT;
     }
+    int made = p.attempt() - s.retryBase;
+    if (policy.retries(error) && made < policy.maxAttempts()) {
+      Duration pause = policy.delayAfter(made, error.retryAfter());
+      s.status = StepRun.RETRYING;
+      s.nextAttemptAt = OffsetDateTime.now(ZoneOffset.UTC).plus(pause);
+      return queue(p.next(), run.tenantId, pause).replaceWith(true);
+    }
+    s.status = StepRun.FAILED;
+    s.nextAttemptAt = null;
+    String reason =
+        "step " + step.id() + ": " + s.error + (made > 1 ? " (after " + made + " attempts)" : "");
+    return finish(run, WorkflowRun.FAILED, reason).replaceWith(false);
   }
 
-  /** An input's value: the JSON as it is, or its expression's value. */
-  private Object input(JsonNode value, Map<String, Object> variables) {
+  /** The step's inputs: each a JSON value as it is, or its expression's value. */
+  static Map<String, Object> inputs(Definition.Step step, Map<String, Object> variables) {
+    Map<String, Object> inputs = new LinkedHashMap<>();
+    if (step.inputs() != null) {
+      step.inputs().forEach((name, value) -> inputs.put(name, input(value, variables)));
+    }
+    return inputs;
+  }
+
+  /** An input's value: JSON as it is, each {"expr": ...} in it (at any depth) its value. */
+  private static Object input(JsonNode value, Map<String, Object> variables) {
     if (value != null && value.isObject() && value.has("expr") && value.size() == 1) {
       return evaluate(value.get("expr").asText(), variables);
+    }
+    if (value != null && value.isObject()) {
+      Map<String, Object> object = new LinkedHashMap<>();
+      value.fields().forEachRemaining(e -> object.put(e.getKey(), input(e.getValue(), variables)));
+      return object;
+    }
+    if (value != null && value.isArray()) {
+      List<Object> list = new java.util.ArrayList<>(value.size());
+      value.forEach(e -> list.add(input(e, variables)));
+      return list;
     }
     return Values.fromJson(value);
   }
 
-  private static Object evaluate(String expression, Map<String, Object> variables) {
+  static Object evaluate(String expression, Map<String, Object> variables) {
     try {
       return Expressions.evaluate(Expressions.compile(expression), variables);
     } catch (Expressions.Invalid e) {
-      throw new StepFailed("its expression does not compile: " + e.getMessage());
+      throw StepError.input("its expression does not compile: " + e.getMessage());
+    } catch (Expressions.Failed e) {
+      throw StepError.input(e.getMessage());
     }
   }
 
@@ -375,8 +595,8 @@ public class RunEngine implements JobWorkers.Handler {
     return variables;
   }
 
-  private StepRun record(
-      WorkflowRun run, Next next, Definition.Step step, Map<String, Object> inputs, String status) {
+  private StepRun row(
+      WorkflowRun run, Next next, String type, Map<String, Object> inputs, OffsetDateTime started) {
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
     StepRun s = new StepRun();
     s.id = UUID.randomUUID();
@@ -384,21 +604,13 @@ public class RunEngine implements JobWorkers.Handler {
     s.tenantId = run.tenantId;
     s.seq = next.seq();
     s.stepId = next.step();
-    s.type = step == null ? "unknown" : step.type();
-    s.status = status;
+    s.type = type;
+    s.status = StepRun.RETRYING;
     s.attempts = 1;
     s.input = inputs == null ? null : JsonColumns.write(json, Values.toJson(json, inputs));
-    s.startedAt = now;
+    s.startedAt = started == null ? now : started;
     s.finishedAt = now;
     return s;
-  }
-
-  /** The step failed for good: kept as failed, and the run fails with the reason. */
-  private Uni<Boolean> fail(
-      WorkflowRun run, Next next, Definition.Step step, Map<String, Object> inputs, String reason) {
-    StepRun s = record(run, next, step, inputs, StepRun.FAILED);
-    s.error = reason;
-    return steps.persist(s).chain(() -> finish(run, WorkflowRun.FAILED, reason)).replaceWith(false);
   }
 
   private Uni<Void> finish(WorkflowRun run, String status, String error) {
@@ -417,5 +629,10 @@ public class RunEngine implements JobWorkers.Handler {
                 run.id.toString(),
                 status,
                 run.startedBy)));
+  }
+
+  private static String message(Throwable e) {
+    String text = e.getMessage() == null ? e.toString() : e.getMessage();
+    return text.length() > MAX_ERROR ? text.substring(0, MAX_ERROR) : text;
   }
 }
