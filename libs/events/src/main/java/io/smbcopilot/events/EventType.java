@@ -13,6 +13,7 @@ import io.smbcopilot.events.notifications.InvitationMailRequested;
 import io.smbcopilot.events.notifications.NotificationRequested;
 import io.smbcopilot.events.workflows.RunFinished;
 import io.smbcopilot.events.workflows.RunStarted;
+import io.smbcopilot.events.workflows.RunWaiting;
 import io.smbcopilot.events.workflows.WorkflowMessage;
 import java.util.Arrays;
 import java.util.Optional;
@@ -31,6 +32,7 @@ public enum EventType {
   DOCUMENT_INDEXED("io.smbcopilot.document.indexed.v1", Topics.DOCUMENTS, DocumentIndexed.class),
   DOCUMENT_FAILED("io.smbcopilot.document.failed.v1", Topics.DOCUMENTS, DocumentFailed.class),
   RUN_STARTED("io.smbcopilot.workflow.run-started.v1", Topics.WORKFLOWS, RunStarted.class),
+  RUN_WAITING("io.smbcopilot.workflow.run-waiting.v1", Topics.WORKFLOWS, RunWaiting.class),
   RUN_FINISHED("io.smbcopilot.workflow.run-finished.v1", Topics.WORKFLOWS, RunFinished.class),
   WORKFLOW_MESSAGE("io.smbcopilot.workflow.message.v1", Topics.WORKFLOWS, WorkflowMessage.class),
   COPILOT_ANSWERED("io.smbcopilot.copilot.answered.v1", Topics.WORKFLOWS, CopilotAnswered.class),

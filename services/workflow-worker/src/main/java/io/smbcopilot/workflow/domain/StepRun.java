@@ -20,6 +20,9 @@ public class StepRun {
   public static final String FAILED = "failed";
   public static final String RETRYING = "retrying";
 
+  /** An approval step waiting for its decision. */
+  public static final String WAITING = "waiting";
+
   @Id public UUID id;
 
   @Column(name = "run_id", nullable = false, updatable = false)

@@ -14,6 +14,10 @@ import org.hibernate.type.SqlTypes;
 @Table(name = "workflow_run")
 public class WorkflowRun {
   public static final String RUNNING = "running";
+
+  /** Waiting for a decision on an approval step: nothing runs. */
+  public static final String WAITING = "waiting";
+
   public static final String SUCCEEDED = "succeeded";
   public static final String FAILED = "failed";
   public static final String CANCELLED = "cancelled";

@@ -25,6 +25,14 @@ public class StepRunRepository implements PanacheRepositoryBase<StepRun, UUID> {
         .firstResult();
   }
 
+  /** The run's approval step waiting for a decision, or null. */
+  public Uni<StepRun> waiting(UUID runId) {
+    return find(
+            "runId = :run and status = :waiting order by seq desc",
+            Parameters.with("run", runId).and("waiting", StepRun.WAITING))
+        .firstResult();
+  }
+
   /** The run's steps in the order they ran. */
   public Uni<List<StepRun>> of(UUID runId) {
     return find("runId = :run order by seq", Parameters.with("run", runId)).list();

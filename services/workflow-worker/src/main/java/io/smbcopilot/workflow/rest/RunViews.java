@@ -18,7 +18,10 @@ final class RunViews {
       int seq,
       String stepId,
       String type,
-      @Schema(description = "succeeded, failed, or retrying (its next attempt is queued)")
+      @Schema(
+              description =
+                  "succeeded, failed, retrying (its next attempt is queued) or waiting (an"
+                      + " approval)")
           String status,
       @Schema(description = "attempts made") int attempts,
       JsonNode input,
@@ -34,7 +37,8 @@ final class RunViews {
       UUID id,
       UUID workflowId,
       @Schema(description = "the workflow's version it runs") int version,
-      @Schema(description = "running, succeeded, failed or cancelled") String status,
+      @Schema(description = "running, waiting (for an approval), succeeded, failed or cancelled")
+          String status,
       JsonNode trigger,
       String startedBy,
       String error,

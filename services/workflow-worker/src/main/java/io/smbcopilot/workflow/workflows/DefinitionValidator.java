@@ -187,6 +187,14 @@ public final class DefinitionValidator {
       next.add(reference(s.otherwise(), at + ".else", index, true));
     } else {
       next.add(s.next() == null ? following : reference(s.next(), at + ".next", index, false));
+      if ("approval".equals(s.type()) && s.otherwise() != null) {
+        next.add(reference(s.otherwise(), at + ".else", index, false)); // when rejected
+      } else if (s.then() != null || s.otherwise() != null) {
+        error(
+            at + (s.then() != null ? ".then" : ".else"),
+            "only condition steps branch with then and else (an approval step: else, when"
+                + " rejected); use next");
+      }
     }
     if (s.onTimeout() != null) {
       next.add(reference(s.onTimeout(), at + ".onTimeout", index, false));

@@ -3,6 +3,7 @@ package io.smbcopilot.workflow.workflows;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
@@ -87,8 +88,15 @@ public class RunEngine implements JobWorkers.Handler {
     }
   }
 
-  /** A step to take: which run, which step, its place in the run. */
-  record Next(UUID run, String step, int seq) {}
+  /**
+   * A step to take: which run, which step, its place in the run; or, {@code timeout}, the end of an
+   * approval's wait.
+   */
+  record Next(UUID run, String step, int seq, boolean timeout) {
+    Next(UUID run, String step, int seq) {
+      this(run, step, seq, false);
+    }
+  }
 
   /** A step ready to be worked on, or the reason it cannot be. */
   record Prepared(
@@ -213,14 +221,15 @@ public class RunEngine implements JobWorkers.Handler {
         .failWith(() -> ProblemException.notFound("run " + id))
         .chain(
             run -> {
-              if (!WorkflowRun.RUNNING.equals(run.status)) {
+              if (!WorkflowRun.RUNNING.equals(run.status)
+                  && !WorkflowRun.WAITING.equals(run.status)) {
                 throw new ProblemException(
                     ProblemType.CONFLICT,
                     "the run "
                         + id
                         + " is "
                         + run.status
-                        + ": only a running run can be cancelled");
+                        + ": only a running or waiting run can be cancelled");
               }
               return finish(run, WorkflowRun.CANCELLED, "cancelled by " + by).replaceWith(run);
             });
@@ -276,6 +285,13 @@ public class RunEngine implements JobWorkers.Handler {
       next = json.readValue(job.payload(), Next.class);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("not a workflow step: " + job.payload(), e);
+    }
+    if (next.timeout()) {
+      if (JobWorkers.awaitOnContext(
+          () -> Panache.withTransaction(() -> timedOut(job.tenantId(), next)))) {
+        wake();
+      }
+      return Uni.createFrom().voidItem();
     }
     Prepared prepared =
         JobWorkers.awaitOnContext(() -> Panache.withSession(() -> prepare(job.tenantId(), next)));
@@ -499,18 +515,166 @@ public class RunEngine implements JobWorkers.Handler {
     Definition.Step step = p.task().step();
     String after =
         outcome.next() != null ? outcome.next() : step.next() != null ? step.next() : p.following();
-    return outcome
-        .effect()
-        .get()
-        .chain(
-            () -> {
-              if (Definition.END.equals(after)) {
-                return finish(run, WorkflowRun.SUCCEEDED, null).replaceWith(false);
+    if (outcome.parks()) {
+      // an approval: nothing runs until a decision, or the job that ends the wait comes due
+      s.status = StepRun.WAITING;
+      run.status = WorkflowRun.WAITING;
+      return outcome
+          .effect()
+          .get()
+          .chain(
+              () ->
+                  queue(
+                      new Next(run.id, step.id(), p.next().seq(), true),
+                      run.tenantId,
+                      outcome.park()))
+          .replaceWith(false);
+    }
+    return outcome.effect().get().chain(() -> proceed(run, after, p.next().seq(), outcome.delay()));
+  }
+
+  /** Queues the step after the one at {@code seq}, or ends the run; true when one was queued. */
+  private Uni<Boolean> proceed(WorkflowRun run, String after, int seq, Duration delay) {
+    if (Definition.END.equals(after)) {
+      return finish(run, WorkflowRun.SUCCEEDED, null).replaceWith(false);
+    }
+    return queue(new Next(run.id, after, seq + 1), run.tenantId, delay).replaceWith(true);
+  }
+
+  /** The step of the run's version, and the step after it in the list (or end). */
+  private Uni<Map.Entry<Definition.Step, String>> stepOf(WorkflowRun run, String id) {
+    return versions
+        .of(run.tenantId, run.workflowId, run.version)
+        .map(
+            v -> {
+              List<Definition.Step> all = workflows.definition(v).steps();
+              for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).id().equals(id)) {
+                  return Map.entry(
+                      all.get(i), i + 1 < all.size() ? all.get(i + 1).id() : Definition.END);
+                }
               }
-              return queue(
-                      new Next(run.id, after, p.next().seq() + 1), run.tenantId, outcome.delay())
-                  .replaceWith(true);
+              throw new IllegalStateException("the step " + id + " is not in the workflow");
             });
+  }
+
+  /** The approval the run waits for, with the run locked; 404 and 409 problems otherwise. */
+  private Uni<Map.Entry<WorkflowRun, StepRun>> waiting(UUID tenantId, UUID id) {
+    return runs.locked(tenantId, id)
+        .onItem()
+        .ifNull()
+        .failWith(() -> ProblemException.notFound("run " + id))
+        .chain(
+            run -> {
+              if (!WorkflowRun.WAITING.equals(run.status)) {
+                throw new ProblemException(
+                    ProblemType.CONFLICT,
+                    "the run " + id + " is " + run.status + ", not waiting for an approval");
+              }
+              return steps
+                  .waiting(run.id)
+                  .map(
+                      row -> {
+                        if (row == null) {
+                          throw new ProblemException(
+                              ProblemType.CONFLICT, "the run " + id + " has no approval waiting");
+                        }
+                        return Map.entry(run, row);
+                      });
+            });
+  }
+
+  /** Who may decide on the approval step: its approvers, and whoever manages workflows. */
+  public static boolean mayDecide(ObjectMapper json, StepRun row, String user, boolean manager) {
+    if (manager) {
+      return true;
+    }
+    for (JsonNode a : JsonColumns.read(json, row.output).path("approvers")) {
+      if (a.asText().equals(user)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Decides the approval the run waits for: approved, the run goes on to the step's {@code next};
+   * rejected, to its {@code else} (or it ends). In the caller's transaction ({@link #wake} after).
+   */
+  public Uni<WorkflowRun> decide(
+      UUID tenantId, UUID id, String user, boolean manager, boolean approve, String comment) {
+    return waiting(tenantId, id)
+        .chain(
+            found -> {
+              WorkflowRun run = found.getKey();
+              StepRun row = found.getValue();
+              if (!mayDecide(json, row, user, manager)) {
+                throw new ProblemException(
+                    ProblemType.FORBIDDEN,
+                    "only the step's approvers, or whoever manages workflows, may decide");
+              }
+              return stepOf(run, row.stepId)
+                  .chain(
+                      step -> {
+                        ObjectNode output = (ObjectNode) JsonColumns.read(json, row.output);
+                        output.put("decision", approve ? "approved" : "rejected");
+                        output.put("approved", approve);
+                        output.put("decidedBy", user);
+                        output.put("decidedAt", OffsetDateTime.now(ZoneOffset.UTC).toString());
+                        output.put("comment", comment == null ? "" : comment);
+                        row.output = JsonColumns.write(json, output);
+                        row.status = StepRun.SUCCEEDED;
+                        row.finishedAt = OffsetDateTime.now(ZoneOffset.UTC);
+                        run.status = WorkflowRun.RUNNING;
+                        Definition.Step s = step.getKey();
+                        String after =
+                            approve
+                                ? (s.next() != null ? s.next() : step.getValue())
+                                : (s.otherwise() != null ? s.otherwise() : Definition.END);
+                        return proceed(run, after, row.seq, null).replaceWith(run);
+                      });
+            });
+  }
+
+  /**
+   * An approval's wait ended: unless it was decided, the step takes its {@code onTimeout} branch,
+   * or fails the run. True when a step was queued.
+   */
+  private Uni<Boolean> timedOut(UUID tenantId, Next next) {
+    return runs.locked(tenantId, next.run())
+        .chain(
+            run -> {
+              if (run == null || !WorkflowRun.WAITING.equals(run.status)) {
+                return Uni.createFrom().item(false);
+              }
+              return steps
+                  .at(run.id, next.seq())
+                  .chain(
+                      row -> {
+                        if (row == null || !StepRun.WAITING.equals(row.status)) {
+                          return Uni.createFrom().item(false); // decided in time
+                        }
+                        return stepOf(run, row.stepId)
+                            .chain(step -> expire(run, row, step.getKey()));
+                      });
+            });
+  }
+
+  private Uni<Boolean> expire(WorkflowRun run, StepRun row, Definition.Step s) {
+    row.finishedAt = OffsetDateTime.now(ZoneOffset.UTC);
+    ObjectNode output = (ObjectNode) JsonColumns.read(json, row.output);
+    output.put("decision", "timed-out");
+    output.put("approved", false);
+    row.output = JsonColumns.write(json, output);
+    if (s.onTimeout() != null) {
+      row.status = StepRun.SUCCEEDED;
+      run.status = WorkflowRun.RUNNING;
+      return proceed(run, s.onTimeout(), row.seq, null);
+    }
+    row.status = StepRun.FAILED;
+    row.errorCode = StepError.TIMEOUT;
+    row.error = "no decision before " + output.path("expiresAt").asText();
+    return finish(run, WorkflowRun.FAILED, "step " + s.id() + ": " + row.error).replaceWith(false);
   }
 
   private Uni<Boolean> failed(WorkflowRun run, Prepared p, StepRun s, StepError error) {

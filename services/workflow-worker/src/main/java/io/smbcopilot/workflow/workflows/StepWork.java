@@ -37,13 +37,26 @@ public class StepWork {
    * What a step did: its output, the step it goes to (null: its {@code next}, or the one after it),
    * the pause before that one, and its effect in the run's transaction.
    */
-  public record Outcome(Object output, String next, Duration delay, Supplier<Uni<Void>> effect) {
+  public record Outcome(
+      Object output, String next, Duration delay, Supplier<Uni<Void>> effect, Duration park) {
     static final Supplier<Uni<Void>> NONE = () -> Uni.createFrom().voidItem();
+
+    Outcome(Object output, String next, Duration delay, Supplier<Uni<Void>> effect) {
+      this(output, next, delay, effect, null);
+    }
 
     static Outcome of(Object output) {
       return new Outcome(output, null, null, NONE);
     }
+
+    /** The step waits (an approval), for at most {@code park}; its output so far. */
+    boolean parks() {
+      return park != null;
+    }
   }
+
+  /** How long an approval waits unless its timeout says. */
+  static final Duration APPROVAL_TIMEOUT = Duration.ofDays(7);
 
   /** One execution of a step: the run, the step, its key for outside effects, its inputs. */
   public record Task(
@@ -131,6 +144,7 @@ public class StepWork {
       case "wait" -> wait(inputs);
       case "notify" -> notify(task);
       case "http" -> Outcome.of(http.execute(http.call(inputs, json), task.key(), timeout));
+      case "approval" -> approval(task);
       default ->
           throw StepError.input(
               "a " + step.type() + " step is not available yet in this version of the engine");
@@ -164,6 +178,83 @@ public class StepWork {
       }
     }
     return new Outcome(Map.of("waited", d.toString()), null, d, Outcome.NONE);
+  }
+
+  /**
+   * An approval: the approvers (user ids, by default whoever started the run) are told in the app
+   * and by mail, the run's wait is an event for webhooks, and the step waits for a decision.
+   */
+  private Outcome approval(Task task) {
+    WorkflowRun run = task.run();
+    Definition.Step step = task.step();
+    Map<String, Object> inputs = task.inputs();
+    List<String> approvers = new ArrayList<>();
+    Object given = inputs.get("approvers");
+    if (given instanceof List<?> list) {
+      list.forEach(a -> approvers.add(String.valueOf(a)));
+    } else if (given instanceof String one) {
+      approvers.add(one);
+    } else if (given != null && given != Values.NULL) {
+      throw StepError.input("its approvers must be a list of user ids");
+    }
+    if (approvers.isEmpty()) {
+      approvers.add(run.startedBy);
+    }
+    Object t = inputs.get("title");
+    String title = t == null || t == Values.NULL ? "Approval needed" : String.valueOf(t);
+    Object b = inputs.get("body");
+    String body = b == null || b == Values.NULL ? "" : String.valueOf(b);
+    Duration wait = step.timeout() == null ? APPROVAL_TIMEOUT : Duration.parse(step.timeout());
+    Instant expires = Instant.now().plus(wait);
+    Map<String, Object> output = new LinkedHashMap<>();
+    output.put("approvers", List.copyOf(approvers));
+    output.put("title", title);
+    output.put("body", body);
+    output.put("expiresAt", expires.toString());
+    String link = "/runs/" + run.id;
+    Supplier<Uni<Void>> effect =
+        () -> {
+          Uni<Void> all =
+              outbox.append(
+                  CloudEvent.of(
+                      EventType.RUN_WAITING,
+                      RunEngine.SOURCE,
+                      run.tenantId.toString(),
+                      "run/" + run.id,
+                      new io.smbcopilot.events.workflows.RunWaiting(
+                          run.tenantId.toString(),
+                          run.workflowId.toString(),
+                          run.id.toString(),
+                          step.id(),
+                          title,
+                          List.copyOf(approvers),
+                          expires.toString())));
+          for (String approver : approvers) {
+            NotificationRequested told =
+                new NotificationRequested(
+                    run.tenantId.toString(),
+                    approver,
+                    "workflow.approval",
+                    "Approval needed: " + title,
+                    (body.isBlank() ? "" : body + "\n\n")
+                        + "Approve or reject it before "
+                        + expires
+                        + ".",
+                    link);
+            all =
+                all.chain(
+                    () ->
+                        outbox.append(
+                            CloudEvent.of(
+                                EventType.NOTIFICATION_REQUESTED,
+                                RunEngine.SOURCE,
+                                run.tenantId.toString(),
+                                "run/" + run.id + "/" + task.key() + "/" + approver,
+                                told)));
+          }
+          return all;
+        };
+    return new Outcome(output, null, null, effect, wait);
   }
 
   private Outcome notify(Task task) {
