@@ -41,6 +41,10 @@ public class WorkflowRun {
   @Column(name = "trigger_data", nullable = false, updatable = false)
   public String triggerData;
 
+  /** How it started: manual, schedule, event or webhook. */
+  @Column(name = "trigger_type", nullable = false, updatable = false)
+  public String triggerType = "manual";
+
   @Column(name = "started_by", nullable = false, updatable = false)
   public String startedBy;
 

@@ -39,7 +39,9 @@ final class RunViews {
       @Schema(description = "the workflow's version it runs") int version,
       @Schema(description = "running, waiting (for an approval), succeeded, failed or cancelled")
           String status,
-      JsonNode trigger,
+      @Schema(description = "how it started: manual, schedule, event or webhook")
+          String triggerType,
+      @Schema(description = "what its expressions read as trigger") JsonNode trigger,
       String startedBy,
       String error,
       OffsetDateTime createdAt,
@@ -53,6 +55,7 @@ final class RunViews {
         r.workflowId,
         r.version,
         r.status,
+        r.triggerType,
         JsonColumns.read(json, r.triggerData),
         r.startedBy,
         r.error,

@@ -98,7 +98,7 @@ public class WorkflowResource {
                   "a schedule's next five fire times, in its time zone (whether or not the"
                       + " workflow is enabled)")
           List<OffsetDateTime> nextFireTimes) {
-    static WorkflowView of(WorkflowService.Versioned v) {
+    static WorkflowView of(WorkflowService.Versioned v, java.time.Instant now) {
       Workflow w = v.workflow();
       Definition.Trigger trigger = v.definition().trigger();
       return new WorkflowView(
@@ -112,7 +112,7 @@ public class WorkflowResource {
           w.updatedAt,
           v.definition(),
           trigger != null && "schedule".equals(trigger.type())
-              ? Schedules.next(trigger, java.time.Instant.now(), 5)
+              ? Schedules.next(trigger, now, 5)
               : null);
     }
   }
@@ -144,12 +144,16 @@ public class WorkflowResource {
   private final io.smbcopilot.workflow.repository.WorkflowRepository workflows;
   private final TenantContext context;
 
+  private final io.smbcopilot.workflow.workflows.WorkflowClock clock;
+
   public WorkflowResource(
       WorkflowService service,
       Templates templates,
       WorkflowVersionRepository versions,
       io.smbcopilot.workflow.repository.WorkflowRepository workflows,
-      TenantContext context) {
+      TenantContext context,
+      io.smbcopilot.workflow.workflows.WorkflowClock clock) {
+    this.clock = clock;
     this.service = service;
     this.templates = templates;
     this.versions = versions;
@@ -182,7 +186,7 @@ public class WorkflowResource {
             request.description(),
             request.enabled() == null || request.enabled(),
             request.definition(templates))
-        .map(v -> Response.status(201).entity(WorkflowView.of(v)).build());
+        .map(v -> Response.status(201).entity(WorkflowView.of(v, clock.now())).build());
   }
 
   @GET
@@ -211,7 +215,7 @@ public class WorkflowResource {
   @APIResponse(responseCode = "200", description = "the workflow")
   @APIResponse(responseCode = "404", description = "the tenant has no workflow of this id")
   public Uni<WorkflowView> get(@PathParam("id") UUID id) {
-    return service.get(context.tenantId(), id, null).map(WorkflowView::of);
+    return service.get(context.tenantId(), id, null).map(v -> WorkflowView.of(v, clock.now()));
   }
 
   @PUT
@@ -235,13 +239,14 @@ public class WorkflowResource {
             request.name(),
             request.description(),
             request.definition(templates))
-        .invoke(
+        .call(
             v -> {
               if (request.enabled() != null) {
                 v.workflow().enabled = request.enabled();
               }
+              return service.resync(v.workflow());
             })
-        .map(WorkflowView::of);
+        .map(v -> WorkflowView.of(v, clock.now()));
   }
 
   @PATCH
@@ -268,8 +273,10 @@ public class WorkflowResource {
                 w.enabled = change.enabled();
               }
               w.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
-              return WorkflowSummary.of(w);
-            });
+              return w;
+            })
+        .call(service::resync)
+        .map(WorkflowSummary::of);
   }
 
   @GET
@@ -294,7 +301,7 @@ public class WorkflowResource {
   @APIResponse(responseCode = "200", description = "the workflow at that version")
   @APIResponse(responseCode = "404", description = "no such workflow or version")
   public Uni<WorkflowView> version(@PathParam("id") UUID id, @PathParam("version") int version) {
-    return service.get(context.tenantId(), id, version).map(WorkflowView::of);
+    return service.get(context.tenantId(), id, version).map(v -> WorkflowView.of(v, clock.now()));
   }
 
   @DELETE
@@ -315,7 +322,9 @@ public class WorkflowResource {
               w.deletedAt = now;
               w.enabled = false;
               w.updatedAt = now;
-              return Response.noContent().build();
-            });
+              return w;
+            })
+        .call(service::resync)
+        .map(w -> Response.noContent().build());
   }
 }

@@ -75,6 +75,22 @@ public class RunEngine implements JobWorkers.Handler {
     /** The http step. */
     Http http();
 
+    /** Schedule triggers. */
+    Schedules schedules();
+
+    interface Schedules {
+      /** How often due schedules are looked for (each replica; a due time fires once). */
+      @WithDefault("10s")
+      String tick();
+
+      /**
+       * Under the skip policy, how late a fire time may still start its run; older missed times are
+       * skipped.
+       */
+      @WithDefault("PT5M")
+      Duration grace();
+    }
+
     interface Http {
       /**
        * Hosts a step may call although they are internal (in-cluster, test receivers), over http
@@ -191,6 +207,7 @@ public class RunEngine implements JobWorkers.Handler {
     run.status = WorkflowRun.RUNNING;
     run.triggerData = JsonColumns.write(json, trigger == null ? json.createObjectNode() : trigger);
     run.startedBy = startedBy;
+    run.triggerType = triggeredBy;
     run.idempotencyKey = key;
     run.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
     return runs.persist(run)

@@ -38,11 +38,15 @@ public class WorkflowService {
   private final Answerers answerers;
   private final ObjectMapper json;
 
+  private final Triggers triggers;
+
   public WorkflowService(
       WorkflowRepository workflows,
       WorkflowVersionRepository versions,
       Answerers answerers,
+      Triggers triggers,
       ObjectMapper json) {
+    this.triggers = triggers;
     this.workflows = workflows;
     this.versions = versions;
     this.answerers = answerers;
@@ -86,6 +90,7 @@ public class WorkflowService {
               return workflows
                   .persist(w)
                   .chain(saved -> version(saved, userId, definition, now))
+                  .call(v -> triggers.sync(w, definition))
                   .map(v -> new Versioned(w, v, definition));
             });
   }
@@ -109,6 +114,14 @@ public class WorkflowService {
               w.updatedAt = now;
               return version(w, userId, definition, now).map(v -> new Versioned(w, v, definition));
             });
+  }
+
+  /**
+   * After the workflow was enabled, disabled, deleted or given a new version: its trigger follows,
+   * in the caller's transaction.
+   */
+  public Uni<Void> resync(Workflow w) {
+    return versions.of(w.tenantId, w.id, w.version).chain(v -> triggers.sync(w, definition(v)));
   }
 
   /** The tenant's workflow (404 when it has none of this id). */
