@@ -11,6 +11,7 @@ CREATE TABLE workflow_trigger (
     event_type    text,
     collection    text,
     tag           text,
+    media_type    text,
     next_fire_at  timestamptz,
     skipped       bigint      NOT NULL DEFAULT 0,
     updated_at    timestamptz NOT NULL DEFAULT now()

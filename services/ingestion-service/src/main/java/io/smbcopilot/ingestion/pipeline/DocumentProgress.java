@@ -207,7 +207,11 @@ public class DocumentProgress {
                                                             collectionId.toString(),
                                                             total,
                                                             d.createdBy,
-                                                            titleOf(d)))))
+                                                            titleOf(d),
+                                                            d.mediaType,
+                                                            d.tags == null
+                                                                ? List.of()
+                                                                : List.copyOf(d.tags)))))
                                         .replaceWith(true))));
   }
 

@@ -34,6 +34,9 @@ public class WorkflowTrigger {
 
   public String tag;
 
+  @Column(name = "media_type")
+  public String mediaType;
+
   @Column(name = "next_fire_at")
   public OffsetDateTime nextFireAt;
 

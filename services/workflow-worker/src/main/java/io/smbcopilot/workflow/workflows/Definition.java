@@ -52,8 +52,10 @@ public record Definition(
               description =
                   "event: the platform event type, e.g. io.smbcopilot.document.indexed.v1")
           String event,
-      @Schema(description = "event: only documents of this collection") String collection,
-      @Schema(description = "event: only documents with this tag") String tag) {}
+      @Schema(description = "event: only documents of this collection (its id)") String collection,
+      @Schema(description = "event: only documents with this tag") String tag,
+      @Schema(description = "event: only documents of this media type, e.g. message/rfc822")
+          String mediaType) {}
 
   /**
    * One step. Inputs are JSON values; an object {@code {"expr": "<CEL>"}} is an expression over

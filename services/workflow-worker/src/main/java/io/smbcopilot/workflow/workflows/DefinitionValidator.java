@@ -173,6 +173,16 @@ public final class DefinitionValidator {
               "body.trigger.event",
               "must be one of " + new java.util.TreeSet<>(context.eventTypes()));
         }
+        if (t.tag() != null && !"io.smbcopilot.document.indexed.v1".equals(t.event())) {
+          error("body.trigger.tag", "only document.indexed events carry the document's tags");
+        }
+        if (t.mediaType() != null
+            && !List.of("io.smbcopilot.document.indexed.v1", "io.smbcopilot.document.uploaded.v1")
+                .contains(t.event())) {
+          error(
+              "body.trigger.mediaType",
+              "only document.uploaded and document.indexed events carry the media type");
+        }
       }
       default -> error("body.trigger.type", "must be one of " + Definition.TRIGGER_TYPES);
     }

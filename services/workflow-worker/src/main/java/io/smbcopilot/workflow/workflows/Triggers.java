@@ -48,6 +48,7 @@ public class Triggers {
               t.eventType = trigger.event();
               t.collection = trigger.collection();
               t.tag = trigger.tag();
+              t.mediaType = trigger.mediaType();
               if ("schedule".equals(trigger.type())) {
                 if (!sameSchedule) {
                   t.nextFireAt = Schedules.next(trigger, clock.now()).atOffset(ZoneOffset.UTC);

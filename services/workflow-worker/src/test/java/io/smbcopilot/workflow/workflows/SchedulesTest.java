@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class SchedulesTest {
   static Definition.Trigger schedule(String cron, String zone) {
-    return new Definition.Trigger("schedule", cron, zone, null, null, null, null);
+    return new Definition.Trigger("schedule", cron, zone, null, null, null, null, null);
   }
 
   static List<String> next(Definition.Trigger trigger, String from, int n) {
