@@ -42,11 +42,23 @@ import org.junit.jupiter.api.Test;
       @ResourceArg(name = "components", value = "postgres,kafka")
     })
 class MeteringTest {
-  /** The relay off: the events stay in the outbox, where the test counts them. */
+  /**
+   * The relay off: the events stay in the outbox, where the test counts them. An encryption key
+   * made for this run seals the secrets the tests keep (webhook triggers').
+   */
   public static class OutboxKept implements QuarkusTestProfile {
+    private static final String KEY = randomKey();
+
+    private static String randomKey() {
+      byte[] bytes = new byte[32];
+      new java.security.SecureRandom().nextBytes(bytes);
+      return java.util.Base64.getEncoder().encodeToString(bytes);
+    }
+
     @Override
     public java.util.Map<String, String> getConfigOverrides() {
-      return java.util.Map.of("copilot.outbox.relay-enabled", "false");
+      return java.util.Map.of(
+          "copilot.outbox.relay-enabled", "false", "copilot.secrets.encryption-key", KEY);
     }
   }
 

@@ -58,6 +58,8 @@ public class RouteTable {
     add(POST, "/api/v1/runs/{id}/cancel", WORKFLOW, Permission.WORKFLOWS_RUN);
     add(POST, "/api/v1/runs/{id}/retry", WORKFLOW, Permission.WORKFLOWS_RUN);
     add(POST, "/api/v1/runs/{id}/approvals", WORKFLOW, Permission.WORKFLOWS_RUN);
+    // a workflow's webhook trigger: no sign-in, the call is signed with the workflow's secret
+    open(POST, "/api/v1/hooks/workflows/{id}", WORKFLOW);
     // notifications
     add(READ, "/api/v1/notifications/**", NOTIFICATIONS, Permission.NOTIFICATIONS_READ);
     add(POST, "/api/v1/notifications/{id}/read", NOTIFICATIONS, Permission.NOTIFICATIONS_READ);

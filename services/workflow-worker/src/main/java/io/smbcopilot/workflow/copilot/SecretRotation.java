@@ -19,10 +19,15 @@ import org.jboss.logging.Logger;
 public class SecretRotation {
   private static final Logger LOG = Logger.getLogger(SecretRotation.class);
   private final CopilotSettingsRepository settings;
+  private final io.smbcopilot.workflow.repository.WorkflowRepository workflows;
   private final SecretCipher cipher;
 
-  public SecretRotation(CopilotSettingsRepository settings, SecretCipher cipher) {
+  public SecretRotation(
+      CopilotSettingsRepository settings,
+      io.smbcopilot.workflow.repository.WorkflowRepository workflows,
+      SecretCipher cipher) {
     this.settings = settings;
+    this.workflows = workflows;
     this.cipher = cipher;
   }
 
@@ -33,22 +38,31 @@ public class SecretRotation {
           .with(
               done ->
                   LOG.infof(
-                      "encryption key rotation: %d provider keys sealed again, %d open with no key",
+                      "encryption key rotation: %d provider keys and workflow webhook secrets"
+                          + " sealed again, %d open with no key",
                       done.sealed(), done.unreadable()),
               e -> LOG.warnf("encryption key rotation: provider keys not sealed again: %s", e));
     }
   }
 
-  /** Seals every provider key that the cipher's current key did not seal again. */
+  /**
+   * Seals every provider key and workflow webhook secret that the cipher's current key did not seal
+   * again.
+   */
   public Uni<SecretCipher.Resealing> reseal(SecretCipher with) {
+    SecretCipher.Resealing pass = with.resealing();
     return Panache.withTransaction(
         () ->
             settings
                 .withKeys()
+                .invoke(
+                    all ->
+                        all.forEach(
+                            s -> s.apiKeyEncrypted = pass.of(s.tenantId, s.apiKeyEncrypted)))
+                .chain(workflows::withWebhookSecrets)
                 .map(
                     all -> {
-                      SecretCipher.Resealing pass = with.resealing();
-                      all.forEach(s -> s.apiKeyEncrypted = pass.of(s.tenantId, s.apiKeyEncrypted));
+                      all.forEach(w -> w.webhookSecret = pass.of(w.tenantId, w.webhookSecret));
                       return pass;
                     }));
   }

@@ -40,4 +40,8 @@ public class Workflow {
 
   @Column(name = "deleted_at")
   public OffsetDateTime deletedAt;
+
+  /** A webhook trigger's signing secret, sealed (SecretCipher); null without one. */
+  @Column(name = "webhook_secret")
+  public String webhookSecret;
 }

@@ -30,4 +30,9 @@ public class WorkflowRepository implements PanacheRepositoryBase<Workflow, UUID>
         .range(0, limit - 1)
         .list();
   }
+
+  /** The workflows whose webhook secrets are kept (sealed). */
+  public Uni<List<Workflow>> withWebhookSecrets() {
+    return list("webhookSecret is not null");
+  }
 }

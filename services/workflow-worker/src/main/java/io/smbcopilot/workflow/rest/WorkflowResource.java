@@ -83,6 +83,14 @@ public class WorkflowResource {
       @Size(max = 2000) String description,
       @Schema(description = "false: no trigger starts a run") Boolean enabled) {}
 
+  /** A webhook trigger's address and, only in the answer that made it, its secret. */
+  public record Webhook(
+      @Schema(description = "the path to POST to, under the API's base URL") String url,
+      @Schema(
+              description =
+                  "whsec_...: signs the calls (Standard Webhooks); shown once, when it is made")
+          String secret) {}
+
   public record WorkflowView(
       UUID id,
       String name,
@@ -97,8 +105,14 @@ public class WorkflowResource {
               description =
                   "a schedule's next five fire times, in its time zone (whether or not the"
                       + " workflow is enabled)")
-          List<OffsetDateTime> nextFireTimes) {
+          List<OffsetDateTime> nextFireTimes,
+      @Schema(description = "a webhook trigger: where to call it, and its secret when just made")
+          Webhook webhook) {
     static WorkflowView of(WorkflowService.Versioned v, java.time.Instant now) {
+      return of(v, now, null);
+    }
+
+    static WorkflowView of(WorkflowService.Versioned v, java.time.Instant now, String secret) {
       Workflow w = v.workflow();
       Definition.Trigger trigger = v.definition().trigger();
       return new WorkflowView(
@@ -113,6 +127,9 @@ public class WorkflowResource {
           v.definition(),
           trigger != null && "schedule".equals(trigger.type())
               ? Schedules.next(trigger, now, 5)
+              : null,
+          trigger != null && "webhook".equals(trigger.type())
+              ? new Webhook(WorkflowService.webhookPath(w.id), secret)
               : null);
     }
   }
@@ -186,7 +203,15 @@ public class WorkflowResource {
             request.description(),
             request.enabled() == null || request.enabled(),
             request.definition(templates))
-        .map(v -> Response.status(201).entity(WorkflowView.of(v, clock.now())).build());
+        .map(
+            v ->
+                Response.status(201)
+                    .entity(
+                        WorkflowView.of(
+                            v,
+                            clock.now(),
+                            service.webhookSecret(v.workflow(), v.definition(), false)))
+                    .build());
   }
 
   @GET
@@ -246,7 +271,10 @@ public class WorkflowResource {
               }
               return service.resync(v.workflow());
             })
-        .map(v -> WorkflowView.of(v, clock.now()));
+        .map(
+            v ->
+                WorkflowView.of(
+                    v, clock.now(), service.webhookSecret(v.workflow(), v.definition(), false)));
   }
 
   @PATCH
@@ -302,6 +330,28 @@ public class WorkflowResource {
   @APIResponse(responseCode = "404", description = "no such workflow or version")
   public Uni<WorkflowView> version(@PathParam("id") UUID id, @PathParam("version") int version) {
     return service.get(context.tenantId(), id, version).map(v -> WorkflowView.of(v, clock.now()));
+  }
+
+  @POST
+  @Path("/{id}/webhook-secret")
+  @WithTransaction
+  @PermissionsAllowed(Permission.Names.WORKFLOWS_MANAGE)
+  @Operation(
+      summary = "A new secret for the workflow's webhook trigger",
+      description =
+          "The old secret stops signing at once. The new one is in this answer only: keep it"
+              + " where the caller signs its calls.")
+  @APIResponse(responseCode = "200", description = "the webhook's address and new secret")
+  @APIResponse(responseCode = "404", description = "the tenant has no workflow of this id")
+  @APIResponse(responseCode = "409", description = "the workflow has no webhook trigger")
+  public Uni<Webhook> renewWebhookSecret(@PathParam("id") UUID id) {
+    return service
+        .get(context.tenantId(), id, null)
+        .map(
+            v ->
+                new Webhook(
+                    WorkflowService.webhookPath(id),
+                    service.webhookSecret(v.workflow(), v.definition(), true)));
   }
 
   @DELETE

@@ -39,13 +39,22 @@ public class WorkflowService {
   private final ObjectMapper json;
 
   private final Triggers triggers;
+  private final io.smbcopilot.security.SecretCipher cipher;
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+  /** Where a workflow's webhook trigger is called, under the API's base URL. */
+  public static String webhookPath(UUID id) {
+    return "/api/v1/hooks/workflows/" + id;
+  }
 
   public WorkflowService(
       WorkflowRepository workflows,
       WorkflowVersionRepository versions,
       Answerers answerers,
       Triggers triggers,
+      io.smbcopilot.security.SecretCipher cipher,
       ObjectMapper json) {
+    this.cipher = cipher;
     this.triggers = triggers;
     this.workflows = workflows;
     this.versions = versions;
@@ -122,6 +131,37 @@ public class WorkflowService {
    */
   public Uni<Void> resync(Workflow w) {
     return versions.of(w.tenantId, w.id, w.version).chain(v -> triggers.sync(w, definition(v)));
+  }
+
+  /**
+   * A webhook trigger's secret: made (and kept sealed) when the workflow's definition has a webhook
+   * trigger and none was made yet, or always when {@code renew}; the new secret, in plain text to
+   * be shown once, or null when none was made.
+   */
+  public String webhookSecret(Workflow w, Definition definition, boolean renew) {
+    boolean webhook = definition.trigger() != null && "webhook".equals(definition.trigger().type());
+    if (!webhook) {
+      if (renew) {
+        throw new ProblemException(
+            io.smbcopilot.problem.ProblemType.CONFLICT,
+            "the workflow " + w.id + " has no webhook trigger");
+      }
+      return null;
+    }
+    if (w.webhookSecret != null && !renew) {
+      return null;
+    }
+    if (!cipher.available()) {
+      throw new ProblemException(
+          io.smbcopilot.problem.ProblemType.SERVICE_UNAVAILABLE,
+          "webhook triggers need the deployment's encryption key"
+              + " (copilot.secrets.encryption-key), which is not set");
+    }
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString(bytes);
+    w.webhookSecret = cipher.encrypt(w.tenantId, secret);
+    return secret;
   }
 
   /** The tenant's workflow (404 when it has none of this id). */
