@@ -241,6 +241,9 @@ public final class Supervisor {
         // A plan with a monthly budget of 1,000 tokens, to see a tenant over its budget (the edge
         // tests put a tenant on it; no tenant has it otherwise).
         env.put("COPILOT_USAGE_PLAN_BUDGETS_TINY", "1000");
+        // Its service account, to ask the gateway for a workflow owner's token.
+        env.put(
+            "COPILOT_WORKFLOWS_CLIENT_SECRET", keycloak.clientSecret("copilot", "workflow-worker"));
       }
       if (service.equals("auth-service")) {
         env.put(

@@ -30,8 +30,8 @@ public class KeycloakTokens {
   /** The cache of verified access tokens. */
   public static final String CACHE = "gateway-access-tokens";
 
-  /** A verified token: whose it is, and until when. */
-  record Verified(String subject, long expiresAtSeconds) {}
+  /** A verified token: whose it is, the client it was issued to (azp), and until when. */
+  public record Verified(String subject, String client, long expiresAtSeconds) {}
 
   private final TenantIdentityProvider oidc;
 
@@ -54,6 +54,11 @@ public class KeycloakTokens {
    * Unavailable} when Keycloak's keys cannot be had).
    */
   public Future<String> verify(String token) {
+    return claims(token).map(Verified::subject);
+  }
+
+  /** The verified token, or a failed future as {@link #verify} says. */
+  public Future<Verified> claims(String token) {
     Uni<Verified> check =
         verified.getAsync(
             token,
@@ -62,7 +67,11 @@ public class KeycloakTokens {
                     .map(
                         identity -> {
                           JsonWebToken jwt = (JsonWebToken) identity.getPrincipal();
-                          return new Verified(jwt.getSubject(), jwt.getExpirationTime());
+                          Object azp = jwt.getClaim("azp");
+                          return new Verified(
+                              jwt.getSubject(),
+                              azp == null ? null : azp.toString(),
+                              jwt.getExpirationTime());
                         }));
     return Future.fromCompletionStage(check.subscribeAsCompletionStage())
         .compose(
@@ -71,7 +80,7 @@ public class KeycloakTokens {
                 verified.invalidate(token).subscribe().with(ignored -> {});
                 return Future.failedFuture(new TokenRejectedException("the token has expired"));
               }
-              return Future.succeededFuture(found.subject());
+              return Future.succeededFuture(found);
             })
         .recover(
             e ->

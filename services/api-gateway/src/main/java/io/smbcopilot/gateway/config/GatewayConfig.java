@@ -41,6 +41,13 @@ public interface GatewayConfig {
   @WithDefault("copilot-api")
   String audience();
 
+  /**
+   * Keycloak clients (service accounts) that may ask for an internal token of a user of a tenant,
+   * to act for them: the workflow worker, for a workflow's owner.
+   */
+  @WithDefault("workflow-worker")
+  java.util.List<String> onBehalfClients();
+
   /** How long a user's tenant, roles and permissions are reused before auth-service is asked. */
   @WithDefault("3s")
   Duration principalCacheTtl();

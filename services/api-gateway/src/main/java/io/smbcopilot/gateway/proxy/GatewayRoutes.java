@@ -10,15 +10,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 
-/** The gateway's HTTP routes: its keys, the merged OpenAPI document, and the proxy. */
+/**
+ * The gateway's HTTP routes: its keys, the merged OpenAPI document, the tokens services get to act
+ * for users, and the proxy.
+ */
 @ApplicationScoped
 public class GatewayRoutes {
   public static final String JWKS_PATH = "/.well-known/internal-jwks.json";
   private final ProxyHandler proxy;
   private final SigningKeys keys;
   private final OpenApiMerger openApi;
+  private final OnBehalfTokens onBehalf;
 
-  public GatewayRoutes(ProxyHandler proxy, SigningKeys keys, OpenApiMerger openApi) {
+  public GatewayRoutes(
+      ProxyHandler proxy, SigningKeys keys, OpenApiMerger openApi, OnBehalfTokens onBehalf) {
+    this.onBehalf = onBehalf;
     this.proxy = proxy;
     this.keys = keys;
     this.openApi = openApi;
@@ -46,6 +52,12 @@ public class GatewayRoutes {
         .method(HttpMethod.HEAD)
         .order(-100)
         .blockingHandler(ctx -> send(ctx, "application/json", openApi.document()), false);
+    router
+        .route(OnBehalfTokens.PATH)
+        .method(HttpMethod.POST)
+        .order(-60)
+        .handler(io.vertx.ext.web.handler.BodyHandler.create().setBodyLimit(4096))
+        .handler(onBehalf::handle);
     router.route("/api/v1/*").order(-50).handler(proxy::handle);
   }
 

@@ -72,6 +72,12 @@ public class RunEngine implements JobWorkers.Handler {
     @WithDefault("4")
     int workers();
 
+    /**
+     * The secret of the worker's Keycloak client (service account {@code workflow-worker}), with
+     * which it asks the gateway for a workflow owner's token (read by quarkus-oidc-client).
+     */
+    java.util.Optional<String> clientSecret();
+
     /** The http step. */
     Http http();
 
@@ -428,13 +434,26 @@ public class RunEngine implements JobWorkers.Handler {
                         }
                         return versions
                             .of(tenantId, run.workflowId, run.version)
-                            .map(v -> prepared(run, workflows.definition(v), next, taken, row));
+                            .map(
+                                v ->
+                                    prepared(
+                                        run,
+                                        workflows.definition(v),
+                                        v.createdBy,
+                                        next,
+                                        taken,
+                                        row));
                       });
             });
   }
 
   private Prepared prepared(
-      WorkflowRun run, Definition definition, Next next, List<StepRun> taken, StepRun row) {
+      WorkflowRun run,
+      Definition definition,
+      String actor,
+      Next next,
+      List<StepRun> taken,
+      StepRun row) {
     int attempt = row == null ? 1 : row.attempts + 1;
     List<Definition.Step> all = definition.steps();
     int at = -1;
@@ -449,7 +468,7 @@ public class RunEngine implements JobWorkers.Handler {
               next.step(), "unknown", null, null, null, null, null, null, null, null, null);
       return new Prepared(
           next,
-          new StepWork.Task(run, missing, key(run, next), Map.of(), Map.of()),
+          new StepWork.Task(run, actor, missing, key(run, next), Map.of(), Map.of()),
           attempt,
           Definition.END,
           StepError.input("the step " + next.step() + " is not in the workflow"));
@@ -466,7 +485,7 @@ public class RunEngine implements JobWorkers.Handler {
     }
     return new Prepared(
         next,
-        new StepWork.Task(run, step, key(run, next), inputs, variables),
+        new StepWork.Task(run, actor, step, key(run, next), inputs, variables),
         attempt,
         following,
         refused);

@@ -58,9 +58,13 @@ public class StepWork {
   /** How long an approval waits unless its timeout says. */
   static final Duration APPROVAL_TIMEOUT = Duration.ofDays(7);
 
-  /** One execution of a step: the run, the step, its key for outside effects, its inputs. */
+  /**
+   * One execution of a step: the run, whose permissions it acts with (who saved the version it
+   * runs: the workflow's owner then), the step, its key for outside effects, its inputs.
+   */
   public record Task(
       WorkflowRun run,
+      String actor,
       Definition.Step step,
       String key,
       Map<String, Object> inputs,
@@ -69,11 +73,13 @@ public class StepWork {
   private final ObjectMapper json;
   private final Outbox outbox;
   private final HttpStep http;
+  private final KnowledgeSteps knowledge;
 
-  public StepWork(ObjectMapper json, Outbox outbox, HttpStep http) {
+  public StepWork(ObjectMapper json, Outbox outbox, HttpStep http, KnowledgeSteps knowledge) {
     this.json = json;
     this.outbox = outbox;
     this.http = http;
+    this.knowledge = knowledge;
   }
 
   /** How long one attempt of the step may take. */
@@ -112,7 +118,9 @@ public class StepWork {
       variables.put("item", list.get(i));
       Map<String, Object> inputs = RunEngine.inputs(step, variables);
       Outcome one =
-          once(new Task(task.run(), step, task.key() + ":" + i, inputs, variables), timeout);
+          once(
+              new Task(task.run(), task.actor(), step, task.key() + ":" + i, inputs, variables),
+              timeout);
       outputs.add(one.output());
       effects.add(one.effect());
     }
@@ -145,6 +153,8 @@ public class StepWork {
       case "notify" -> notify(task);
       case "http" -> Outcome.of(http.execute(http.call(inputs, json), task.key(), timeout));
       case "approval" -> approval(task);
+      case "search" -> knowledge.search(task, timeout);
+      case "ask" -> knowledge.ask(task, timeout);
       default ->
           throw StepError.input(
               "a " + step.type() + " step is not available yet in this version of the engine");

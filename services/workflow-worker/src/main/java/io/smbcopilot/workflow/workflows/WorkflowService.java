@@ -120,6 +120,9 @@ public class WorkflowService {
               w.name = name.trim();
               w.description = description;
               w.version = w.version + 1;
+              // whoever saves a definition owns it: its runs act with the saver's permissions,
+              // never with those of someone who did not write it
+              w.ownerId = userId;
               w.updatedAt = now;
               return version(w, userId, definition, now).map(v -> new Versioned(w, v, definition));
             });
