@@ -129,6 +129,7 @@ public class RunEngine implements JobWorkers.Handler {
   private final StepRunRepository steps;
   private final WorkflowVersionRepository versions;
   private final WorkflowService workflows;
+  private final io.smbcopilot.workflow.repository.DirectoryRepository directory;
   private final StepWork work;
   private final Jobs jobs;
   private final Outbox outbox;
@@ -144,6 +145,7 @@ public class RunEngine implements JobWorkers.Handler {
       StepRunRepository steps,
       WorkflowVersionRepository versions,
       WorkflowService workflows,
+      io.smbcopilot.workflow.repository.DirectoryRepository directory,
       StepWork work,
       Jobs jobs,
       Outbox outbox,
@@ -155,6 +157,7 @@ public class RunEngine implements JobWorkers.Handler {
     this.steps = steps;
     this.versions = versions;
     this.workflows = workflows;
+    this.directory = directory;
     this.work = work;
     this.jobs = jobs;
     this.outbox = outbox;
@@ -434,15 +437,21 @@ public class RunEngine implements JobWorkers.Handler {
                         }
                         return versions
                             .of(tenantId, run.workflowId, run.version)
-                            .map(
+                            .chain(
                                 v ->
-                                    prepared(
-                                        run,
-                                        workflows.definition(v),
-                                        v.createdBy,
-                                        next,
-                                        taken,
-                                        row));
+                                    directory
+                                        .removed(tenantId, v.createdBy)
+                                        .map(
+                                            removed ->
+                                                ownerless(
+                                                    prepared(
+                                                        run,
+                                                        workflows.definition(v),
+                                                        v.createdBy,
+                                                        next,
+                                                        taken,
+                                                        row),
+                                                    removed)));
                       });
             });
   }
@@ -489,6 +498,29 @@ public class RunEngine implements JobWorkers.Handler {
         attempt,
         following,
         refused);
+  }
+
+  /**
+   * A step of a workflow whose owner was removed from the tenant is not taken: it fails the run,
+   * saying why (checked at every step, from the identity events).
+   */
+  private static Prepared ownerless(Prepared p, boolean removed) {
+    if (!removed || p.refused() != null) {
+      return p;
+    }
+    return new Prepared(
+        p.next(),
+        p.task(),
+        p.attempt(),
+        p.following(),
+        new StepError(
+            "owner",
+            "the workflow's owner "
+                + p.task().actor()
+                + " is no member of the tenant any more: a workflow manager can save the workflow"
+                + " again, and owns it then",
+            false,
+            null));
   }
 
   /** The key of a step run's outside effects: the same on every attempt of it. */
