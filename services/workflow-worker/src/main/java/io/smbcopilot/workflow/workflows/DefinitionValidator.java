@@ -43,8 +43,8 @@ public final class DefinitionValidator {
       Map.ofEntries(
           Map.entry("search", List.of("query")),
           Map.entry("ask", List.of("question")),
-          Map.entry("summarize", List.of("text")),
-          Map.entry("extract", List.of("text", "fields")),
+          Map.entry("summarize", List.of()),
+          Map.entry("extract", List.of("fields")),
           Map.entry("generate", List.of("prompt")),
           Map.entry("condition", List.of()),
           Map.entry("approval", List.of()),
@@ -293,6 +293,11 @@ public final class DefinitionValidator {
       if (!inputs.containsKey(required) || inputs.get(required).isNull()) {
         error(at + ".inputs." + required, "is required for a " + s.type() + " step");
       }
+    }
+    if (List.of("summarize", "extract").contains(s.type())
+        && !inputs.containsKey("text")
+        && !inputs.containsKey("documentId")) {
+      error(at + ".inputs", "a " + s.type() + " step needs text or documentId");
     }
     boolean loop = s.forEach() != null;
     if (loop) {

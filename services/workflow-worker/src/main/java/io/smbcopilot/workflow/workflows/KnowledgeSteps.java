@@ -21,8 +21,9 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * The steps that read the tenant's knowledge, as the workflow's owner (their internal token from
- * the gateway, so search sees what they may read and nothing more): {@code search} (passages) and
- * {@code ask} (a cited copilot answer, metered like any answer, in the step's transaction).
+ * the gateway, so search sees what they may read and nothing more): {@code search} (passages),
+ * {@code ask} (a cited copilot answer, metered like any answer, in the step's transaction), and the
+ * text of {@code summarize} (extractive) and {@code extract} (patterns) when it is a document.
  */
 @ApplicationScoped
 public class KnowledgeSteps {
@@ -162,6 +163,88 @@ public class KnowledgeSteps {
             answer.usage(),
             (System.nanoTime() - started) / 1_000_000);
     return new Outcome(output, null, null, () -> metering.record(metered));
+  }
+
+  /**
+   * The text a summarize or extract step works on: its {@code text} input, or the passages of its
+   * {@code documentId} (read as the owner, in the document's order).
+   */
+  String text(Task task, Duration timeout) {
+    Map<String, Object> inputs = task.inputs();
+    Object text = inputs.get("text");
+    Object document = inputs.get("documentId");
+    if (document == null || document == Values.NULL) {
+      return text(text, "text");
+    }
+    UUID id = uuid(String.valueOf(document));
+    OwnerTokens.Owner owner = owner(task, "search");
+    String query = text == null || text == Values.NULL ? "summary overview" : String.valueOf(text);
+    SearchApi.Response found;
+    try {
+      found =
+          search
+              .search(
+                  "Bearer " + owner.token(),
+                  new SearchApi.Request(
+                      query,
+                      50,
+                      "hybrid",
+                      new SearchApi.Filter(null, null, List.of(id)),
+                      false,
+                      null))
+              .await()
+              .atMost(timeout);
+    } catch (WebApplicationException e) {
+      throw refused("search", e);
+    } catch (RuntimeException e) {
+      throw new StepError(
+          StepError.CONNECTION, "search cannot be reached: " + e.getMessage(), true, null);
+    }
+    if (found.hits().isEmpty()) {
+      throw new StepError(
+          "document",
+          "the document " + id + " has no text the owner may read (not indexed, or not theirs)",
+          false,
+          null);
+    }
+    return found.hits().stream()
+        .sorted(java.util.Comparator.comparingInt(SearchApi.Hit::chunk))
+        .map(SearchApi.Hit::text)
+        .collect(java.util.stream.Collectors.joining("\n\n"));
+  }
+
+  Outcome summarize(Task task, Duration timeout) {
+    int n = number(task.inputs().get("sentences"), 3, 1, 20, "sentences");
+    String text = text(task, timeout);
+    List<String> sentences = Summaries.summary(text, n);
+    Map<String, Object> output = new LinkedHashMap<>();
+    output.put("summary", String.join(" ", sentences));
+    output.put("sentences", List.copyOf(sentences));
+    output.put("summarizer", ExtractiveAnswerer.NAME);
+    return Outcome.of(output);
+  }
+
+  Outcome extract(Task task, Duration timeout, com.fasterxml.jackson.databind.ObjectMapper json) {
+    Object schema = task.inputs().get("fields");
+    if (!(schema instanceof Map<?, ?> map) || !(map.get("properties") instanceof Map<?, ?>)) {
+      throw StepError.input("its fields must be a JSON Schema object with properties");
+    }
+    String text = text(task, timeout);
+    Map<String, Object> fields = Extraction.extract(text, Values.toJson(json, schema));
+    List<Object> missing = new ArrayList<>();
+    Map<String, Object> values = new LinkedHashMap<>();
+    fields.forEach(
+        (k, v) -> {
+          values.put(k, v == null ? Values.NULL : v);
+          if (v == null) {
+            missing.add(k);
+          }
+        });
+    Map<String, Object> output = new LinkedHashMap<>();
+    output.put("fields", values);
+    output.put("missing", missing);
+    output.put("extractor", "patterns");
+    return Outcome.of(output);
   }
 
   private static StepError refused(String what, WebApplicationException e) {

@@ -155,6 +155,8 @@ public class StepWork {
       case "approval" -> approval(task);
       case "search" -> knowledge.search(task, timeout);
       case "ask" -> knowledge.ask(task, timeout);
+      case "summarize" -> knowledge.summarize(task, timeout);
+      case "extract" -> knowledge.extract(task, timeout, json);
       default ->
           throw StepError.input(
               "a " + step.type() + " step is not available yet in this version of the engine");
