@@ -2,7 +2,6 @@ package io.smbcopilot.workflow;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.ResourceArg;
@@ -15,7 +14,6 @@ import io.smbcopilot.testing.InternalTokenResource;
 import io.smbcopilot.testing.TestTokens;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -59,29 +57,7 @@ class ApprovalsTest {
         .formatted(approval);
   }
 
-  private static JsonPath awaitStatus(String token, String run, String status) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () ->
-                status.equals(
-                    given()
-                        .header("Authorization", "Bearer " + token)
-                        .get("/api/v1/runs/" + run)
-                        .then()
-                        .extract()
-                        .path("status")));
-    return given()
-        .header("Authorization", "Bearer " + token)
-        .get("/api/v1/runs/" + run)
-        .then()
-        .extract()
-        .jsonPath();
-  }
-
-  private static io.restassured.response.ValidatableResponse decide(
-      String token, String run, String body) {
+  static io.restassured.response.ValidatableResponse decide(String token, String run, String body) {
     return given()
         .header("Authorization", "Bearer " + token)
         .contentType("application/json")
@@ -105,7 +81,7 @@ class ApprovalsTest {
                  "inputs": {"approvers": ["bob"], "title": "Send the reply?",
                             "body": {"expr": "'Amount ' + string(trigger.amount)"}}}"""));
     String run = RunsTest.start(owner, workflow, "{\"amount\": 12}");
-    JsonPath waiting = awaitStatus(owner, run, "waiting");
+    JsonPath waiting = RunsTest.awaitStatus(owner, run, "waiting");
     assertThat(waiting.getList("steps.stepId")).containsExactly("draft", "ok");
     assertThat(waiting.getString("steps[1].status")).isEqualTo("waiting");
     // bob is told, in the app and by mail (kind workflow.approval); the wait is an event
@@ -126,7 +102,7 @@ class ApprovalsTest {
     // nonsense is refused and changes nothing; eve is no approver
     decide(bob, run, "{\"decision\": \"maybe\"}").statusCode(400);
     decide(eve, run, "{\"decision\": \"approve\"}").statusCode(403);
-    assertThat(awaitStatus(owner, run, "waiting").getString("steps[1].status"))
+    assertThat(RunsTest.awaitStatus(owner, run, "waiting").getString("steps[1].status"))
         .isEqualTo("waiting");
 
     decide(bob, run, "{\"decision\": \"approve\", \"comment\": \"fine\"}")
@@ -154,7 +130,7 @@ class ApprovalsTest {
                 {"id": "ok", "type": "approval", "else": "refused",
                  "inputs": {"approvers": ["bob"], "title": "Send?"}}"""));
     String run = RunsTest.start(owner, workflow, "{\"amount\": 3}");
-    awaitStatus(owner, run, "waiting");
+    RunsTest.awaitStatus(owner, run, "waiting");
     decide(owner, run, "{\"decision\": \"reject\"}").statusCode(200);
     JsonPath done = RunsTest.awaitFinished(owner, run);
     assertThat(done.getString("status")).isEqualTo("succeeded");
@@ -175,7 +151,8 @@ class ApprovalsTest {
                 {"id": "ok", "type": "approval", "timeout": "PT1S", "onTimeout": "late",
                  "inputs": {"title": "Quick?"}}"""));
     JsonPath late =
-        awaitStatus(owner, RunsTest.start(owner, branching, "{\"amount\": 1}"), "succeeded");
+        RunsTest.awaitStatus(
+            owner, RunsTest.start(owner, branching, "{\"amount\": 1}"), "succeeded");
     assertThat(late.getString("status")).isEqualTo("succeeded");
     assertThat(late.getList("steps.stepId")).containsExactly("draft", "ok", "late");
     assertThat(late.getString("steps[1].output.decision")).isEqualTo("timed-out");
@@ -189,7 +166,7 @@ class ApprovalsTest {
                 """
                 {"id": "ok", "type": "approval", "timeout": "PT1S", "inputs": {"title": "Quick?"}}"""));
     JsonPath failed =
-        awaitStatus(owner, RunsTest.start(owner, failing, "{\"amount\": 1}"), "failed");
+        RunsTest.awaitStatus(owner, RunsTest.start(owner, failing, "{\"amount\": 1}"), "failed");
     assertThat(failed.getString("status")).isEqualTo("failed");
     assertThat(failed.getString("error")).startsWith("step ok: no decision before ");
   }
@@ -205,7 +182,7 @@ class ApprovalsTest {
                 """
                 {"id": "ok", "type": "approval", "inputs": {"title": "Send?"}}"""));
     String run = RunsTest.start(owner, workflow, "{\"amount\": 5}");
-    awaitStatus(owner, run, "waiting");
+    RunsTest.awaitStatus(owner, run, "waiting");
     given()
         .header("Authorization", "Bearer " + owner)
         .post("/api/v1/runs/" + run + "/cancel")

@@ -84,30 +84,13 @@ class OwnerRemovedTest {
                {"id": "tell", "type": "notify", "inputs": {"channel": "in-app", "title": "late"}}
              ]}""");
     String run = RunsTest.start(token, workflow, "{}");
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                "waiting"
-                    .equals(
-                        io.restassured.RestAssured.given()
-                            .header("Authorization", "Bearer " + token)
-                            .get("/api/v1/runs/" + run)
-                            .then()
-                            .extract()
-                            .path("status")));
+    RunsTest.awaitStatus(token, run, "waiting");
     // the same user id removed from another tenant: nothing changes here
     member(UUID.randomUUID(), owner, "removed");
     member(tenant, owner, "removed");
     await().atMost(Duration.ofSeconds(20)).until(() -> removed(tenant, owner));
     // the run waited for its approval meanwhile; approved now, its next step finds the owner gone
-    io.restassured.RestAssured.given()
-        .header("Authorization", "Bearer " + token)
-        .contentType("application/json")
-        .body("{\"decision\": \"approve\"}")
-        .post("/api/v1/runs/" + run + "/approvals")
-        .then()
-        .statusCode(200);
+    ApprovalsTest.decide(token, run, "{\"decision\": \"approve\"}").statusCode(200);
 
     JsonPath failed = RunsTest.awaitFinished(token, run);
     assertThat(failed.getString("status")).isEqualTo("failed");
@@ -123,25 +106,8 @@ class OwnerRemovedTest {
     member(tenant, owner, "added");
     await().atMost(Duration.ofSeconds(20)).until(() -> !removed(tenant, owner));
     String second = RunsTest.start(token, workflow, "{}");
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                "waiting"
-                    .equals(
-                        io.restassured.RestAssured.given()
-                            .header("Authorization", "Bearer " + token)
-                            .get("/api/v1/runs/" + second)
-                            .then()
-                            .extract()
-                            .path("status")));
-    io.restassured.RestAssured.given()
-        .header("Authorization", "Bearer " + token)
-        .contentType("application/json")
-        .body("{\"decision\": \"approve\"}")
-        .post("/api/v1/runs/" + second + "/approvals")
-        .then()
-        .statusCode(200);
+    RunsTest.awaitStatus(token, second, "waiting");
+    ApprovalsTest.decide(token, second, "{\"decision\": \"approve\"}").statusCode(200);
     assertThat(RunsTest.awaitFinished(token, second).getString("status")).isEqualTo("succeeded");
   }
 }

@@ -97,6 +97,28 @@ class RunsTest {
         .jsonPath();
   }
 
+  /** Waits until the run has the status; the run then. */
+  static JsonPath awaitStatus(String token, String run, String status) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                status.equals(
+                    given()
+                        .header("Authorization", "Bearer " + token)
+                        .get("/api/v1/runs/" + run)
+                        .then()
+                        .extract()
+                        .path("status")));
+    return given()
+        .header("Authorization", "Bearer " + token)
+        .get("/api/v1/runs/" + run)
+        .then()
+        .extract()
+        .jsonPath();
+  }
+
   static String start(String token, String workflow, String input) {
     return given()
         .header("Authorization", "Bearer " + token)

@@ -235,6 +235,65 @@ public final class ModelAnswerer {
     };
   }
 
+  /** A model's whole reply to a task (a workflow's generate, summarize or extract step). */
+  public record Completion(String text, AnswerEvent.Usage usage) {}
+
+  /**
+   * The model's reply to the instructions and the text, whole (not streamed to anyone); fails with
+   * {@link NoFirstToken} when nothing came within the first-token timeout, and when the reply ended
+   * without its end.
+   */
+  public Uni<Completion> complete(String instructions, String text) {
+    ChatRequest request =
+        ChatRequest.builder()
+            .messages(SystemMessage.from(instructions), UserMessage.from(text))
+            .build();
+    ProviderHttpClient.Call call = new ProviderHttpClient.Call();
+    return Uni.createFrom()
+        .<Completion>emitter(
+            emitter -> {
+              StringBuilder reply = new StringBuilder();
+              call.run(
+                  () ->
+                      model.chat(
+                          request,
+                          new StreamingChatResponseHandler() {
+                            @Override
+                            public void onPartialResponse(String partial) {
+                              reply.append(partial);
+                            }
+
+                            @Override
+                            public void onCompleteResponse(ChatResponse response) {
+                              if (response.finishReason() == null) {
+                                emitter.fail(
+                                    new java.io.IOException("the provider's reply broke off"));
+                                return;
+                              }
+                              emitter.complete(
+                                  new Completion(
+                                      reply.toString().trim(),
+                                      usage(
+                                          response.tokenUsage(),
+                                          instructions.length() + text.length(),
+                                          reply.length())));
+                            }
+
+                            @Override
+                            public void onError(Throwable error) {
+                              emitter.fail(error);
+                            }
+                          }));
+            })
+        .ifNoItem()
+        .after(settings.answer())
+        .failWith(() -> new NoFirstToken(settings.answer()))
+        .onFailure()
+        .invoke(call::cancel)
+        .onCancellation()
+        .invoke(call::cancel);
+  }
+
   /** A failure after text was streamed: not retried, and no other answerer takes over. */
   public static final class AfterFirstToken extends RuntimeException {
     AfterFirstToken(Throwable cause) {

@@ -28,4 +28,22 @@ public class MessageRepository implements PanacheRepositoryBase<Message, UUID> {
               return ordered;
             });
   }
+
+  /** The questions asked most in the tenant since {@code since}: text and count, at most n. */
+  public Uni<List<Object[]>> mostAsked(UUID tenantId, java.time.OffsetDateTime since, int n) {
+    return getSession()
+        .chain(
+            session ->
+                session
+                    .createQuery(
+                        "select lower(trim(m.content)), count(m) from Message m where m.tenantId ="
+                            + " :tenant and m.role = :user and m.createdAt >= :since group by"
+                            + " lower(trim(m.content)) order by count(m) desc, lower(trim(m.content))",
+                        Object[].class)
+                    .setParameter("tenant", tenantId)
+                    .setParameter("user", Message.USER)
+                    .setParameter("since", since)
+                    .setMaxResults(n)
+                    .getResultList());
+  }
 }

@@ -46,4 +46,14 @@ public class WorkflowRunRepository implements PanacheRepositoryBase<WorkflowRun,
         .range(0, limit - 1)
         .list();
   }
+
+  /** The tenant's runs that failed since {@code since}, newest first, at most n. */
+  public Uni<List<WorkflowRun>> failedSince(UUID tenantId, java.time.OffsetDateTime since, int n) {
+    return find(
+            "tenantId = :tenant and status = 'failed' and createdAt >= :since order by createdAt"
+                + " desc",
+            Parameters.with("tenant", tenantId).and("since", since))
+        .range(0, n - 1)
+        .list();
+  }
 }

@@ -241,23 +241,30 @@ public class RunEngine implements JobWorkers.Handler {
 
   /** Cancels a running run: its queued steps are not taken; in the caller's transaction. */
   public Uni<WorkflowRun> cancel(UUID tenantId, UUID id, String by) {
+    return lockedIn(
+            tenantId,
+            id,
+            List.of(WorkflowRun.RUNNING, WorkflowRun.WAITING),
+            "only a running or waiting run can be cancelled")
+        .chain(run -> finish(run, WorkflowRun.CANCELLED, "cancelled by " + by).replaceWith(run));
+  }
+
+  /**
+   * The tenant's run, locked until the transaction ends: a 404 problem when there is none, a 409
+   * one when its status is not one of {@code statuses}.
+   */
+  private Uni<WorkflowRun> lockedIn(
+      UUID tenantId, UUID id, List<String> statuses, String otherwise) {
     return runs.locked(tenantId, id)
         .onItem()
         .ifNull()
         .failWith(() -> ProblemException.notFound("run " + id))
-        .chain(
+        .invoke(
             run -> {
-              if (!WorkflowRun.RUNNING.equals(run.status)
-                  && !WorkflowRun.WAITING.equals(run.status)) {
+              if (!statuses.contains(run.status)) {
                 throw new ProblemException(
-                    ProblemType.CONFLICT,
-                    "the run "
-                        + id
-                        + " is "
-                        + run.status
-                        + ": only a running or waiting run can be cancelled");
+                    ProblemType.CONFLICT, "the run " + id + " is " + run.status + ": " + otherwise);
               }
-              return finish(run, WorkflowRun.CANCELLED, "cancelled by " + by).replaceWith(run);
             });
   }
 
@@ -266,17 +273,9 @@ public class RunEngine implements JobWorkers.Handler {
    * the steps before it keep their results. In the caller's transaction ({@link #wake} after).
    */
   public Uni<WorkflowRun> resume(UUID tenantId, UUID id) {
-    return runs.locked(tenantId, id)
-        .onItem()
-        .ifNull()
-        .failWith(() -> ProblemException.notFound("run " + id))
+    return lockedIn(tenantId, id, List.of(WorkflowRun.FAILED), "only a failed run can be retried")
         .chain(
             run -> {
-              if (!WorkflowRun.FAILED.equals(run.status)) {
-                throw new ProblemException(
-                    ProblemType.CONFLICT,
-                    "the run " + id + " is " + run.status + ": only a failed run can be retried");
-              }
               return steps
                   .failed(run.id)
                   .chain(
@@ -484,7 +483,7 @@ public class RunEngine implements JobWorkers.Handler {
     }
     Definition.Step step = all.get(at);
     String following = at + 1 < all.size() ? all.get(at + 1).id() : Definition.END;
-    Map<String, Object> variables = variables(run, taken);
+    Map<String, Object> variables = variables(run, actor, taken);
     Map<String, Object> inputs = Map.of();
     StepError refused = null;
     try {
@@ -628,17 +627,9 @@ public class RunEngine implements JobWorkers.Handler {
 
   /** The approval the run waits for, with the run locked; 404 and 409 problems otherwise. */
   private Uni<Map.Entry<WorkflowRun, StepRun>> waiting(UUID tenantId, UUID id) {
-    return runs.locked(tenantId, id)
-        .onItem()
-        .ifNull()
-        .failWith(() -> ProblemException.notFound("run " + id))
+    return lockedIn(tenantId, id, List.of(WorkflowRun.WAITING), "it waits for no approval")
         .chain(
             run -> {
-              if (!WorkflowRun.WAITING.equals(run.status)) {
-                throw new ProblemException(
-                    ProblemType.CONFLICT,
-                    "the run " + id + " is " + run.status + ", not waiting for an approval");
-              }
               return steps
                   .waiting(run.id)
                   .map(
@@ -807,7 +798,7 @@ public class RunEngine implements JobWorkers.Handler {
   }
 
   /** What expressions see: the trigger, the outputs of the steps taken, the run. */
-  private Map<String, Object> variables(WorkflowRun run, List<StepRun> done) {
+  private Map<String, Object> variables(WorkflowRun run, String actor, List<StepRun> done) {
     Map<String, Object> outputs = new HashMap<>();
     for (StepRun s : done) {
       if (StepRun.SUCCEEDED.equals(s.status)) {
@@ -820,9 +811,14 @@ public class RunEngine implements JobWorkers.Handler {
     variables.put(
         "run",
         Map.of(
-            "id", run.id.toString(),
-            "workflowId", run.workflowId.toString(),
-            "startedBy", run.startedBy));
+            "id",
+            run.id.toString(),
+            "workflowId",
+            run.workflowId.toString(),
+            "startedBy",
+            run.startedBy,
+            "owner",
+            actor));
     variables.put("item", Values.NULL);
     return variables;
   }

@@ -157,6 +157,8 @@ public class StepWork {
       case "ask" -> knowledge.ask(task, timeout);
       case "summarize" -> knowledge.summarize(task, timeout);
       case "extract" -> knowledge.extract(task, timeout, json);
+      case "generate" -> knowledge.generate(task, timeout);
+      case "report" -> knowledge.report(task, timeout);
       default ->
           throw StepError.input(
               "a " + step.type() + " step is not available yet in this version of the engine");
