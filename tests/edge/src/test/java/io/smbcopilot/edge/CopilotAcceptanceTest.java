@@ -53,9 +53,14 @@ class CopilotAcceptanceTest {
 
   static String uploadIndexed(Edge edge, Edge.User user, String name, String text)
       throws Exception {
+    return uploadIndexed(edge, user, name, text, null);
+  }
+
+  static String uploadIndexed(
+      Edge edge, Edge.User user, String name, String text, String collection) throws Exception {
     Edge.Response r =
         KnowledgeAcceptanceTest.upload(
-            edge, user.token(), name, text.getBytes(StandardCharsets.UTF_8));
+            edge, user.token(), name, text.getBytes(StandardCharsets.UTF_8), collection);
     assertThat(r.status()).as(r.body()).isEqualTo(202);
     String id = r.json().get("id").asText();
     Awaitility.await()

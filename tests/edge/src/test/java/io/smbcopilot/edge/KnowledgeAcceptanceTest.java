@@ -34,9 +34,24 @@ import org.junit.jupiter.api.Test;
 class KnowledgeAcceptanceTest {
 
   static Edge.Response upload(Edge edge, String token, String name, byte[] bytes) throws Exception {
+    return upload(edge, token, name, bytes, null);
+  }
+
+  /** Uploads to the collection (id or name; null: the default one). */
+  static Edge.Response upload(Edge edge, String token, String name, byte[] bytes, String collection)
+      throws Exception {
     String boundary = "----copilot" + UUID.randomUUID();
+    String field =
+        collection == null
+            ? ""
+            : "--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"collection\"\r\n\r\n"
+                + collection
+                + "\r\n";
     byte[] head =
-        ("--"
+        (field
+                + "--"
                 + boundary
                 + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
                 + name
