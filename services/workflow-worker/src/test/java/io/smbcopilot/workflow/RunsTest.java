@@ -230,4 +230,38 @@ class RunsTest {
         .statusCode(409)
         .body("detail", containsString("disabled"));
   }
+
+  @Test
+  void startsWithTheSameKeyAtOnceMakeOneRun() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    String token = user(tenant);
+    String workflow = create(token, DEFINITION);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<io.restassured.response.Response>> starts =
+          new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        starts.add(
+            pool.submit(
+                () ->
+                    given()
+                        .header("Authorization", "Bearer " + token)
+                        .header("Idempotency-Key", "same-key")
+                        .contentType("application/json")
+                        .body("{\"input\": {\"amount\": 5}}")
+                        .post("/api/v1/workflows/" + workflow + "/runs")));
+      }
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      for (var f : starts) {
+        io.restassured.response.Response r = f.get();
+        assertThat(r.statusCode()).as(r.asString()).isIn(200, 202);
+        ids.add(r.path("id"));
+      }
+      assertThat(ids).hasSize(1);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(events(tenant, "io.smbcopilot.workflow.run-started.v1")).isEqualTo(1);
+  }
 }

@@ -116,6 +116,12 @@ public class WorkflowRunResource {
                                                   Response.accepted(
                                                       RunViews.view(json, run, null))));
                         }))
+        // two starts with the same key at once: the second finds the first's run
+        .onFailure(e -> key != null && io.smbcopilot.outbox.SqlErrors.uniqueViolation(e))
+        .recoverWithUni(
+            e ->
+                Panache.withSession(() -> runs.byKey(tenant, id, key))
+                    .map(earlier -> Response.ok(RunViews.view(json, earlier, null))))
         .invoke(engine::wake)
         .map(Response.ResponseBuilder::build);
   }
