@@ -71,10 +71,16 @@ class EventTriggersTest {
   }
 
   private void send(CloudEvent... events) throws Exception {
+    publish(bootstrap, events);
+  }
+
+  /** Publishes the events to their types' topics on the real Kafka, as the other services do. */
+  static void publish(String bootstrap, CloudEvent... events) throws Exception {
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(KafkaSettings.producer(bootstrap, "workflow-triggers-test"))) {
+        new KafkaProducer<>(KafkaSettings.producer(bootstrap, "workflow-worker-test"))) {
       for (CloudEvent e : events) {
-        producer.send(KafkaCloudEvents.toRecord(EventType.DOCUMENT_INDEXED.topic(), e)).get();
+        String topic = EventType.byName(e.type()).orElseThrow().topic();
+        producer.send(KafkaCloudEvents.toRecord(topic, e)).get();
       }
     }
   }

@@ -11,16 +11,13 @@ import io.restassured.path.json.JsonPath;
 import io.smbcopilot.devstack.DevStackResource;
 import io.smbcopilot.events.CloudEvent;
 import io.smbcopilot.events.EventType;
-import io.smbcopilot.events.KafkaCloudEvents;
 import io.smbcopilot.events.identity.MemberChanged;
-import io.smbcopilot.outbox.KafkaSettings;
 import io.smbcopilot.testing.InternalTokenResource;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -46,17 +43,14 @@ class OwnerRemovedTest {
   @Inject Pool pool;
 
   private void member(UUID tenant, String user, String change) throws Exception {
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(KafkaSettings.producer(bootstrap, "workflow-directory-test"))) {
-      CloudEvent event =
-          CloudEvent.of(
-              EventType.MEMBER_CHANGED,
-              "/auth-service",
-              tenant.toString(),
-              "member/" + user,
-              new MemberChanged(tenant.toString(), user, user + "@x.test", "owner", change, "x"));
-      producer.send(KafkaCloudEvents.toRecord(EventType.MEMBER_CHANGED.topic(), event)).get();
-    }
+    EventTriggersTest.publish(
+        bootstrap,
+        CloudEvent.of(
+            EventType.MEMBER_CHANGED,
+            "/auth-service",
+            tenant.toString(),
+            "member/" + user,
+            new MemberChanged(tenant.toString(), user, user + "@x.test", "owner", change, "x")));
   }
 
   private boolean removed(UUID tenant, String user) {
