@@ -57,6 +57,23 @@ public final class OutboundAddresses {
     return List.of(addresses);
   }
 
+  /**
+   * The address a call to the host connects to, checked now: for a host the operator allowed
+   * ({@code allowed}, lower-case names) the system's answer; otherwise the first of its addresses,
+   * every one of them public. The caller connects to exactly this address, so a name that resolves
+   * elsewhere a moment later (DNS rebinding) changes nothing.
+   *
+   * @throws Refused when the host is not allowed and does not resolve or is internal
+   * @throws UnknownHostException when an allowed host does not resolve (perhaps for a moment)
+   */
+  public static InetAddress pinned(String host, java.util.Set<String> allowed)
+      throws Refused, UnknownHostException {
+    if (allowed.contains(host.toLowerCase(Locale.ROOT))) {
+      return InetAddress.getByName(host);
+    }
+    return publicAddresses(host).get(0);
+  }
+
   /** Why the address is not public, or null when it is. */
   public static String internal(InetAddress a) {
     if (a.isLoopbackAddress()) {

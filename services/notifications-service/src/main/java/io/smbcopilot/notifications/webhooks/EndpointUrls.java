@@ -66,13 +66,10 @@ public class EndpointUrls {
    * elsewhere a moment later (DNS rebinding) changes nothing.
    */
   public java.net.InetAddress address(String host) throws OutboundAddresses.Refused {
-    if (allowedHosts.contains(host.toLowerCase(Locale.ROOT))) {
-      try {
-        return java.net.InetAddress.getByName(host);
-      } catch (java.net.UnknownHostException e) {
-        throw new OutboundAddresses.Refused("its host " + host + " does not resolve");
-      }
+    try {
+      return OutboundAddresses.pinned(host, allowedHosts);
+    } catch (java.net.UnknownHostException e) {
+      throw new OutboundAddresses.Refused("its host " + host + " does not resolve");
     }
-    return OutboundAddresses.publicAddresses(host).get(0);
   }
 }

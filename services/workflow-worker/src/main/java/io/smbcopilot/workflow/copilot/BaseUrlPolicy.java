@@ -45,11 +45,8 @@ public class BaseUrlPolicy {
    * (DNS rebinding) cannot reach the cluster.
    */
   public InetAddress address(String host) throws java.io.IOException {
-    if (allowed.contains(host.toLowerCase(Locale.ROOT))) {
-      return InetAddress.getByName(host);
-    }
     try {
-      return OutboundAddresses.publicAddresses(host).get(0);
+      return OutboundAddresses.pinned(host, allowed);
     } catch (OutboundAddresses.Refused e) {
       throw new ForbiddenAddress(host, e.getMessage());
     }

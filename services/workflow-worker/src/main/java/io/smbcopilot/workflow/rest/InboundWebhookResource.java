@@ -11,7 +11,6 @@ import io.smbcopilot.problem.ProblemType;
 import io.smbcopilot.security.SecretCipher;
 import io.smbcopilot.workflow.domain.Workflow;
 import io.smbcopilot.workflow.repository.WorkflowRepository;
-import io.smbcopilot.workflow.repository.WorkflowRunRepository;
 import io.smbcopilot.workflow.repository.WorkflowVersionRepository;
 import io.smbcopilot.workflow.workflows.Definition;
 import io.smbcopilot.workflow.workflows.RunEngine;
@@ -49,7 +48,6 @@ public class InboundWebhookResource {
 
   private final WorkflowRepository workflows;
   private final WorkflowVersionRepository versions;
-  private final WorkflowRunRepository runs;
   private final WorkflowService service;
   private final RunEngine engine;
   private final SecretCipher cipher;
@@ -58,14 +56,12 @@ public class InboundWebhookResource {
   public InboundWebhookResource(
       WorkflowRepository workflows,
       WorkflowVersionRepository versions,
-      WorkflowRunRepository runs,
       WorkflowService service,
       RunEngine engine,
       SecretCipher cipher,
       ObjectMapper json) {
     this.workflows = workflows;
     this.versions = versions;
-    this.runs = runs;
     this.service = service;
     this.engine = engine;
     this.cipher = cipher;
@@ -128,27 +124,9 @@ public class InboundWebhookResource {
                                     verify(w, payload, messageId, timestamp, signature);
                                     JsonNode data = parse(payload);
                                     String key = "webhook/" + messageId;
-                                    return runs.byKey(w.tenantId, w.id, key)
-                                        .chain(
-                                            before ->
-                                                before != null
-                                                    ? Uni.createFrom()
-                                                        .item(
-                                                            Response.ok(
-                                                                RunViews.view(json, before, null)))
-                                                    : engine
-                                                        .start(
-                                                            w,
-                                                            definition,
-                                                            data,
-                                                            "webhook",
-                                                            w.ownerId,
-                                                            key)
-                                                        .map(
-                                                            run ->
-                                                                Response.accepted(
-                                                                    RunViews.view(
-                                                                        json, run, null))));
+                                    return engine
+                                        .startOnce(w, definition, data, "webhook", w.ownerId, key)
+                                        .map(started -> RunViews.answer(json, started));
                                   });
                         }))
         .invoke(engine::wake)

@@ -49,6 +49,14 @@ final class RunViews {
       @Schema(description = "the steps taken, in order (in the history of one run only)")
           List<StepView> steps) {}
 
+  /** A start's answer: 202 with a new run, 200 with the run its idempotency key started. */
+  static jakarta.ws.rs.core.Response.ResponseBuilder answer(
+      ObjectMapper json, io.smbcopilot.workflow.workflows.RunEngine.Started started) {
+    return started.fresh()
+        ? jakarta.ws.rs.core.Response.accepted(view(json, started.run(), null))
+        : jakarta.ws.rs.core.Response.ok(view(json, started.run(), null));
+  }
+
   static RunView view(ObjectMapper json, WorkflowRun r, List<StepRun> taken) {
     return new RunView(
         r.id,

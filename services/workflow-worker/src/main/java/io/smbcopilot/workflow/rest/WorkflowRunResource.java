@@ -12,7 +12,6 @@ import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
 import io.smbcopilot.security.Permission;
 import io.smbcopilot.security.TenantContext;
-import io.smbcopilot.workflow.domain.WorkflowRun;
 import io.smbcopilot.workflow.repository.StepRunRepository;
 import io.smbcopilot.workflow.repository.WorkflowRunRepository;
 import io.smbcopilot.workflow.workflows.RunEngine;
@@ -94,27 +93,15 @@ public class WorkflowRunResource {
                                 ProblemType.CONFLICT,
                                 "the workflow " + id + " is disabled: enable it to run it");
                           }
-                          Uni<WorkflowRun> before =
-                              key == null
-                                  ? Uni.createFrom().nullItem()
-                                  : runs.byKey(tenant, id, key);
-                          return before.chain(
-                              earlier ->
-                                  earlier != null
-                                      ? Uni.createFrom()
-                                          .item(Response.ok(RunViews.view(json, earlier, null)))
-                                      : engine
-                                          .start(
-                                              v.workflow(),
-                                              v.definition(),
-                                              request == null ? null : request.input(),
-                                              "manual",
-                                              user,
-                                              key)
-                                          .map(
-                                              run ->
-                                                  Response.accepted(
-                                                      RunViews.view(json, run, null))));
+                          return engine
+                              .startOnce(
+                                  v.workflow(),
+                                  v.definition(),
+                                  request == null ? null : request.input(),
+                                  "manual",
+                                  user,
+                                  key)
+                              .map(started -> RunViews.answer(json, started));
                         }))
         // two starts with the same key at once: the second finds the first's run
         .onFailure(e -> key != null && io.smbcopilot.outbox.SqlErrors.uniqueViolation(e))

@@ -6,7 +6,6 @@ import io.smallrye.mutiny.Uni;
 import io.smbcopilot.events.CloudEvent;
 import io.smbcopilot.workflow.domain.WorkflowTrigger;
 import io.smbcopilot.workflow.repository.WorkflowRepository;
-import io.smbcopilot.workflow.repository.WorkflowRunRepository;
 import io.smbcopilot.workflow.repository.WorkflowTriggerRepository;
 import io.smbcopilot.workflow.repository.WorkflowVersionRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,7 +22,6 @@ public class EventTriggers {
   private final WorkflowTriggerRepository triggers;
   private final WorkflowRepository workflows;
   private final WorkflowVersionRepository versions;
-  private final WorkflowRunRepository runs;
   private final WorkflowService service;
   private final RunEngine engine;
 
@@ -31,13 +29,11 @@ public class EventTriggers {
       WorkflowTriggerRepository triggers,
       WorkflowRepository workflows,
       WorkflowVersionRepository versions,
-      WorkflowRunRepository runs,
       WorkflowService service,
       RunEngine engine) {
     this.triggers = triggers;
     this.workflows = workflows;
     this.versions = versions;
-    this.runs = runs;
     this.service = service;
     this.engine = engine;
   }
@@ -90,26 +86,18 @@ public class EventTriggers {
               if (w == null || !w.enabled || w.deletedAt != null) {
                 return Uni.createFrom().item(0);
               }
-              return runs.byKey(w.tenantId, w.id, key)
+              return versions
+                  .of(w.tenantId, w.id, w.version)
                   .chain(
-                      before -> {
-                        if (before != null) {
-                          return Uni.createFrom().item(0);
-                        }
-                        return versions
-                            .of(w.tenantId, w.id, w.version)
-                            .chain(
-                                v -> {
-                                  ObjectNode data = event.data().deepCopy();
-                                  data.putObject("event")
-                                      .put("id", event.id())
-                                      .put("type", event.type())
-                                      .put("time", event.time().toString());
-                                  return engine
-                                      .start(
-                                          w, service.definition(v), data, "event", w.ownerId, key)
-                                      .replaceWith(1);
-                                });
+                      v -> {
+                        ObjectNode data = event.data().deepCopy();
+                        data.putObject("event")
+                            .put("id", event.id())
+                            .put("type", event.type())
+                            .put("time", event.time().toString());
+                        return engine
+                            .startOnce(w, service.definition(v), data, "event", w.ownerId, key)
+                            .map(s -> s.fresh() ? 1 : 0);
                       });
             });
   }

@@ -200,11 +200,8 @@ public class HttpStep {
   }
 
   private InetAddress address(String host) throws IOException {
-    if (allowed.contains(host.toLowerCase(Locale.ROOT))) {
-      return InetAddress.getByName(host);
-    }
     try {
-      return OutboundAddresses.publicAddresses(host).get(0);
+      return OutboundAddresses.pinned(host, allowed);
     } catch (OutboundAddresses.Refused e) {
       throw new Forbidden("the host " + host + " cannot be called: " + e.getMessage());
     }

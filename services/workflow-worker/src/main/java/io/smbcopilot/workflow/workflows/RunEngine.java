@@ -239,6 +239,30 @@ public class RunEngine implements JobWorkers.Handler {
         .replaceWith(run);
   }
 
+  /** A run and whether this call started it ({@code fresh}) or its key had started it before. */
+  public record Started(WorkflowRun run, boolean fresh) {}
+
+  /**
+   * The run this idempotency key started before, or a new one ({@link #start}); in the caller's
+   * transaction.
+   */
+  public Uni<Started> startOnce(
+      Workflow w,
+      Definition definition,
+      JsonNode trigger,
+      String triggeredBy,
+      String startedBy,
+      String key) {
+    Uni<WorkflowRun> before =
+        key == null ? Uni.createFrom().nullItem() : runs.byKey(w.tenantId, w.id, key);
+    return before.chain(
+        earlier ->
+            earlier != null
+                ? Uni.createFrom().item(new Started(earlier, false))
+                : start(w, definition, trigger, triggeredBy, startedBy, key)
+                    .map(run -> new Started(run, true)));
+  }
+
   /** Cancels a running run: its queued steps are not taken; in the caller's transaction. */
   public Uni<WorkflowRun> cancel(UUID tenantId, UUID id, String by) {
     return lockedIn(

@@ -7,7 +7,6 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.workflow.domain.WorkflowTrigger;
 import io.smbcopilot.workflow.repository.WorkflowRepository;
-import io.smbcopilot.workflow.repository.WorkflowRunRepository;
 import io.smbcopilot.workflow.repository.WorkflowTriggerRepository;
 import io.smbcopilot.workflow.repository.WorkflowVersionRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,7 +34,6 @@ public class ScheduleTicker {
   private final WorkflowTriggerRepository triggers;
   private final WorkflowRepository workflows;
   private final WorkflowVersionRepository versions;
-  private final WorkflowRunRepository runs;
   private final WorkflowService service;
   private final RunEngine engine;
   private final WorkflowClock clock;
@@ -46,7 +44,6 @@ public class ScheduleTicker {
       WorkflowTriggerRepository triggers,
       WorkflowRepository workflows,
       WorkflowVersionRepository versions,
-      WorkflowRunRepository runs,
       WorkflowService service,
       RunEngine engine,
       WorkflowClock clock,
@@ -55,7 +52,6 @@ public class ScheduleTicker {
     this.triggers = triggers;
     this.workflows = workflows;
     this.versions = versions;
-    this.runs = runs;
     this.service = service;
     this.engine = engine;
     this.clock = clock;
@@ -152,20 +148,10 @@ public class ScheduleTicker {
                           started =
                               started.chain(
                                   n ->
-                                      runs.byKey(w.tenantId, w.id, key)
-                                          .chain(
-                                              before ->
-                                                  before != null
-                                                      ? Uni.createFrom().item(n)
-                                                      : engine
-                                                          .start(
-                                                              w,
-                                                              definition,
-                                                              data,
-                                                              "schedule",
-                                                              w.ownerId,
-                                                              key)
-                                                          .replaceWith(n + 1)));
+                                      engine
+                                          .startOnce(
+                                              w, definition, data, "schedule", w.ownerId, key)
+                                          .map(s -> s.fresh() ? n + 1 : n));
                         }
                         return started;
                       });
