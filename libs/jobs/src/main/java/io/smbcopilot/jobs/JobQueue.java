@@ -28,6 +28,38 @@ public final class JobQueue {
           + " AND run_at <= now() AND (lease_until IS NULL OR lease_until < now())"
           + " ORDER BY run_at FOR UPDATE SKIP LOCKED LIMIT 1)"
           + " RETURNING id, queue, tenant_id, payload::text AS payload, attempts";
+
+  /**
+   * The fair claim: tenants at their limit of jobs in flight ({@code $4}) are skipped, and among
+   * the others the one with the fewest in flight goes first, then the oldest job. The tenants come
+   * from a loose index scan ({@code job_tenant_ready_idx}: one probe per tenant with jobs, however
+   * many each has queued), each tenant's oldest ready jobs ({@code $5}, enough for the workers
+   * claiming at the same moment) from the same index, the jobs in flight from the leased rows
+   * ({@code job_leased_idx}). The limit is soft: workers claiming at the same instant may each see
+   * a tenant one below it.
+   */
+  static final String CLAIM_FAIR =
+      "WITH RECURSIVE tenants(tenant_id) AS ("
+          + " (SELECT tenant_id FROM job WHERE queue = $3 AND status = 'ready'"
+          + " ORDER BY tenant_id LIMIT 1)"
+          + " UNION ALL SELECT (SELECT j.tenant_id FROM job j WHERE j.queue = $3"
+          + " AND j.status = 'ready' AND j.tenant_id > t.tenant_id ORDER BY j.tenant_id LIMIT 1)"
+          + " FROM tenants t WHERE t.tenant_id IS NOT NULL),"
+          + " busy AS (SELECT tenant_id, count(*) AS n FROM job WHERE queue = $3"
+          + " AND lease_until IS NOT NULL AND lease_until > now() GROUP BY tenant_id),"
+          + " candidates AS (SELECT c.id, coalesce(b.n, 0) AS n, c.run_at FROM tenants t"
+          + " LEFT JOIN busy b ON b.tenant_id = t.tenant_id"
+          + " CROSS JOIN LATERAL (SELECT j.id, j.run_at FROM job j WHERE j.queue = $3"
+          + " AND j.tenant_id = t.tenant_id AND j.status = 'ready' AND j.run_at <= now()"
+          + " AND (j.lease_until IS NULL OR j.lease_until < now()) ORDER BY j.run_at LIMIT $5) c"
+          + " WHERE t.tenant_id IS NOT NULL AND coalesce(b.n, 0) < $4)"
+          + " UPDATE job SET attempts = attempts + 1, worker = $1,"
+          + " lease_until = now() + make_interval(secs => $2)"
+          + " WHERE id = (SELECT j.id FROM job j JOIN candidates c ON c.id = j.id"
+          + " WHERE j.status = 'ready' AND (j.lease_until IS NULL OR j.lease_until < now())"
+          + " ORDER BY c.n, c.run_at FOR UPDATE OF j SKIP LOCKED LIMIT 1)"
+          + " RETURNING id, queue, tenant_id, payload::text AS payload, attempts";
+
   static final String RENEW =
       "UPDATE job SET lease_until = now() + make_interval(secs => $3)"
           + " WHERE id = $1 AND worker = $2 AND status = 'ready'";
@@ -61,6 +93,22 @@ public final class JobQueue {
   /** The oldest ready job of the queue, now leased to the worker; empty when none is ready. */
   public Uni<Optional<Job>> claim(String queue, String worker, Duration lease) {
     return run(CLAIM, Tuple.of(worker, seconds(lease), queue))
+        .map(
+            rows ->
+                rows.size() == 0
+                    ? Optional.<Job>empty()
+                    : Optional.of(job(rows.iterator().next())));
+  }
+
+  /**
+   * The next job of the queue for a tenant below {@code perTenant} jobs in flight (see {@link
+   * #CLAIM_FAIR}), now leased to the worker; empty when none is ready or every tenant with ready
+   * jobs is at its limit. {@code candidates}: how many of each tenant's oldest jobs are considered
+   * (at least the number of workers that may claim at once).
+   */
+  public Uni<Optional<Job>> claimFair(
+      String queue, String worker, Duration lease, int perTenant, int candidates) {
+    return run(CLAIM_FAIR, Tuple.of(worker, seconds(lease), queue, perTenant, candidates))
         .map(
             rows ->
                 rows.size() == 0

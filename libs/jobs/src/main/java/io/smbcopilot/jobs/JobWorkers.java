@@ -72,6 +72,8 @@ public final class JobWorkers implements AutoCloseable {
    * @param retryBackoff pause after the first failed attempt, doubled after each further one
    * @param maxBackoff longest pause between attempts
    * @param timeout longest time one attempt may take
+   * @param tenantConcurrency most jobs of one tenant in flight at once, across every process of the
+   *     queue; 0: no limit, the oldest job first (see {@link JobQueue#claimFair})
    */
   public record Settings(
       String queue,
@@ -81,7 +83,22 @@ public final class JobWorkers implements AutoCloseable {
       int maxAttempts,
       Duration retryBackoff,
       Duration maxBackoff,
-      Duration timeout) {}
+      Duration timeout,
+      int tenantConcurrency) {
+
+    /** Without a per-tenant limit. */
+    public Settings(
+        String queue,
+        int workers,
+        Duration lease,
+        Duration pollInterval,
+        int maxAttempts,
+        Duration retryBackoff,
+        Duration maxBackoff,
+        Duration timeout) {
+      this(queue, workers, lease, pollInterval, maxAttempts, retryBackoff, maxBackoff, timeout, 0);
+    }
+  }
 
   private final JobQueue jobs;
   private final Settings settings;
@@ -158,11 +175,35 @@ public final class JobWorkers implements AutoCloseable {
     wake.release();
   }
 
+  /**
+   * A job was added that is ready after {@code delay}: a sleeping worker looks then, rather than at
+   * its next poll (a retry a few hundred milliseconds later, a short wait). Nothing when the poll
+   * comes first anyway.
+   */
+  public void wakeAfter(Duration delay) {
+    if (delay.isZero() || delay.isNegative()) {
+      wake();
+    } else if (delay.compareTo(settings.pollInterval()) < 0 && running) {
+      try {
+        renewals.schedule(this::wake, delay.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
+  }
+
   private void loop(String worker) {
     while (running) {
       try {
         Optional<Job> claimed =
-            jobs.claim(settings.queue(), worker, settings.lease())
+            (settings.tenantConcurrency() > 0
+                    ? jobs.claimFair(
+                        settings.queue(),
+                        worker,
+                        settings.lease(),
+                        settings.tenantConcurrency(),
+                        Math.max(8, settings.workers() + 1))
+                    : jobs.claim(settings.queue(), worker, settings.lease()))
                 .await()
                 .atMost(Duration.ofSeconds(30));
         if (claimed.isPresent()) {

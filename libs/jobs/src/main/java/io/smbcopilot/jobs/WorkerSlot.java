@@ -21,6 +21,14 @@ public final class WorkerSlot {
     }
   }
 
+  /** Work was queued that is ready after the delay: a sleeping worker looks then. */
+  public void wakeAfter(java.time.Duration delay) {
+    JobWorkers running = workers;
+    if (running != null) {
+      running.wakeAfter(delay);
+    }
+  }
+
   /** Stops the workers, if any run. */
   public void close() {
     JobWorkers running = workers;

@@ -320,6 +320,62 @@ class JobQueueTest {
 
   // --- helpers ---------------------------------------------------------------------------------
 
+  /**
+   * The fair claim: a tenant with a long backlog does not keep another's newer job waiting, and a
+   * tenant at its limit of jobs in flight gets nothing more until one of them settles; a lease that
+   * ran out (a dead worker's) no longer counts as in flight.
+   */
+  @Test
+  void theFairClaimSkipsTenantsAtTheirLimitAndTakesTheOneWithFewestInFlightFirst() {
+    String name = "fair-" + UUID.randomUUID();
+    UUID busy = UUID.randomUUID();
+    UUID other = UUID.randomUUID();
+    for (int i = 0; i < 50; i++) {
+      JobQueue.enqueue(pool, name, busy, "{\"n\":" + i + "}", Duration.ZERO).await().indefinitely();
+    }
+    JobQueue.enqueue(pool, name, other, "{\"n\":100}", Duration.ZERO).await().indefinitely();
+    JobQueue.enqueue(pool, name, other, "{\"n\":101}", Duration.ZERO).await().indefinitely();
+    // the oldest-first claim would take the busy tenant's 50 jobs before the other's
+    List<Job> claimed = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      queue
+          .claimFair(name, "w" + i, Duration.ofMinutes(1), 2, 4)
+          .await()
+          .indefinitely()
+          .ifPresent(claimed::add);
+    }
+    assertThat(claimed)
+        .extracting(Job::tenantId)
+        .as("both at 0: the older; then the one with fewer in flight; then none: both at 2")
+        .containsExactly(busy, other, busy, other);
+    assertThat(claimed.get(0).payload()).contains("\"n\": 0");
+    assertThat(claimed.get(2).payload()).contains("\"n\": 1");
+
+    // one of the busy tenant's jobs settles: its next job is claimed
+    assertThat(queue.done(claimed.get(0), "w0").await().indefinitely()).isTrue();
+    Job next =
+        queue.claimFair(name, "w5", Duration.ofMinutes(1), 2, 4).await().indefinitely().get();
+    assertThat(next.tenantId()).isEqualTo(busy);
+    assertThat(next.payload()).contains("\"n\": 2");
+    assertThat(queue.claimFair(name, "w6", Duration.ofMinutes(1), 2, 4).await().indefinitely())
+        .isEmpty();
+
+    // a worker died holding one: once its lease ran out the tenant is below its limit again, and
+    // the dead worker's job is the oldest, so it is the one taken
+    pool.preparedQuery("UPDATE job SET lease_until = now() - interval '1 second' WHERE id = $1")
+        .execute(Tuple.of(claimed.get(2).id()))
+        .await()
+        .indefinitely();
+    Job resumed =
+        queue.claimFair(name, "w7", Duration.ofMinutes(1), 2, 4).await().indefinitely().get();
+    assertThat(resumed.id()).isEqualTo(claimed.get(2).id());
+    assertThat(resumed.attempts()).isEqualTo(2);
+
+    // without a limit the same queue is oldest first
+    Job oldest = queue.claim(name, "w8", Duration.ofMinutes(1)).await().indefinitely().get();
+    assertThat(oldest.tenantId()).isEqualTo(busy);
+  }
+
   private static UUID enqueue(String queueName, String payload, Duration delay) {
     return JobQueue.enqueue(pool, queueName, TENANT, payload, delay).await().indefinitely();
   }

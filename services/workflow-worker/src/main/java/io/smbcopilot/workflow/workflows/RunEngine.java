@@ -73,6 +73,20 @@ public class RunEngine implements JobWorkers.Handler {
     int workers();
 
     /**
+     * Most steps of one tenant running at once, across every worker process; by default one less
+     * than {@code workers} (at least 1), so that another tenant's run always finds a worker free. A
+     * tenant's further steps wait, ahead of nobody (the fair claim of libs/jobs).
+     */
+    java.util.Optional<Integer> tenantConcurrency();
+
+    /**
+     * How long a worker's claim on a step lasts unless renewed (every third of it, while the step
+     * works): a worker that dies leaves its steps to another after at most this long.
+     */
+    @WithDefault("PT1M")
+    Duration lease();
+
+    /**
      * The secret of the worker's Keycloak client (service account {@code workflow-worker}), with
      * which it asks the gateway for a workflow owner's token (read by quarkus-oidc-client).
      */
@@ -176,12 +190,13 @@ public class RunEngine implements JobWorkers.Handler {
             new JobWorkers.Settings(
                 QUEUE,
                 config.workers(),
-                Duration.ofMinutes(1),
+                config.lease(),
                 Duration.ofMillis(500),
                 20,
                 Duration.ofSeconds(1),
                 Duration.ofMinutes(5),
-                DefinitionValidator.MAX_STEP_TIMEOUT.plusMinutes(5)),
+                DefinitionValidator.MAX_STEP_TIMEOUT.plusMinutes(5),
+                config.tenantConcurrency().orElse(Math.max(1, config.workers() - 1))),
             this,
             "workflows-" + UUID.randomUUID(),
             registry));
@@ -322,6 +337,11 @@ public class RunEngine implements JobWorkers.Handler {
   }
 
   private Uni<Void> queue(Next next, UUID tenantId, Duration delay) {
+    if (delay != null && delay.isPositive()) {
+      // a retry or a wait that is due soon: a worker looks then (the commit comes first; were it
+      // late, the poll finds the step)
+      workers.wakeAfter(delay);
+    }
     return jobs.enqueue(
             QUEUE, tenantId, JsonColumns.write(json, next), delay == null ? Duration.ZERO : delay)
         .replaceWithVoid();
