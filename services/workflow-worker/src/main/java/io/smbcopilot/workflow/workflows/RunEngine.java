@@ -478,19 +478,18 @@ public class RunEngine implements JobWorkers.Handler {
                         if (row != null && !StepRun.RETRYING.equals(row.status)) {
                           return Uni.createFrom().nullItem();
                         }
-                        return versions
-                            .of(tenantId, run.workflowId, run.version)
+                        return version(tenantId, run.workflowId, run.version)
                             .chain(
                                 v ->
                                     directory
-                                        .removed(tenantId, v.createdBy)
+                                        .removed(tenantId, v.createdBy())
                                         .map(
                                             removed ->
                                                 ownerless(
                                                     prepared(
                                                         run,
-                                                        workflows.definition(v),
-                                                        v.createdBy,
+                                                        v.definition(),
+                                                        v.createdBy(),
                                                         next,
                                                         taken,
                                                         row),
@@ -652,13 +651,38 @@ public class RunEngine implements JobWorkers.Handler {
     return queue(new Next(run.id, after, seq + 1), run.tenantId, delay).replaceWith(true);
   }
 
-  /** The step of the run's version, and the step after it in the list (or end). */
-  private Uni<Map.Entry<Definition.Step, String>> stepOf(WorkflowRun run, String id) {
+  /** A workflow version's definition, read, and its owner: a version never changes. */
+  record Version(Definition definition, String createdBy) {}
+
+  /**
+   * Versions read lately (each step needs its run's, twice): reading the row and its definition's
+   * JSON again for every step was a tenth of the worker's CPU in the workflows benchmark.
+   */
+  private final com.github.benmanes.caffeine.cache.Cache<String, Version> read =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(2_000).build();
+
+  private Uni<Version> version(UUID tenantId, UUID workflowId, int version) {
+    String key = tenantId + "/" + workflowId + "/" + version;
+    Version known = read.getIfPresent(key);
+    if (known != null) {
+      return Uni.createFrom().item(known);
+    }
     return versions
-        .of(run.tenantId, run.workflowId, run.version)
+        .of(tenantId, workflowId, version)
         .map(
             v -> {
-              List<Definition.Step> all = workflows.definition(v).steps();
+              Version found = new Version(workflows.definition(v), v.createdBy);
+              read.put(key, found);
+              return found;
+            });
+  }
+
+  /** The step of the run's version, and the step after it in the list (or end). */
+  private Uni<Map.Entry<Definition.Step, String>> stepOf(WorkflowRun run, String id) {
+    return version(run.tenantId, run.workflowId, run.version)
+        .map(
+            v -> {
+              List<Definition.Step> all = v.definition().steps();
               for (int i = 0; i < all.size(); i++) {
                 if (all.get(i).id().equals(id)) {
                   return Map.entry(
