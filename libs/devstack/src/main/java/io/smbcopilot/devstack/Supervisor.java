@@ -238,6 +238,8 @@ public final class Supervisor {
         env.put("COPILOT_ANSWERER_ALLOWED_HOSTS", "127.0.0.1,localhost");
         // and so may a workflow's http step (a receiver the developer runs, over http)
         env.put("COPILOT_WORKFLOWS_HTTP_ALLOWED_HOSTS", "127.0.0.1,localhost");
+        // A killed worker's steps go to another within 10 s (a minute by default).
+        env.put("COPILOT_WORKFLOWS_LEASE", "PT10S");
         // A plan with a monthly budget of 1,000 tokens, to see a tenant over its budget (the edge
         // tests put a tenant on it; no tenant has it otherwise).
         env.put("COPILOT_USAGE_PLAN_BUDGETS_TINY", "1000");
