@@ -1,0 +1,331 @@
+package io.smbcopilot.edge;
+
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Workflow runs on the whole platform (gateway, worker, notifications, PostgreSQL, Kafka, all on
+ * this machine's cores). Prints; asserts nothing about speed.
+ *
+ * <ol>
+ *   <li><b>Throughput</b>: a trivial three-step workflow (condition, wait 0, notify in-app), every
+ *       step durable; runs started through the gateway by {@code workflows.clients} clients as fast
+ *       as they are answered; completed runs per second (first start to last finish), the start's
+ *       answer p50/p95, start to first step started p50/p95, start to finish p50/p95. Target: at
+ *       least 220 runs/s.
+ *   <li><b>Fairness</b>: tenant A starts {@code workflows.backlog} runs whose first step waits
+ *       until one instant, so that at that instant they are all queued at once; meanwhile tenant B
+ *       starts a run every 200 ms; B's start latency (start to first step started, start to finish)
+ *       p50/p95 while A's queue is long. Target: p95 at most 2 s.
+ * </ol>
+ *
+ * <p>{@code ./mvnw -B install -DskipTests && ./mvnw -B verify -pl tests/edge -Pbench
+ * -Dedge.bench=WorkflowsBenchmark} (-Dworkflows.runs, -Dworkflows.warmup, -Dworkflows.clients,
+ * -Dworkflows.backlog).
+ */
+@Tag("bench")
+class WorkflowsBenchmark {
+  static final int RUNS = Integer.getInteger("workflows.runs", 6000);
+  static final int WARM_UP = Integer.getInteger("workflows.warmup", 4000);
+  static final int CLIENTS = Integer.getInteger("workflows.clients", 24);
+  static final int BACKLOG = Integer.getInteger("workflows.backlog", 10_000);
+
+  static final String TRIVIAL =
+      """
+      {"trigger": {"type": "manual"},
+       "steps": [
+         {"id": "check", "type": "condition", "if": "true", "then": "pause", "else": "end"},
+         {"id": "pause", "type": "wait", "inputs": {"duration": "PT0S"}},
+         {"id": "tell", "type": "notify",
+          "inputs": {"channel": "in-app", "title": "Bench", "body": "a run finished"}}
+       ]}""";
+
+  /** Waits until the time the run is started with, then the same two steps. */
+  static final String HELD =
+      """
+      {"trigger": {"type": "manual"},
+       "steps": [
+         {"id": "hold", "type": "wait", "inputs": {"until": {"expr": "trigger.until"}}},
+         {"id": "check", "type": "condition", "if": "true", "then": "tell", "else": "end"},
+         {"id": "tell", "type": "notify",
+          "inputs": {"channel": "in-app", "title": "Bench", "body": "a run finished"}}
+       ]}""";
+
+  /** A tenant of the run with an API key that starts runs (its access token would expire). */
+  record Tenant(Edge.User owner, String key, String workflow) {}
+
+  @Test
+  void runsPerSecondAndFairness() throws Exception {
+    Edge edge = Edge.get();
+    Tenant solo = tenant(edge, "Throughput Bakery", TRIVIAL);
+
+    // warm-up, not counted: fresh JVMs compile their hot code
+    Map<String, Long> warm = start(edge, solo, WARM_UP, CLIENTS, "{}");
+    awaitFinished(edge, warm.keySet(), Duration.ofMinutes(5));
+
+    long begun = System.nanoTime();
+    Map<String, Long> sent = new ConcurrentHashMap<>();
+    Map<String, Long> answered = start(edge, solo, RUNS, CLIENTS, "{}", sent);
+    double startSeconds = (System.nanoTime() - begun) / 1e9;
+    awaitFinished(edge, answered.keySet(), Duration.ofMinutes(10));
+    Times times = times(edge, answered.keySet());
+    double seconds = (times.lastFinish - times.firstCreated) / 1000.0;
+    List<Double> answer = new ArrayList<>();
+    List<Double> firstStep = new ArrayList<>();
+    List<Double> finish = new ArrayList<>();
+    for (String run : answered.keySet()) {
+      long at = sent.get(run);
+      answer.add((double) (answered.get(run) - at));
+      firstStep.add((double) (times.firstStep.get(run) - at));
+      finish.add((double) (times.finished.get(run) - at));
+    }
+    CopilotBenchmark.print(
+        "workflows bench: %d runs of condition, wait 0, notify in-app (3 durable steps each), one"
+            + " tenant, %d clients, after %d runs of warm-up%n",
+        RUNS, CLIENTS, WARM_UP);
+    CopilotBenchmark.print(
+        "  completed: %.1f runs/s (first start to last finish, %.1f s; the starts took %.1f s,"
+            + " %.1f/s)%n",
+        RUNS / seconds, seconds, startSeconds, RUNS / startSeconds);
+    printLatencies("  ", answer, firstStep, finish);
+
+    // fairness: A's backlog all queued at one instant, B starting runs meanwhile
+    Tenant a = tenant(edge, "Backlog Bakery", HELD);
+    Tenant b = tenant(edge, "Small Bakery", TRIVIAL);
+    OffsetDateTime until =
+        OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(20 + BACKLOG / 150).withNano(0);
+    long held = System.nanoTime();
+    Map<String, Long> backlog = start(edge, a, BACKLOG, CLIENTS, "{\"until\": \"" + until + "\"}");
+    CopilotBenchmark.print(
+        "  fairness: tenant A started %d runs held until %s in %.1f s%n",
+        backlog.size(), until, (System.nanoTime() - held) / 1e9);
+    long wait = Duration.between(Instant.now(), until.toInstant()).toMillis();
+    if (wait < 0) {
+      CopilotBenchmark.print(
+          "  fairness: the backlog took longer to start than planned; raise the hold%n");
+    }
+    await()
+        .pollInterval(Duration.ofMillis(100))
+        .atMost(Duration.ofMillis(Math.max(0, wait) + 2000))
+        .until(() -> !Instant.now().isBefore(until.toInstant().plusMillis(500)));
+    long queuedAtStart = queued(edge, a);
+    Map<String, Long> bSent = new ConcurrentHashMap<>();
+    Map<String, Long> bAnswered = new ConcurrentHashMap<>();
+    List<Long> queuedDuring = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      long tick = System.currentTimeMillis();
+      bAnswered.putAll(start(edge, b, 1, 1, "{}", bSent));
+      if (i % 10 == 0) {
+        queuedDuring.add(queued(edge, a));
+      }
+      long rest = 200 - (System.currentTimeMillis() - tick);
+      if (rest > 0) {
+        Thread.sleep(rest); // the pace of B's starts, not a wait for an effect
+      }
+    }
+    long queuedAtEnd = queued(edge, a);
+    awaitFinished(edge, bAnswered.keySet(), Duration.ofMinutes(10));
+    Times bTimes = times(edge, bAnswered.keySet());
+    List<Double> bAnswer = new ArrayList<>();
+    List<Double> bFirst = new ArrayList<>();
+    List<Double> bFinish = new ArrayList<>();
+    for (String run : bAnswered.keySet()) {
+      long at = bSent.get(run);
+      bAnswer.add((double) (bAnswered.get(run) - at));
+      bFirst.add((double) (bTimes.firstStep.get(run) - at));
+      bFinish.add((double) (bTimes.finished.get(run) - at));
+    }
+    CopilotBenchmark.print(
+        "  fairness: tenant B started %d runs, one every 200 ms, while tenant A had %d runs queued"
+            + " (%d when B began, %s every 2 s, %d when B ended)%n",
+        bAnswered.size(), queuedAtStart, queuedAtStart, queuedDuring, queuedAtEnd);
+    printLatencies("  tenant B: ", bAnswer, bFirst, bFinish);
+    awaitFinished(edge, backlog.keySet(), Duration.ofMinutes(15));
+    Times aTimes = times(edge, backlog.keySet());
+    CopilotBenchmark.print(
+        "  fairness: tenant A's backlog finished %.1f s after it was released (%.1f runs/s)%n",
+        (aTimes.lastFinish - until.toInstant().toEpochMilli()) / 1000.0,
+        backlog.size() / ((aTimes.lastFinish - until.toInstant().toEpochMilli()) / 1000.0));
+  }
+
+  static void printLatencies(
+      String indent, List<Double> answer, List<Double> firstStep, List<Double> finish) {
+    CopilotBenchmark.print(
+        "%sstart answered (202):        p50 %.0f ms, p95 %.0f ms, max %.0f ms%n",
+        indent,
+        CopilotBenchmark.percentile(answer, 50),
+        CopilotBenchmark.percentile(answer, 95),
+        CopilotBenchmark.percentile(answer, 100));
+    CopilotBenchmark.print(
+        "%sstart -> first step started: p50 %.0f ms, p95 %.0f ms, max %.0f ms%n",
+        indent,
+        CopilotBenchmark.percentile(firstStep, 50),
+        CopilotBenchmark.percentile(firstStep, 95),
+        CopilotBenchmark.percentile(firstStep, 100));
+    CopilotBenchmark.print(
+        "%sstart -> run finished:       p50 %.0f ms, p95 %.0f ms, max %.0f ms%n",
+        indent,
+        CopilotBenchmark.percentile(finish, 50),
+        CopilotBenchmark.percentile(finish, 95),
+        CopilotBenchmark.percentile(finish, 100));
+  }
+
+  static Tenant tenant(Edge edge, String name, String definition) throws Exception {
+    Edge.User owner = edge.signup(name);
+    edge.plan(owner.tenantId(), "unlimited");
+    String key =
+        edge.call(
+                "POST",
+                "/api/v1/api-keys",
+                owner.token(),
+                "{\"name\":\"bench\",\"scopes\":[\"workflows:read\",\"workflows:run\"]}")
+            .json()
+            .get("secret")
+            .asText();
+    // the plan change reaches the gateway's principal cache: no limit shows
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                Edge.send("GET", edge.gateway + "/api/v1/workflows", null, "X-API-Key", key)
+                        .header("RateLimit-Limit")
+                    == null);
+    return new Tenant(owner, key, WorkflowsAcceptanceTest.create(edge, owner, definition));
+  }
+
+  static Map<String, Long> start(Edge edge, Tenant tenant, int runs, int clients, String input)
+      throws Exception {
+    return start(edge, tenant, runs, clients, input, new ConcurrentHashMap<>());
+  }
+
+  /**
+   * Starts the runs; returns when each was answered (epoch ms), {@code sent} when each was sent.
+   */
+  static Map<String, Long> start(
+      Edge edge, Tenant tenant, int runs, int clients, String input, Map<String, Long> sent)
+      throws Exception {
+    Map<String, Long> answered = new ConcurrentHashMap<>();
+    AtomicInteger left = new AtomicInteger(runs);
+    AtomicInteger refused = new AtomicInteger();
+    String url = edge.gateway + "/api/v1/workflows/" + tenant.workflow + "/runs";
+    String body = "{\"input\": " + input + "}";
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    List<Future<?>> done = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      done.add(
+          pool.submit(
+              () -> {
+                while (left.getAndDecrement() > 0) {
+                  long at = System.currentTimeMillis();
+                  Edge.Response r = Edge.send("POST", url, body, "X-API-Key", tenant.key);
+                  long back = System.currentTimeMillis();
+                  if (r.status() != 202) {
+                    refused.incrementAndGet();
+                    continue;
+                  }
+                  String id = r.json().get("id").asText();
+                  sent.put(id, at);
+                  answered.put(id, back);
+                }
+              }));
+    }
+    for (Future<?> f : done) {
+      f.get();
+    }
+    pool.shutdown();
+    pool.awaitTermination(10, TimeUnit.SECONDS);
+    if (refused.get() > 0) {
+      CopilotBenchmark.print("  %d starts were refused%n", refused.get());
+    }
+    return answered;
+  }
+
+  static void awaitFinished(Edge edge, java.util.Set<String> runs, Duration atMost) {
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> finished(edge, runs) == runs.size());
+  }
+
+  static long finished(Edge edge, java.util.Set<String> runs) throws Exception {
+    try (Connection c = edge.database("workflow-worker");
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT count(*) FROM workflow_run WHERE id = ANY (?::uuid[])"
+                    + " AND status NOT IN ('running', 'waiting')")) {
+      s.setArray(1, c.createArrayOf("text", runs.toArray()));
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    }
+  }
+
+  /** How many of the tenant's steps are ready to run and not taken (its queue). */
+  static long queued(Edge edge, Tenant tenant) throws Exception {
+    try (Connection c = edge.database("workflow-worker");
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT count(*) FROM job WHERE tenant_id = ?::uuid AND status = 'ready'"
+                    + " AND run_at <= now() AND (lease_until IS NULL OR lease_until < now())")) {
+      s.setString(1, tenant.owner.tenantId());
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    }
+  }
+
+  /** The runs' server-side times (epoch ms). */
+  record Times(
+      Map<String, Long> firstStep,
+      Map<String, Long> finished,
+      long firstCreated,
+      long lastFinish) {}
+
+  static Times times(Edge edge, java.util.Set<String> runs) throws Exception {
+    Map<String, Long> firstStep = new ConcurrentHashMap<>();
+    Map<String, Long> finished = new ConcurrentHashMap<>();
+    long firstCreated = Long.MAX_VALUE;
+    long lastFinish = 0;
+    try (Connection c = edge.database("workflow-worker");
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT r.id::text, r.created_at, r.finished_at,"
+                    + " (SELECT min(started_at) FROM step_run WHERE run_id = r.id) AS first"
+                    + " FROM workflow_run r WHERE r.id = ANY (?::uuid[])")) {
+      s.setArray(1, c.createArrayOf("text", runs.toArray()));
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          String id = r.getString(1);
+          long created = r.getTimestamp(2).getTime();
+          long finish = r.getTimestamp(3).getTime();
+          firstStep.put(id, r.getTimestamp(4).getTime());
+          finished.put(id, finish);
+          firstCreated = Math.min(firstCreated, created);
+          lastFinish = Math.max(lastFinish, finish);
+        }
+      }
+    }
+    return new Times(firstStep, finished, firstCreated, lastFinish);
+  }
+}
