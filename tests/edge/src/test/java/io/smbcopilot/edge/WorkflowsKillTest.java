@@ -157,6 +157,7 @@ class WorkflowsKillTest {
 
       // each step recorded once, every attempt count known
       Map<String, Long> done = new HashMap<>();
+      Map<String, Integer> attempts = new HashMap<>();
       int retried = 0;
       try (Connection c = edge.database("workflow-worker");
           PreparedStatement s =
@@ -170,6 +171,7 @@ class WorkflowsKillTest {
             assertThat(r.getString(4)).isEqualTo("succeeded");
             String key = r.getString(1) + ":" + r.getInt(2);
             assertThat(done.put(key, r.getTimestamp(6).getTime())).as(key).isNull();
+            attempts.put(key, r.getInt(5));
             if (r.getInt(5) > 1) {
               retried++;
             }
@@ -199,6 +201,10 @@ class WorkflowsKillTest {
       assertThat(calls.keySet()).isEqualTo(runKeys);
       assertThat(late).as("calls of a step already recorded as done").isZero();
       long repeated = calls.values().stream().filter(n -> n > 1).count();
+      // the history counts every attempt that began, a killed one too
+      calls.forEach(
+          (key, n) ->
+              assertThat(attempts.get(key)).as("attempts of %s", key).isGreaterThanOrEqualTo(n));
 
       // one notification per run
       Map<String, Integer> notified = new HashMap<>();

@@ -363,7 +363,8 @@ public class RunEngine implements JobWorkers.Handler {
       return Uni.createFrom().voidItem();
     }
     Prepared prepared =
-        JobWorkers.awaitOnContext(() -> Panache.withSession(() -> prepare(job.tenantId(), next)));
+        JobWorkers.awaitOnContext(
+            () -> Panache.withSession(() -> prepare(job.tenantId(), next, job.attempts())));
     if (prepared == null) {
       return Uni.createFrom().voidItem(); // cancelled, gone, or taken before a crash
     }
@@ -459,7 +460,11 @@ public class RunEngine implements JobWorkers.Handler {
   }
 
   /** The step's task, unless the run does not run or the step was settled; null then. */
-  private Uni<Prepared> prepare(UUID tenantId, Next next) {
+  /**
+   * The step ready to be worked on; {@code claims}: how often its job was claimed, this time
+   * included (more than once when a worker died during an attempt, which then counts too).
+   */
+  private Uni<Prepared> prepare(UUID tenantId, Next next, int claims) {
     return runs.own(tenantId, next.run())
         .chain(
             run -> {
@@ -492,7 +497,8 @@ public class RunEngine implements JobWorkers.Handler {
                                                         v.createdBy(),
                                                         next,
                                                         taken,
-                                                        row),
+                                                        row,
+                                                        claims),
                                                     removed)));
                       });
             });
@@ -504,8 +510,10 @@ public class RunEngine implements JobWorkers.Handler {
       String actor,
       Next next,
       List<StepRun> taken,
-      StepRun row) {
-    int attempt = row == null ? 1 : row.attempts + 1;
+      StepRun row,
+      int claims) {
+    // an attempt cut short by a dying worker counts: the history says how often the work began
+    int attempt = (row == null ? 0 : row.attempts) + Math.max(1, claims);
     List<Definition.Step> all = definition.steps();
     int at = -1;
     for (int i = 0; i < all.size(); i++) {
