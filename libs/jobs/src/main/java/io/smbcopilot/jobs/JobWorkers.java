@@ -84,21 +84,7 @@ public final class JobWorkers implements AutoCloseable {
       Duration retryBackoff,
       Duration maxBackoff,
       Duration timeout,
-      int tenantConcurrency) {
-
-    /** Without a per-tenant limit. */
-    public Settings(
-        String queue,
-        int workers,
-        Duration lease,
-        Duration pollInterval,
-        int maxAttempts,
-        Duration retryBackoff,
-        Duration maxBackoff,
-        Duration timeout) {
-      this(queue, workers, lease, pollInterval, maxAttempts, retryBackoff, maxBackoff, timeout, 0);
-    }
-  }
+      int tenantConcurrency) {}
 
   private final JobQueue jobs;
   private final Settings settings;

@@ -140,7 +140,8 @@ class JobQueueTest {
         3,
         Duration.ofMillis(200),
         Duration.ofSeconds(2),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        0);
   }
 
   @Test

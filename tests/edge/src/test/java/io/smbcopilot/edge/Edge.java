@@ -287,6 +287,24 @@ final class Edge {
     return DriverManager.getConnection(db.get("jdbc-url"), db.get("username"), db.get("password"));
   }
 
+  /** One number a query in a service's own schema answers ({@code SELECT count(*) ...}). */
+  long number(String service, String sql, Object... parameters) throws Exception {
+    try (Connection c = database(service);
+        PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        s.setObject(
+            i + 1,
+            parameters[i] instanceof java.util.Collection<?> many
+                ? c.createArrayOf("text", many.toArray())
+                : parameters[i]);
+      }
+      try (java.sql.ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    }
+  }
+
   /** Changes a tenant's plan in auth-service's own schema (no API for it yet). */
   void plan(String tenantId, String plan) throws Exception {
     try (Connection c = database("auth-service");

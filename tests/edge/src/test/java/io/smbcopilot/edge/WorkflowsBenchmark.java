@@ -88,15 +88,6 @@ class WorkflowsBenchmark {
     awaitFinished(edge, answered.keySet(), Duration.ofMinutes(10));
     Times times = times(edge, answered.keySet());
     double seconds = (times.lastFinish - times.firstCreated) / 1000.0;
-    List<Double> answer = new ArrayList<>();
-    List<Double> firstStep = new ArrayList<>();
-    List<Double> finish = new ArrayList<>();
-    for (String run : answered.keySet()) {
-      long at = sent.get(run);
-      answer.add((double) (answered.get(run) - at));
-      firstStep.add((double) (times.firstStep.get(run) - at));
-      finish.add((double) (times.finished.get(run) - at));
-    }
     CopilotBenchmark.print(
         "workflows bench: %d runs of condition, wait 0, notify in-app (3 durable steps each), one"
             + " tenant, %d clients, after %d runs of warm-up%n",
@@ -105,7 +96,7 @@ class WorkflowsBenchmark {
         "  completed: %.1f runs/s (first start to last finish, %.1f s; the starts took %.1f s,"
             + " %.1f/s)%n",
         RUNS / seconds, seconds, startSeconds, RUNS / startSeconds);
-    printLatencies("  ", answer, firstStep, finish);
+    printLatencies("  ", sent, answered, times);
 
     // fairness: A's backlog all queued at one instant, B starting runs meanwhile
     Tenant a = tenant(edge, "Backlog Bakery", HELD);
@@ -144,20 +135,11 @@ class WorkflowsBenchmark {
     long queuedAtEnd = queued(edge, a);
     awaitFinished(edge, bAnswered.keySet(), Duration.ofMinutes(10));
     Times bTimes = times(edge, bAnswered.keySet());
-    List<Double> bAnswer = new ArrayList<>();
-    List<Double> bFirst = new ArrayList<>();
-    List<Double> bFinish = new ArrayList<>();
-    for (String run : bAnswered.keySet()) {
-      long at = bSent.get(run);
-      bAnswer.add((double) (bAnswered.get(run) - at));
-      bFirst.add((double) (bTimes.firstStep.get(run) - at));
-      bFinish.add((double) (bTimes.finished.get(run) - at));
-    }
     CopilotBenchmark.print(
         "  fairness: tenant B started %d runs, one every 200 ms, while tenant A had %d runs queued"
             + " (%d when B began, %s every 2 s, %d when B ended)%n",
         bAnswered.size(), queuedAtStart, queuedAtStart, queuedDuring, queuedAtEnd);
-    printLatencies("  tenant B: ", bAnswer, bFirst, bFinish);
+    printLatencies("  tenant B: ", bSent, bAnswered, bTimes);
     awaitFinished(edge, backlog.keySet(), Duration.ofMinutes(15));
     Times aTimes = times(edge, backlog.keySet());
     CopilotBenchmark.print(
@@ -166,8 +148,18 @@ class WorkflowsBenchmark {
         backlog.size() / ((aTimes.lastFinish - until.toInstant().toEpochMilli()) / 1000.0));
   }
 
+  /** From each start's sending: its answer, its first step's start, its run's end. */
   static void printLatencies(
-      String indent, List<Double> answer, List<Double> firstStep, List<Double> finish) {
+      String indent, Map<String, Long> sent, Map<String, Long> answered, Times times) {
+    List<Double> answer = new ArrayList<>();
+    List<Double> firstStep = new ArrayList<>();
+    List<Double> finish = new ArrayList<>();
+    for (String run : answered.keySet()) {
+      long at = sent.get(run);
+      answer.add((double) (answered.get(run) - at));
+      firstStep.add((double) (times.firstStep.get(run) - at));
+      finish.add((double) (times.finished.get(run) - at));
+    }
     CopilotBenchmark.print(
         "%sstart answered (202):        p50 %.0f ms, p95 %.0f ms, max %.0f ms%n",
         indent,
@@ -267,32 +259,20 @@ class WorkflowsBenchmark {
   }
 
   static long finished(Edge edge, java.util.Set<String> runs) throws Exception {
-    try (Connection c = edge.database("workflow-worker");
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT count(*) FROM workflow_run WHERE id = ANY (?::uuid[])"
-                    + " AND status NOT IN ('running', 'waiting')")) {
-      s.setArray(1, c.createArrayOf("text", runs.toArray()));
-      try (ResultSet r = s.executeQuery()) {
-        r.next();
-        return r.getLong(1);
-      }
-    }
+    return edge.number(
+        "workflow-worker",
+        "SELECT count(*) FROM workflow_run WHERE id = ANY (?::uuid[])"
+            + " AND status NOT IN ('running', 'waiting')",
+        runs);
   }
 
   /** How many of the tenant's steps are ready to run and not taken (its queue). */
   static long queued(Edge edge, Tenant tenant) throws Exception {
-    try (Connection c = edge.database("workflow-worker");
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT count(*) FROM job WHERE tenant_id = ?::uuid AND status = 'ready'"
-                    + " AND run_at <= now() AND (lease_until IS NULL OR lease_until < now())")) {
-      s.setString(1, tenant.owner.tenantId());
-      try (ResultSet r = s.executeQuery()) {
-        r.next();
-        return r.getLong(1);
-      }
-    }
+    return edge.number(
+        "workflow-worker",
+        "SELECT count(*) FROM job WHERE tenant_id = ?::uuid AND status = 'ready'"
+            + " AND run_at <= now() AND (lease_until IS NULL OR lease_until < now())",
+        tenant.owner.tenantId());
   }
 
   /** The runs' server-side times (epoch ms). */

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -248,29 +247,19 @@ class WorkflowsKillTest {
   }
 
   static int steps(Edge edge, Edge.User owner) throws Exception {
-    try (Connection c = edge.database("workflow-worker");
-        PreparedStatement s =
-            c.prepareStatement("SELECT count(*) FROM step_run WHERE tenant_id = ?::uuid")) {
-      s.setObject(1, UUID.fromString(owner.tenantId()));
-      try (ResultSet r = s.executeQuery()) {
-        r.next();
-        return r.getInt(1);
-      }
-    }
+    return (int)
+        edge.number(
+            "workflow-worker",
+            "SELECT count(*) FROM step_run WHERE tenant_id = ?::uuid",
+            owner.tenantId());
   }
 
   static long count(Edge edge, Edge.User owner, String status) throws Exception {
-    try (Connection c = edge.database("workflow-worker");
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT count(*) FROM workflow_run WHERE tenant_id = ?::uuid AND status = ?")) {
-      s.setObject(1, UUID.fromString(owner.tenantId()));
-      s.setString(2, status);
-      try (ResultSet r = s.executeQuery()) {
-        r.next();
-        return r.getLong(1);
-      }
-    }
+    return edge.number(
+        "workflow-worker",
+        "SELECT count(*) FROM workflow_run WHERE tenant_id = ?::uuid AND status = ?",
+        owner.tenantId(),
+        status);
   }
 
   /** The pace of the test's own actions (between kills, between resent starts). */

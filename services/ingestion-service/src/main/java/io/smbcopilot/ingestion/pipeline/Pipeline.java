@@ -115,7 +115,8 @@ public class Pipeline implements JobWorkers.Handler {
                 config.maxAttempts(),
                 config.retryBackoff(),
                 config.retryBackoff().multipliedBy(16),
-                config.attemptTimeout()),
+                config.attemptTimeout(),
+                0),
             this,
             "ingestion-" + UUID.randomUUID(),
             registry);

@@ -91,7 +91,8 @@ public class MailDeliveries implements JobWorkers.Handler {
                 settings.retrySchedule().size() + 20,
                 Duration.ofSeconds(1),
                 Duration.ofMinutes(1),
-                settings.timeout().plusSeconds(10)),
+                settings.timeout().plusSeconds(10),
+                0),
             this,
             "mail-" + UUID.randomUUID(),
             registry));

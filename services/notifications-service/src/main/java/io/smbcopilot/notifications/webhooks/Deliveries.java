@@ -121,7 +121,8 @@ public class Deliveries implements JobWorkers.Handler {
                 MAX_CLAIMS,
                 Duration.ofSeconds(1),
                 Duration.ofMinutes(1),
-                settings.timeout().plusSeconds(30)),
+                settings.timeout().plusSeconds(30),
+                0),
             this,
             "webhooks-" + UUID.randomUUID(),
             registry));
