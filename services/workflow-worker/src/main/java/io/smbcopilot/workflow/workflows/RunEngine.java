@@ -459,10 +459,10 @@ public class RunEngine implements JobWorkers.Handler {
     return Uni.createFrom().voidItem();
   }
 
-  /** The step's task, unless the run does not run or the step was settled; null then. */
   /**
-   * The step ready to be worked on; {@code claims}: how often its job was claimed, this time
-   * included (more than once when a worker died during an attempt, which then counts too).
+   * The step's task, unless the run does not run or the step was settled; null then. {@code
+   * claims}: how often its job was claimed, this time included (more than once when a worker died
+   * during an attempt, which then counts too).
    */
   private Uni<Prepared> prepare(UUID tenantId, Next next, int claims) {
     return runs.own(tenantId, next.run())
