@@ -287,6 +287,22 @@ final class Edge {
     return DriverManager.getConnection(db.get("jdbc-url"), db.get("username"), db.get("password"));
   }
 
+  /**
+   * Returns once the clock has reached the time (epoch ms): the pace of a test's or a benchmark's
+   * own actions (one start every 25 ms, say), waited for like any other effect.
+   */
+  static void reach(long epochMillis) {
+    long left = epochMillis - System.currentTimeMillis();
+    if (left <= 0) {
+      return;
+    }
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofMillis(left + 5_000))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(Math.max(1, Math.min(left, 10))))
+        .until(() -> System.currentTimeMillis() >= epochMillis);
+  }
+
   /** One number a query in a service's own schema answers ({@code SELECT count(*) ...}). */
   long number(String service, String sql, Object... parameters) throws Exception {
     try (Connection c = database(service);

@@ -121,15 +121,12 @@ class WorkflowsBenchmark {
     Map<String, Long> bSent = new ConcurrentHashMap<>();
     Map<String, Long> bAnswered = new ConcurrentHashMap<>();
     List<Long> queuedDuring = new ArrayList<>();
+    long paced = System.currentTimeMillis();
     for (int i = 0; i < 100; i++) {
-      long tick = System.currentTimeMillis();
+      Edge.reach(paced + 200L * i); // B's pace: a start every 200 ms
       bAnswered.putAll(start(edge, b, 1, 1, "{}", bSent));
       if (i % 10 == 0) {
         queuedDuring.add(queued(edge, a));
-      }
-      long rest = 200 - (System.currentTimeMillis() - tick);
-      if (rest > 0) {
-        Thread.sleep(rest); // the pace of B's starts, not a wait for an effect
       }
     }
     long queuedAtEnd = queued(edge, a);

@@ -60,6 +60,7 @@ class WorkflowsKillTest {
               .formatted(receiver.url("/effects"));
       String workflow = WorkflowsAcceptanceTest.create(edge, owner, definition);
       String url = edge.gateway + "/api/v1/workflows/" + workflow + "/runs";
+      String check = "/api/v1/workflows/" + workflow;
 
       // the starts go on while workers die; a start the gateway could not deliver (its worker
       // was down) is sent again with the same Idempotency-Key
@@ -76,7 +77,7 @@ class WorkflowsKillTest {
                 () -> {
                   for (int i = next.getAndIncrement(); i < RUNS; i = next.getAndIncrement()) {
                     String key = "kill-" + i;
-                    pause(t0 + (long) i * PACE - System.currentTimeMillis());
+                    Edge.reach(t0 + (long) i * PACE);
                     while (true) {
                       Edge.Response r;
                       try {
@@ -97,28 +98,44 @@ class WorkflowsKillTest {
                         break;
                       }
                       resent.incrementAndGet();
-                      pause(200);
+                      // the worker behind the gateway is back before the start is sent again
+                      await()
+                          .atMost(Duration.ofMinutes(2))
+                          .pollInterval(Duration.ofMillis(200))
+                          .ignoreExceptions()
+                          .until(
+                              () -> edge.call("GET", check, owner.token(), null).status() == 200);
                     }
                   }
                   return null;
                 }));
       }
 
-      // SIGKILL the two workers in turn at random moments while the runs start and go; each is
-      // started again at once (in the background: the other works meanwhile); a worker is killed
-      // again only once it is back
+      // SIGKILL the two workers in turn at random moments while the runs start and go (each kill
+      // once the runs' recorded steps reach a point of their own, spread over the whole and
+      // shifted at random); each is started again at once (in the background: the other works
+      // meanwhile); a worker is killed again only once it is back
       Random random = new Random();
       List<String> killed = new ArrayList<>();
-      Map<String, Future<?>> restarting = new HashMap<>();
+      // each worker's process, as the supervisor said when it (re)started it (asking it again
+      // would wait for a restart under way)
+      Map<String, String> pids = new HashMap<>(state);
+      Map<String, Future<Map<String, String>>> restarting = new HashMap<>();
       ExecutorService restarts = Executors.newFixedThreadPool(2);
       for (int k = 0; k < KILLS; k++) {
-        pause(1500 + random.nextInt(3500));
+        int spacing = 3 * RUNS / (KILLS + 2);
+        int point = (k + 1) * spacing + random.nextInt(spacing / 2);
+        await()
+            .atMost(Duration.ofMinutes(3))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> steps(edge, owner) >= point);
         String victim = k % 2 == 0 ? "workflow-worker-2" : "workflow-worker";
-        Future<?> back = restarting.get(victim);
+        String key = "app." + victim + ".pid";
+        Future<Map<String, String>> back = restarting.remove(victim);
         if (back != null) {
-          back.get(2, java.util.concurrent.TimeUnit.MINUTES);
+          pids.put(key, back.get(2, java.util.concurrent.TimeUnit.MINUTES).get(key));
         }
-        long pid = Long.parseLong(edge.stack.status().get("app." + victim + ".pid"));
+        long pid = Long.parseLong(pids.get(key));
         int before = steps(edge, owner);
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         await()
@@ -133,7 +150,7 @@ class WorkflowsKillTest {
                         ? edge.stack.startApps()
                         : edge.stack.startReplica("workflow-worker")));
       }
-      for (Future<?> back : restarting.values()) {
+      for (Future<Map<String, String>> back : restarting.values()) {
         back.get(2, java.util.concurrent.TimeUnit.MINUTES);
       }
       restarts.shutdown();
@@ -260,18 +277,5 @@ class WorkflowsKillTest {
         "SELECT count(*) FROM workflow_run WHERE tenant_id = ?::uuid AND status = ?",
         owner.tenantId(),
         status);
-  }
-
-  /** The pace of the test's own actions (between kills, between resent starts). */
-  static void pause(long millis) {
-    if (millis <= 0) {
-      return;
-    }
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }
