@@ -87,26 +87,29 @@ public class KnowledgeSteps {
     return owner;
   }
 
-  Outcome search(Task task, Duration timeout) {
-    Map<String, Object> inputs = task.inputs();
-    String query = text(inputs.get("query"), "query");
-    int topK = number(inputs.get("topK"), 5, 1, 50, "topK");
-    OwnerTokens.Owner owner = owner(task, "search");
-    SearchApi.Response found;
+  /** A search as the owner; a refusal or an unreachable service becomes the step's error. */
+  private SearchApi.Response search(
+      OwnerTokens.Owner owner, SearchApi.Request request, Duration timeout) {
     try {
-      found =
-          search
-              .search(
-                  "Bearer " + owner.token(),
-                  new SearchApi.Request(query, topK, "hybrid", filter(inputs), true, null))
-              .await()
-              .atMost(timeout);
+      return search.search("Bearer " + owner.token(), request).await().atMost(timeout);
     } catch (WebApplicationException e) {
       throw refused("search", e);
     } catch (RuntimeException e) {
       throw new StepError(
           StepError.CONNECTION, "search cannot be reached: " + e.getMessage(), true, null);
     }
+  }
+
+  Outcome search(Task task, Duration timeout) {
+    Map<String, Object> inputs = task.inputs();
+    String query = text(inputs.get("query"), "query");
+    int topK = number(inputs.get("topK"), 5, 1, 50, "topK");
+    OwnerTokens.Owner owner = owner(task, "search");
+    SearchApi.Response found =
+        search(
+            owner,
+            new SearchApi.Request(query, topK, "hybrid", filter(inputs), true, null),
+            timeout);
     List<Object> hits = new ArrayList<>();
     for (SearchApi.Hit h : found.hits()) {
       Map<String, Object> hit = new LinkedHashMap<>();
@@ -213,27 +216,12 @@ public class KnowledgeSteps {
     UUID id = uuid(String.valueOf(document));
     OwnerTokens.Owner owner = owner(task, "search");
     String query = text == null || text == Values.NULL ? "summary overview" : String.valueOf(text);
-    SearchApi.Response found;
-    try {
-      found =
-          search
-              .search(
-                  "Bearer " + owner.token(),
-                  new SearchApi.Request(
-                      query,
-                      50,
-                      "hybrid",
-                      new SearchApi.Filter(null, null, List.of(id)),
-                      false,
-                      null))
-              .await()
-              .atMost(timeout);
-    } catch (WebApplicationException e) {
-      throw refused("search", e);
-    } catch (RuntimeException e) {
-      throw new StepError(
-          StepError.CONNECTION, "search cannot be reached: " + e.getMessage(), true, null);
-    }
+    SearchApi.Response found =
+        search(
+            owner,
+            new SearchApi.Request(
+                query, 50, "hybrid", new SearchApi.Filter(null, null, List.of(id)), false, null),
+            timeout);
     if (found.hits().isEmpty()) {
       throw new StepError(
           "document",
