@@ -437,7 +437,37 @@ class MailTest {
 
   private List<Mailbox.Mail> awaitMails(String address, int count) {
     Mailbox box = new Mailbox(imapPort, address);
-    return await().atMost(Duration.ofSeconds(60)).until(box::read, m -> m.size() >= count);
+    try {
+      return await().atMost(Duration.ofSeconds(60)).until(box::read, m -> m.size() >= count);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          "fewer than " + count + " mails came for " + address + "; " + whereMailIs(address), e);
+    }
+  }
+
+  /** What the service knows of mail to the address and of its queue: says where a mail stuck. */
+  private String whereMailIs(String address) {
+    List<String> seen = new java.util.ArrayList<>();
+    awaitOn(
+        () ->
+            pool.preparedQuery(
+                    "SELECT 'mail ' || kind || ' ' || status || ' attempts ' || attempts"
+                        + " || ' error ' || coalesce(last_error, '-') || ' made ' || created_at"
+                        + " || ' updated ' || updated_at FROM notifications_service.mail_message"
+                        + " WHERE to_address = $1"
+                        + " UNION ALL SELECT 'mail jobs ' || count(*) || ', leased '"
+                        + " || count(*) FILTER (WHERE lease_until > now()) || ', due '"
+                        + " || count(*) FILTER (WHERE run_at <= now()) || ', dead '"
+                        + " || count(*) FILTER (WHERE status = 'dead')"
+                        + " FROM notifications_service.job WHERE queue = 'mail'"
+                        + " UNION ALL SELECT 'events applied in the last 2 minutes ' || count(*)"
+                        + " || ', last at ' || coalesce(max(processed_at)::text, '-')"
+                        + " FROM notifications_service.inbox_event"
+                        + " WHERE processed_at > now() - interval '2 minutes'"
+                        + " UNION ALL SELECT 'now ' || now()")
+                .execute(Tuple.of(address))
+                .invoke(rows -> rows.forEach(r -> seen.add(r.getString(0)))));
+    return String.join("; ", seen);
   }
 
   private int mails(String address) {
