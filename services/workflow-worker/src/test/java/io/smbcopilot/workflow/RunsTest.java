@@ -22,10 +22,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Durable runs on the real database and job queue: a manual run takes its steps one job at a time
- * (a condition on its input, a wait, an in-app notification through the outbox), each step kept
- * with its input and output; the branch not taken is not run; an Idempotency-Key starts one run; a
- * step that fails ends the run with the step's reason; a disabled workflow does not start.
+ * Durable runs on the real database and job queue: a manual run takes its steps (a condition on its
+ * input, a wait, an in-app notification through the outbox), each step kept with its input and
+ * output, local steps that follow one another in one go and one transaction (at most 16); the
+ * branch not taken is not run; an Idempotency-Key starts one run; a step that fails ends the run
+ * with the step's reason; a disabled workflow does not start.
  */
 @QuarkusTest
 @TestProfile(MeteringTest.OutboxKept.class) // the outbox keeps its events: the test reads them
@@ -189,6 +190,44 @@ class RunsTest {
         .get("/api/v1/runs/" + run)
         .then()
         .statusCode(404);
+  }
+
+  @Test
+  void localStepsThatFollowOneAnotherAreTakenInOneGoAndKeptInOneTransaction() {
+    String token = user(UUID.randomUUID());
+    String run = start(token, create(token, DEFINITION), "{\"amount\": 2500}");
+    JsonPath done = awaitFinished(token, run);
+    assertThat(done.getString("status")).isEqualTo("succeeded");
+    assertThat(done.getList("steps.stepId")).containsExactly("big", "pause", "tell");
+    // condition, wait 0 and notify: one claim of one job, their three results in one commit
+    assertThat(transactions(run)).containsExactly(3L);
+
+    // twenty of them: kept in goes of at most 16, so that a long run lets others in
+    StringBuilder twenty = new StringBuilder("{\"trigger\": {\"type\": \"manual\"}, \"steps\": [");
+    for (int i = 1; i <= 20; i++) {
+      twenty
+          .append(i == 1 ? "" : ", ")
+          .append("{\"id\": \"w")
+          .append(i)
+          .append("\", \"type\": \"wait\", \"inputs\": {\"duration\": \"PT0S\"}}");
+    }
+    String long_ = start(token, create(token, twenty.append("]}").toString()), "{}");
+    JsonPath all = awaitFinished(token, long_);
+    assertThat(all.getString("status")).isEqualTo("succeeded");
+    assertThat(all.getList("steps.seq")).hasSize(20);
+    assertThat(transactions(long_)).containsExactly(16L, 4L);
+  }
+
+  /** The run's step results by the transaction that wrote them (PostgreSQL's xmin), in order. */
+  private List<Long> transactions(String run) {
+    List<Long> counts = new java.util.ArrayList<>();
+    pool.preparedQuery(
+            "SELECT count(*) FROM step_run WHERE run_id = $1 GROUP BY xmin::text ORDER BY min(seq)")
+        .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(run)))
+        .await()
+        .indefinitely()
+        .forEach(r -> counts.add(r.getLong(0)));
+    return counts;
   }
 
   @Test

@@ -134,9 +134,34 @@ public class RunEngine implements JobWorkers.Handler {
     }
   }
 
-  /** A step ready to be worked on, or the reason it cannot be. */
+  /**
+   * A step ready to be worked on, or the reason it cannot be; with the run's version and the steps
+   * taken before it, which the step after it needs when it is taken at once ({@link #inline}).
+   */
   record Prepared(
-      Next next, StepWork.Task task, int attempt, String following, StepError refused) {}
+      Next next,
+      StepWork.Task task,
+      int attempt,
+      String following,
+      StepError refused,
+      Definition definition,
+      List<StepRun> taken) {}
+
+  /** One attempt of a step: what it was, when it began, its outcome or its error. */
+  private record Attempted(
+      Prepared prepared, OffsetDateTime started, StepWork.Outcome outcome, StepError error) {}
+
+  /**
+   * The step types whose work is instant and whose only effect goes into the transaction that keeps
+   * their result (the outbox): steps of these types that follow one another are taken in one go by
+   * one worker and kept in one transaction. A worker that dies before that commit leaves nothing
+   * done, and the first of them is claimed again; nothing outside saw them.
+   */
+  private static final java.util.Set<String> LOCAL =
+      java.util.Set.of("condition", "wait", "notify");
+
+  /** Most steps taken in one go; the rest is queued, so a looping run lets others in. */
+  static final int MAX_IN_ONE_GO = 16;
 
   private final Config config;
   private final WorkflowRunRepository runs;
@@ -368,21 +393,22 @@ public class RunEngine implements JobWorkers.Handler {
     if (prepared == null) {
       return Uni.createFrom().voidItem(); // cancelled, gone, or taken before a crash
     }
-    OffsetDateTime started = OffsetDateTime.now(ZoneOffset.UTC);
-    StepWork.Outcome outcome = null;
-    StepError error = prepared.refused();
-    if (error == null) {
-      try {
-        outcome = attempt(prepared.task());
-      } catch (StepError e) {
-        error = e;
+    List<Attempted> taken = new java.util.ArrayList<>();
+    for (Prepared p = prepared; p != null; ) {
+      OffsetDateTime started = OffsetDateTime.now(ZoneOffset.UTC);
+      StepWork.Outcome outcome = null;
+      StepError error = p.refused();
+      if (error == null) {
+        try {
+          outcome = attempt(p.task());
+        } catch (StepError e) {
+          error = e;
+        }
       }
+      taken.add(new Attempted(p, started, outcome, error));
+      p = error == null && taken.size() < MAX_IN_ONE_GO ? inline(p, outcome) : null;
     }
-    StepWork.Outcome done = outcome;
-    StepError failed = error;
-    boolean queued =
-        JobWorkers.awaitOnContext(
-            () -> Panache.withTransaction(() -> settle(prepared, started, done, failed)));
+    boolean queued = JobWorkers.awaitOnContext(() -> Panache.withTransaction(() -> settle(taken)));
     if (queued) {
       wake();
     }
@@ -530,7 +556,9 @@ public class RunEngine implements JobWorkers.Handler {
           new StepWork.Task(run, actor, missing, key(run, next), Map.of(), Map.of()),
           attempt,
           Definition.END,
-          StepError.input("the step " + next.step() + " is not in the workflow"));
+          StepError.input("the step " + next.step() + " is not in the workflow"),
+          definition,
+          taken);
     }
     Definition.Step step = all.get(at);
     String following = at + 1 < all.size() ? all.get(at + 1).id() : Definition.END;
@@ -547,7 +575,52 @@ public class RunEngine implements JobWorkers.Handler {
         new StepWork.Task(run, actor, step, key(run, next), inputs, variables),
         attempt,
         following,
-        refused);
+        refused,
+        definition,
+        taken);
+  }
+
+  /**
+   * The step after a local step that just succeeded, ready to be taken at once by this worker when
+   * it is local too and due now; null otherwise (it is queued, or the run ends).
+   */
+  private Prepared inline(Prepared p, StepWork.Outcome outcome) {
+    Definition.Step step = p.task().step();
+    if (!LOCAL.contains(step.type())
+        || outcome.parks()
+        || (outcome.delay() != null && outcome.delay().isPositive())) {
+      return null;
+    }
+    String after = after(p, outcome);
+    Definition.Step following =
+        p.definition().steps().stream().filter(s -> s.id().equals(after)).findFirst().orElse(null);
+    if (following == null || !LOCAL.contains(following.type())) {
+      return null;
+    }
+    WorkflowRun run = p.task().run();
+    StepRun done = new StepRun();
+    done.seq = p.next().seq();
+    done.stepId = step.id();
+    done.status = StepRun.SUCCEEDED;
+    done.output = JsonColumns.write(json, Values.toJson(json, outcome.output()));
+    List<StepRun> taken = new java.util.ArrayList<>(p.taken());
+    taken.add(done);
+    return prepared(
+        run,
+        p.definition(),
+        p.task().actor(),
+        new Next(run.id, after, p.next().seq() + 1),
+        taken,
+        null,
+        1);
+  }
+
+  /** The step a succeeded step leads to: its outcome's choice, its own next, or the list's. */
+  private static String after(Prepared p, StepWork.Outcome outcome) {
+    Definition.Step step = p.task().step();
+    return outcome.next() != null
+        ? outcome.next()
+        : step.next() != null ? step.next() : p.following();
   }
 
   /**
@@ -570,7 +643,9 @@ public class RunEngine implements JobWorkers.Handler {
                 + " is no member of the tenant any more: a workflow manager can save the workflow"
                 + " again, and owns it then",
             false,
-            null));
+            null),
+        p.definition(),
+        p.taken());
   }
 
   /** The key of a step run's outside effects: the same on every attempt of it. */
@@ -579,60 +654,77 @@ public class RunEngine implements JobWorkers.Handler {
   }
 
   /**
-   * Keeps the attempt's result, unless the run stopped or the step was settled meanwhile; true when
-   * a step (the next, or this one again) was queued.
+   * Keeps the results of the steps taken in one go, unless the run stopped or the first of them was
+   * settled meanwhile (by a worker that claimed it again; nobody settles a later one before the
+   * first); true when a step (the next, or the last one again) was queued.
    */
-  private Uni<Boolean> settle(
-      Prepared p, OffsetDateTime started, StepWork.Outcome outcome, StepError error) {
-    StepWork.Task task = p.task();
-    return runs.locked(task.run().tenantId, task.run().id)
+  private Uni<Boolean> settle(List<Attempted> taken) {
+    Attempted first = taken.get(0);
+    WorkflowRun claimed = first.prepared().task().run();
+    return runs.locked(claimed.tenantId, claimed.id)
         .chain(
             run -> {
               if (run == null || !WorkflowRun.RUNNING.equals(run.status)) {
                 return Uni.createFrom().item(false); // cancelled while it worked
               }
               return steps
-                  .at(run.id, p.next().seq())
+                  .at(run.id, first.prepared().next().seq())
                   .chain(
                       row -> {
                         if (row != null && !StepRun.RETRYING.equals(row.status)) {
                           return Uni.createFrom().item(false);
                         }
-                        StepRun s =
-                            row != null
-                                ? row
-                                : row(
-                                    run,
-                                    p.next(),
-                                    task.step().type(),
-                                    StepWork.shown(task.step(), task.inputs()),
-                                    started);
-                        s.attempts = p.attempt();
-                        s.input =
-                            JsonColumns.write(
-                                json,
-                                Values.toJson(json, StepWork.shown(task.step(), task.inputs())));
-                        s.finishedAt = OffsetDateTime.now(ZoneOffset.UTC);
-                        Uni<Void> kept =
-                            row == null
-                                ? steps.persist(s).replaceWithVoid()
-                                : Uni.createFrom().voidItem();
-                        return kept.chain(
-                            () ->
-                                outcome != null
-                                    ? succeeded(run, p, s, outcome)
-                                    : failed(run, p, s, error));
+                        Uni<Boolean> kept = keep(run, first, row, taken.size() == 1);
+                        for (int i = 1; i < taken.size(); i++) {
+                          Attempted a = taken.get(i);
+                          boolean last = i == taken.size() - 1;
+                          kept = kept.chain(() -> keep(run, a, null, last));
+                        }
+                        return kept;
                       });
             });
   }
 
-  private Uni<Boolean> succeeded(WorkflowRun run, Prepared p, StepRun s, StepWork.Outcome outcome) {
+  /**
+   * Keeps one attempt's result in its step run ({@code row}, or a new one); the last of those taken
+   * in one go queues what comes next, or ends the run.
+   */
+  private Uni<Boolean> keep(WorkflowRun run, Attempted a, StepRun row, boolean last) {
+    Prepared p = a.prepared();
+    StepWork.Task task = p.task();
+    StepRun s =
+        row != null
+            ? row
+            : row(
+                run,
+                p.next(),
+                task.step().type(),
+                StepWork.shown(task.step(), task.inputs()),
+                a.started());
+    s.attempts = p.attempt();
+    s.input =
+        JsonColumns.write(json, Values.toJson(json, StepWork.shown(task.step(), task.inputs())));
+    s.finishedAt = OffsetDateTime.now(ZoneOffset.UTC);
+    Uni<Void> persisted =
+        row == null ? steps.persist(s).replaceWithVoid() : Uni.createFrom().voidItem();
+    return persisted.chain(
+        () ->
+            a.outcome() != null
+                ? succeeded(run, p, s, a.outcome(), last)
+                : failed(run, p, s, a.error()));
+  }
+
+  private Uni<Boolean> succeeded(
+      WorkflowRun run, Prepared p, StepRun s, StepWork.Outcome outcome, boolean last) {
     s.status = StepRun.SUCCEEDED;
     s.output = JsonColumns.write(json, Values.toJson(json, outcome.output()));
     s.nextAttemptAt = null;
     Definition.Step step = p.task().step();
-    String after =
-        outcome.next() != null ? outcome.next() : step.next() != null ? step.next() : p.following();
+    if (!last) {
+      // the step after it was taken in the same go: its result comes next in this transaction
+      return outcome.effect().get().replaceWith(false);
+    }
+    String after = after(p, outcome);
     if (outcome.parks()) {
       // an approval: nothing runs until a decision, or the job that ends the wait comes due
       s.status = StepRun.WAITING;
