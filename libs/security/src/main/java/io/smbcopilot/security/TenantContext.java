@@ -59,8 +59,17 @@ public class TenantContext {
     }
   }
 
+  /**
+   * The request id: the token's, or (a token the gateway shares among a caller's calls has none)
+   * the one this request's {@code X-Request-Id} gave the log context.
+   */
   public String requestId() {
-    return token().requestId();
+    String id = token().requestId();
+    if (id != null) {
+      return id;
+    }
+    Object logged = org.jboss.logging.MDC.get(io.smbcopilot.problem.RequestId.MDC_KEY);
+    return logged == null ? null : logged.toString();
   }
 
   public String clientIp() {

@@ -53,6 +53,69 @@ class InternalTokenTest {
   }
 
   @Test
+  void aCallersCallsShareOneTokenWithoutRequestIdAndEachIsVerifiedOnceWhileItLives()
+      throws Exception {
+    verifier.jwt().keys().refresh();
+    String shared = signer.signShared(user());
+    InternalToken sameCallerNextCall =
+        new InternalToken(
+            user().tenantId(),
+            "user-1",
+            PrincipalType.USER,
+            List.of("member"),
+            List.of("documents:read", "search"),
+            List.of(),
+            "req-2",
+            "127.0.0.1",
+            "free");
+    assertThat(signer.signShared(sameCallerNextCall)).isEqualTo(shared);
+    InternalToken otherRoles =
+        new InternalToken(
+            user().tenantId(),
+            "user-1",
+            PrincipalType.USER,
+            List.of("admin"),
+            List.of("documents:read", "search"),
+            List.of(),
+            "req-1",
+            "127.0.0.1",
+            "free");
+    assertThat(signer.signShared(otherRoles)).isNotEqualTo(shared);
+    assertThat(signer.sign(user())).isNotEqualTo(shared);
+
+    InternalToken read = verifier.verify(shared);
+    assertThat(read.requestId()).isNull();
+    assertThat(read.subject()).isEqualTo("user-1");
+    assertThat(read.clientIp()).isEqualTo("127.0.0.1");
+    // the same text again: what was read then, not a second verification
+    assertThat(verifier.verify(shared)).isSameAs(read);
+    // one changed character is another text: verified, and refused
+    String altered =
+        shared.substring(0, shared.length() - 2) + (shared.endsWith("AA") ? "BB" : "AA");
+    assertThatThrownBy(() -> verifier.verify(altered)).isInstanceOf(TokenRejectedException.class);
+  }
+
+  @Test
+  void aRememberedTokenIsVerifiedAgainOnceItsTimeIsUp() throws Exception {
+    EllipticCurveJsonWebKey key = EcJwkGenerator.generateJwk(EllipticCurves.P256);
+    key.setKeyId("test-key");
+    InternalTokenVerifier own =
+        new InternalTokenVerifier(
+            new JwksCache(
+                () -> "{\"keys\":[" + key.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + "]}",
+                Duration.ZERO,
+                Duration.ofMinutes(10)));
+    own.jwt().keys().refresh();
+    long now = NumericDate.now().getValue();
+    String living = sign(key, InternalToken.ISSUER, InternalToken.AUDIENCE, now, now + 30);
+    assertThat(own.verify(living)).isSameAs(own.verify(living));
+    // expired a second ago: still inside the clock skew the verification allows, never remembered
+    String expired = sign(key, InternalToken.ISSUER, InternalToken.AUDIENCE, now - 10, now - 1);
+    InternalToken first = own.verify(expired);
+    assertThat(own.verify(expired)).isNotSameAs(first).isEqualTo(first);
+  }
+
+  @Test
   void anUnknownKeyIdIsResolvedByReloadingTheKeys() throws Exception {
     String token = signer.sign(user());
     assertThat(verifier.jwt().needsKeys(token)).isTrue();

@@ -91,9 +91,10 @@ public class UpstreamForwarder {
     URI upstream = upstreams.get(route.upstream());
     UpstreamGuard guard = guards.get(route.upstream());
     Principal principal = admitted.principal();
+    // shared by the caller's calls for a while; the request id goes in X-Request-Id
     String token =
         keys.signer()
-            .sign(
+            .signShared(
                 new InternalToken(
                     principal.tenantId(),
                     principal.subject(),
