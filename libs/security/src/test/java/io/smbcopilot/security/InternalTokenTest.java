@@ -31,16 +31,39 @@ class InternalTokenTest {
               Duration.ofMinutes(10)));
 
   private static InternalToken user() {
+    return user(List.of("member"), "req-1");
+  }
+
+  private static InternalToken user(List<String> roles, String requestId) {
     return new InternalToken(
         "6f1c3a2e-0000-4000-8000-000000000001",
         "user-1",
         PrincipalType.USER,
-        List.of("member"),
+        roles,
         List.of("documents:read", "search"),
         List.of(),
-        "req-1",
+        requestId,
         "127.0.0.1",
         "free");
+  }
+
+  /** A P-256 key of the test's own, with the key id {@code test-key}. */
+  private static EllipticCurveJsonWebKey testKey() throws Exception {
+    EllipticCurveJsonWebKey key = EcJwkGenerator.generateJwk(EllipticCurves.P256);
+    key.setKeyId("test-key");
+    return key;
+  }
+
+  /** A verifier that knows only the key, its keys loaded. */
+  private static InternalTokenVerifier verifierOf(EllipticCurveJsonWebKey key) throws Exception {
+    InternalTokenVerifier own =
+        new InternalTokenVerifier(
+            new JwksCache(
+                () -> "{\"keys\":[" + key.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + "]}",
+                Duration.ZERO,
+                Duration.ofMinutes(10)));
+    own.jwt().keys().refresh();
+    return own;
   }
 
   @Test
@@ -57,30 +80,8 @@ class InternalTokenTest {
       throws Exception {
     verifier.jwt().keys().refresh();
     String shared = signer.signShared(user());
-    InternalToken sameCallerNextCall =
-        new InternalToken(
-            user().tenantId(),
-            "user-1",
-            PrincipalType.USER,
-            List.of("member"),
-            List.of("documents:read", "search"),
-            List.of(),
-            "req-2",
-            "127.0.0.1",
-            "free");
-    assertThat(signer.signShared(sameCallerNextCall)).isEqualTo(shared);
-    InternalToken otherRoles =
-        new InternalToken(
-            user().tenantId(),
-            "user-1",
-            PrincipalType.USER,
-            List.of("admin"),
-            List.of("documents:read", "search"),
-            List.of(),
-            "req-1",
-            "127.0.0.1",
-            "free");
-    assertThat(signer.signShared(otherRoles)).isNotEqualTo(shared);
+    assertThat(signer.signShared(user(List.of("member"), "req-2"))).isEqualTo(shared);
+    assertThat(signer.signShared(user(List.of("admin"), "req-1"))).isNotEqualTo(shared);
     assertThat(signer.sign(user())).isNotEqualTo(shared);
 
     InternalToken read = verifier.verify(shared);
@@ -97,15 +98,8 @@ class InternalTokenTest {
 
   @Test
   void aRememberedTokenIsVerifiedAgainOnceItsTimeIsUp() throws Exception {
-    EllipticCurveJsonWebKey key = EcJwkGenerator.generateJwk(EllipticCurves.P256);
-    key.setKeyId("test-key");
-    InternalTokenVerifier own =
-        new InternalTokenVerifier(
-            new JwksCache(
-                () -> "{\"keys\":[" + key.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + "]}",
-                Duration.ZERO,
-                Duration.ofMinutes(10)));
-    own.jwt().keys().refresh();
+    EllipticCurveJsonWebKey key = testKey();
+    InternalTokenVerifier own = verifierOf(key);
     long now = NumericDate.now().getValue();
     String living = sign(key, InternalToken.ISSUER, InternalToken.AUDIENCE, now, now + 30);
     assertThat(own.verify(living)).isSameAs(own.verify(living));
@@ -156,15 +150,8 @@ class InternalTokenTest {
 
   @Test
   void expiredLongLivedAndForeignTokensAreRejected() throws Exception {
-    EllipticCurveJsonWebKey key = EcJwkGenerator.generateJwk(EllipticCurves.P256);
-    key.setKeyId("test-key");
-    InternalTokenVerifier own =
-        new InternalTokenVerifier(
-            new JwksCache(
-                () -> "{\"keys\":[" + key.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + "]}",
-                Duration.ZERO,
-                Duration.ofMinutes(10)));
-    own.jwt().keys().refresh();
+    EllipticCurveJsonWebKey key = testKey();
+    InternalTokenVerifier own = verifierOf(key);
     long now = NumericDate.now().getValue();
     assertThat(own.verify(sign(key, InternalToken.ISSUER, InternalToken.AUDIENCE, now, now + 30)))
         .isNotNull();
