@@ -85,22 +85,27 @@ public class WorkflowRunResource {
     return Panache.withTransaction(
             () ->
                 workflows
-                    .get(tenant, id, null)
+                    .own(tenant, id)
                     .chain(
-                        v -> {
-                          if (!v.workflow().enabled) {
+                        w -> {
+                          if (!w.enabled) {
                             throw new ProblemException(
                                 ProblemType.CONFLICT,
                                 "the workflow " + id + " is disabled: enable it to run it");
                           }
+                          // the version's definition as the engine read it before (a version
+                          // never changes): no read and parse of it for every start
                           return engine
-                              .startOnce(
-                                  v.workflow(),
-                                  v.definition(),
-                                  request == null ? null : request.input(),
-                                  "manual",
-                                  user,
-                                  key)
+                              .definition(tenant, w.id, w.version)
+                              .chain(
+                                  definition ->
+                                      engine.startOnce(
+                                          w,
+                                          definition,
+                                          request == null ? null : request.input(),
+                                          "manual",
+                                          user,
+                                          key))
                               .map(started -> RunViews.answer(json, started));
                         }))
         // two starts with the same key at once: the second finds the first's run

@@ -57,7 +57,9 @@ import org.jboss.logging.Logger;
  * also applies its effect (an event to the outbox) and queues the next step, or its next attempt
  * after the retry policy's pause, or ends the run. So a step that finished is never run again, and
  * one that did not is run again whole; an outside effect (an http call) carries the step run's
- * idempotency key, the same on every attempt (decision 0008).
+ * idempotency key, the same on every attempt (decision 0008). Local steps (condition, wait, notify:
+ * instant, their only effect an event in the outbox) are taken in the transaction that read them,
+ * with the local steps that follow them, and kept in it.
  */
 @ApplicationScoped
 public class RunEngine implements JobWorkers.Handler {
@@ -387,20 +389,56 @@ public class RunEngine implements JobWorkers.Handler {
       }
       return Uni.createFrom().voidItem();
     }
-    Prepared prepared =
+    // The step is read with its run locked. A local step (and the local ones after it) is taken
+    // there and then and kept in the same transaction; any other is worked on outside of it.
+    Go go =
         JobWorkers.awaitOnContext(
-            () -> Panache.withSession(() -> prepare(job.tenantId(), next, job.attempts())));
-    if (prepared == null) {
-      return Uni.createFrom().voidItem(); // cancelled, gone, or taken before a crash
+            () ->
+                Panache.withTransaction(
+                    () ->
+                        prepare(job.tenantId(), next, job.attempts())
+                            .chain(
+                                p -> {
+                                  if (p == null) {
+                                    return Uni.createFrom().item(new Go(null, false));
+                                  }
+                                  if (p.refused() != null
+                                      || !LOCAL.contains(p.task().step().type())) {
+                                    return Uni.createFrom().item(new Go(p, false));
+                                  }
+                                  List<Attempted> taken = inOneGo(p, this::attemptHere);
+                                  return keepAll(p.task().run(), rowOf(p), taken)
+                                      .map(queued -> new Go(null, queued));
+                                })));
+    Prepared prepared = go.outside();
+    boolean queued = go.queued();
+    if (prepared != null) {
+      List<Attempted> taken = inOneGo(prepared, this::attempt);
+      queued = JobWorkers.awaitOnContext(() -> Panache.withTransaction(() -> settle(taken)));
     }
+    if (queued) {
+      wake();
+    }
+    return Uni.createFrom().voidItem(); // done, or cancelled, gone, taken before a crash
+  }
+
+  /**
+   * What the transaction that read a step did: took it and the local ones after it, and {@code
+   * queued} a step; or left it to be worked on {@code outside} of it.
+   */
+  private record Go(Prepared outside, boolean queued) {}
+
+  /** The step and, while they are local and due now, the steps after it, each attempted once. */
+  private List<Attempted> inOneGo(
+      Prepared first, java.util.function.Function<StepWork.Task, StepWork.Outcome> attempter) {
     List<Attempted> taken = new java.util.ArrayList<>();
-    for (Prepared p = prepared; p != null; ) {
+    for (Prepared p = first; p != null; ) {
       OffsetDateTime started = OffsetDateTime.now(ZoneOffset.UTC);
       StepWork.Outcome outcome = null;
       StepError error = p.refused();
       if (error == null) {
         try {
-          outcome = attempt(p.task());
+          outcome = attempter.apply(p.task());
         } catch (StepError e) {
           error = e;
         }
@@ -408,11 +446,32 @@ public class RunEngine implements JobWorkers.Handler {
       taken.add(new Attempted(p, started, outcome, error));
       p = error == null && taken.size() < MAX_IN_ONE_GO ? inline(p, outcome) : null;
     }
-    boolean queued = JobWorkers.awaitOnContext(() -> Panache.withTransaction(() -> settle(taken)));
-    if (queued) {
-      wake();
+    return taken;
+  }
+
+  /** The row of an earlier attempt of the step (a retry, a resumed run), or null. */
+  private static StepRun rowOf(Prepared p) {
+    for (StepRun s : p.taken()) {
+      if (s.seq == p.next().seq()) {
+        return s;
+      }
     }
-    return Uni.createFrom().voidItem();
+    return null;
+  }
+
+  /**
+   * One attempt of a local step, on the calling thread: its work is instant (an expression, a
+   * duration, an event built), so no thread of its own and no timeout.
+   */
+  private StepWork.Outcome attemptHere(StepWork.Task task) {
+    try {
+      return work.run(task, StepWork.timeout(task.step()));
+    } catch (StepError e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "workflow step %s of run %s failed", task.step().id(), task.run().id);
+      throw new StepError("internal", message(e), true, null);
+    }
   }
 
   /** One attempt of the step's work, on a thread of its own, bounded by the step's timeout. */
@@ -486,12 +545,13 @@ public class RunEngine implements JobWorkers.Handler {
   }
 
   /**
-   * The step's task, unless the run does not run or the step was settled; null then. {@code
-   * claims}: how often its job was claimed, this time included (more than once when a worker died
-   * during an attempt, which then counts too).
+   * The step's task, read with its run locked (until the caller's transaction ends), unless the run
+   * does not run or the step was settled; null then. {@code claims}: how often its job was claimed,
+   * this time included (more than once when a worker died during an attempt, which then counts
+   * too).
    */
   private Uni<Prepared> prepare(UUID tenantId, Next next, int claims) {
-    return runs.own(tenantId, next.run())
+    return runs.locked(tenantId, next.run())
         .chain(
             run -> {
               if (run == null || !WorkflowRun.RUNNING.equals(run.status)) {
@@ -674,15 +734,23 @@ public class RunEngine implements JobWorkers.Handler {
                         if (row != null && !StepRun.RETRYING.equals(row.status)) {
                           return Uni.createFrom().item(false);
                         }
-                        Uni<Boolean> kept = keep(run, first, row, taken.size() == 1);
-                        for (int i = 1; i < taken.size(); i++) {
-                          Attempted a = taken.get(i);
-                          boolean last = i == taken.size() - 1;
-                          kept = kept.chain(() -> keep(run, a, null, last));
-                        }
-                        return kept;
+                        return keepAll(run, row, taken);
                       });
             });
+  }
+
+  /**
+   * Keeps the results of the steps taken in one go, the run locked and their first step not settled
+   * ({@code row}: its earlier attempt's, or null); true when a step was queued.
+   */
+  private Uni<Boolean> keepAll(WorkflowRun run, StepRun row, List<Attempted> taken) {
+    Uni<Boolean> kept = keep(run, taken.get(0), row, taken.size() == 1);
+    for (int i = 1; i < taken.size(); i++) {
+      Attempted a = taken.get(i);
+      boolean last = i == taken.size() - 1;
+      kept = kept.chain(() -> keep(run, a, null, last));
+    }
+    return kept;
   }
 
   /**
@@ -769,12 +837,21 @@ public class RunEngine implements JobWorkers.Handler {
     }
     return versions
         .of(tenantId, workflowId, version)
+        .onItem()
+        .ifNull()
+        .failWith(
+            () -> ProblemException.notFound("version " + version + " of workflow " + workflowId))
         .map(
             v -> {
               Version found = new Version(workflows.definition(v), v.createdBy);
               read.put(key, found);
               return found;
             });
+  }
+
+  /** The definition of a workflow's version: read once, then from memory (it never changes). */
+  public Uni<Definition> definition(UUID tenantId, UUID workflowId, int version) {
+    return version(tenantId, workflowId, version).map(Version::definition);
   }
 
   /** The step of the run's version, and the step after it in the list (or end). */
