@@ -282,8 +282,20 @@ final class Edge {
   }
 
   /** A connection to a service's own schema, as that service's role. */
+  /** Each service's database, as the stack's supervisor provisioned it. */
+  private final Map<String, Map<String, String>> databases =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * A connection to the service's database. The supervisor is asked once per service: it answers
+   * after a restart under way, which a test polling the database during a kill must not wait for.
+   */
   Connection database(String service) throws Exception {
-    Map<String, String> db = stack.provision(service);
+    Map<String, String> db = databases.get(service);
+    if (db == null) {
+      db = stack.provision(service);
+      databases.put(service, db);
+    }
     return DriverManager.getConnection(db.get("jdbc-url"), db.get("username"), db.get("password"));
   }
 
