@@ -282,6 +282,18 @@ final class Edge {
   }
 
   /** A connection to a service's own schema, as that service's role. */
+  /** A new API key of the owner's tenant with these scopes: its secret. */
+  String apiKey(User owner, String scopes) {
+    return call(
+            "POST",
+            "/api/v1/api-keys",
+            owner.token(),
+            "{\"name\":\"bench\",\"scopes\":[" + scopes + "]}")
+        .json()
+        .get("secret")
+        .asText();
+  }
+
   /** Each service's database, as the stack's supervisor provisioned it. */
   private final Map<String, Map<String, String>> databases =
       new java.util.concurrent.ConcurrentHashMap<>();

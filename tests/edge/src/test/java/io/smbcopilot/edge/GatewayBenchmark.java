@@ -39,15 +39,7 @@ class GatewayBenchmark {
     Edge edge = Edge.get();
     User owner = edge.signup("Bench Corp");
     edge.plan(owner.tenantId(), "unlimited");
-    String key =
-        edge.call(
-                "POST",
-                "/api/v1/api-keys",
-                owner.token(),
-                "{\"name\":\"bench\",\"scopes\":[\"members:manage\"]}")
-            .json()
-            .get("secret")
-            .asText();
+    String key = edge.apiKey(owner, "\"members:manage\"");
     InternalTokenSigner signer = edge.registeredSigner();
     AtomicLong signedAt = new AtomicLong();
     String[] internal = new String[1];

@@ -157,38 +157,25 @@ class WorkflowsBenchmark {
       firstStep.add((double) (times.firstStep.get(run) - at));
       finish.add((double) (times.finished.get(run) - at));
     }
+    latencies(indent + "start answered (202):       ", answer);
+    latencies(indent + "start -> first step started:", firstStep);
+    latencies(indent + "start -> run finished:      ", finish);
+  }
+
+  /** One line of latencies: p50, p95 and the longest. */
+  private static void latencies(String label, List<Double> millis) {
     CopilotBenchmark.print(
-        "%sstart answered (202):        p50 %.0f ms, p95 %.0f ms, max %.0f ms%n",
-        indent,
-        CopilotBenchmark.percentile(answer, 50),
-        CopilotBenchmark.percentile(answer, 95),
-        CopilotBenchmark.percentile(answer, 100));
-    CopilotBenchmark.print(
-        "%sstart -> first step started: p50 %.0f ms, p95 %.0f ms, max %.0f ms%n",
-        indent,
-        CopilotBenchmark.percentile(firstStep, 50),
-        CopilotBenchmark.percentile(firstStep, 95),
-        CopilotBenchmark.percentile(firstStep, 100));
-    CopilotBenchmark.print(
-        "%sstart -> run finished:       p50 %.0f ms, p95 %.0f ms, max %.0f ms%n",
-        indent,
-        CopilotBenchmark.percentile(finish, 50),
-        CopilotBenchmark.percentile(finish, 95),
-        CopilotBenchmark.percentile(finish, 100));
+        "%s p50 %.0f ms, p95 %.0f ms, max %.0f ms%n",
+        label,
+        CopilotBenchmark.percentile(millis, 50),
+        CopilotBenchmark.percentile(millis, 95),
+        CopilotBenchmark.percentile(millis, 100));
   }
 
   static Tenant tenant(Edge edge, String name, String definition) throws Exception {
     Edge.User owner = edge.signup(name);
     edge.plan(owner.tenantId(), "unlimited");
-    String key =
-        edge.call(
-                "POST",
-                "/api/v1/api-keys",
-                owner.token(),
-                "{\"name\":\"bench\",\"scopes\":[\"workflows:read\",\"workflows:run\"]}")
-            .json()
-            .get("secret")
-            .asText();
+    String key = edge.apiKey(owner, "\"workflows:read\",\"workflows:run\"");
     // the plan change reaches the gateway's principal cache: no limit shows
     await()
         .atMost(Duration.ofSeconds(30))
