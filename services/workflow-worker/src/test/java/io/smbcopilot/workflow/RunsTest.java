@@ -150,7 +150,9 @@ class RunsTest {
             .post("/api/v1/workflows/" + workflow + "/runs")
             .then()
             .statusCode(202)
-            .body("status", equalTo("running"))
+            // condition, wait 0, notify: taken in the start's own transaction, so done when
+            // answered
+            .body("status", equalTo("succeeded"))
             .body("version", equalTo(1))
             .extract()
             .path("id");
@@ -199,8 +201,10 @@ class RunsTest {
     JsonPath done = awaitFinished(token, run);
     assertThat(done.getString("status")).isEqualTo("succeeded");
     assertThat(done.getList("steps.stepId")).containsExactly("big", "pause", "tell");
-    // condition, wait 0 and notify: one claim of one job, their three results in one commit
+    // condition, wait 0 and notify: taken when the run started, their three results kept in the
+    // transaction that created the run (no job, no claim)
     assertThat(transactions(run)).containsExactly(3L);
+    assertThat(stepsTransactions(run)).containsExactly(runTransaction(run));
 
     // twenty of them: kept in goes of at most 16, so that a long run lets others in
     StringBuilder twenty = new StringBuilder("{\"trigger\": {\"type\": \"manual\"}, \"steps\": [");
@@ -216,6 +220,28 @@ class RunsTest {
     assertThat(all.getString("status")).isEqualTo("succeeded");
     assertThat(all.getList("steps.seq")).hasSize(20);
     assertThat(transactions(long_)).containsExactly(16L, 4L);
+  }
+
+  /** The transactions (PostgreSQL's xmin) that wrote the run's step results. */
+  private List<String> stepsTransactions(String run) {
+    List<String> ids = new java.util.ArrayList<>();
+    pool.preparedQuery("SELECT DISTINCT xmin::text FROM step_run WHERE run_id = $1")
+        .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(run)))
+        .await()
+        .indefinitely()
+        .forEach(r -> ids.add(r.getString(0)));
+    return ids;
+  }
+
+  /** The transaction (PostgreSQL's xmin) that last wrote the run's row. */
+  private String runTransaction(String run) {
+    return pool.preparedQuery("SELECT xmin::text FROM workflow_run WHERE id = $1")
+        .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(run)))
+        .await()
+        .indefinitely()
+        .iterator()
+        .next()
+        .getString(0);
   }
 
   /** The run's step results by the transaction that wrote them (PostgreSQL's xmin), in order. */

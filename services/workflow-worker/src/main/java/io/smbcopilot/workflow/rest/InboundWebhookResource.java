@@ -124,13 +124,12 @@ public class InboundWebhookResource {
                                     verify(w, payload, messageId, timestamp, signature);
                                     JsonNode data = parse(payload);
                                     String key = "webhook/" + messageId;
-                                    return engine
-                                        .startOnce(w, definition, data, "webhook", w.ownerId, key)
-                                        .map(started -> RunViews.answer(json, started));
+                                    return engine.startOnce(
+                                        w, definition, data, "webhook", w.ownerId, key);
                                   });
                         }))
-        .invoke(engine::wake)
-        .map(Response.ResponseBuilder::build);
+        .invoke(engine::wakeIfQueued)
+        .map(started -> RunViews.answer(json, started).build());
   }
 
   private static ProblemException notFound(UUID id) {

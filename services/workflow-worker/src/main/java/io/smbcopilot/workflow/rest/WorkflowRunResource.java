@@ -72,7 +72,11 @@ public class WorkflowRunResource {
       description =
           "The run's input is what its expressions read as trigger. With an Idempotency-Key, a"
               + " second start with the same key is the first run (200), not a new one.")
-  @APIResponse(responseCode = "202", description = "started: its first step is queued")
+  @APIResponse(
+      responseCode = "202",
+      description =
+          "started: its first step is queued, or, when it is a condition, wait or notify, taken"
+              + " with the local steps after it (the run may have ended)")
   @APIResponse(responseCode = "200", description = "the run this Idempotency-Key started before")
   @APIResponse(responseCode = "404", description = "the tenant has no workflow of this id")
   @APIResponse(responseCode = "409", description = "the workflow is disabled")
@@ -105,17 +109,16 @@ public class WorkflowRunResource {
                                           request == null ? null : request.input(),
                                           "manual",
                                           user,
-                                          key))
-                              .map(started -> RunViews.answer(json, started));
+                                          key));
                         }))
         // two starts with the same key at once: the second finds the first's run
         .onFailure(e -> key != null && io.smbcopilot.outbox.SqlErrors.uniqueViolation(e))
         .recoverWithUni(
             e ->
                 Panache.withSession(() -> runs.byKey(tenant, id, key))
-                    .map(earlier -> Response.ok(RunViews.view(json, earlier, null))))
-        .invoke(engine::wake)
-        .map(Response.ResponseBuilder::build);
+                    .map(earlier -> new RunEngine.Started(earlier, false, false)))
+        .invoke(engine::wakeIfQueued)
+        .map(started -> RunViews.answer(json, started).build());
   }
 
   @GET

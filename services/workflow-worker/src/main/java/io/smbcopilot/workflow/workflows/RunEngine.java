@@ -239,11 +239,20 @@ public class RunEngine implements JobWorkers.Handler {
     workers.wake();
   }
 
+  /** After a start committed: wakes a worker when the start queued a step. */
+  public void wakeIfQueued(Started started) {
+    if (started.queued()) {
+      wake();
+    }
+  }
+
   /**
-   * A new run of the workflow's current version, its first step queued and its start told (outbox);
-   * in the caller's transaction (call {@link #wake} after it commits).
+   * A new run of the workflow's current version, its start told (outbox) and its first step queued;
+   * in the caller's transaction (call {@link #wake} after it commits when {@code queued}). A first
+   * step that is local (condition, wait, notify) is taken at once, in this transaction, with the
+   * local steps after it ({@link #eagerly}): a run of only such steps has ended when this commits.
    */
-  public Uni<WorkflowRun> start(
+  public Uni<Started> start(
       Workflow w,
       Definition definition,
       JsonNode trigger,
@@ -261,8 +270,8 @@ public class RunEngine implements JobWorkers.Handler {
     run.triggerType = triggeredBy;
     run.idempotencyKey = key;
     run.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+    Next first = new Next(run.id, definition.steps().get(0).id(), 1);
     return runs.persist(run)
-        .chain(() -> queue(new Next(run.id, definition.steps().get(0).id(), 1), w.tenantId, null))
         .chain(
             () ->
                 outbox.append(
@@ -278,11 +287,44 @@ public class RunEngine implements JobWorkers.Handler {
                             run.version,
                             triggeredBy,
                             startedBy))))
-        .replaceWith(run);
+        .chain(
+            () ->
+                LOCAL.contains(definition.steps().get(0).type())
+                    ? eagerly(run, definition, first)
+                    : queue(first, w.tenantId, null).replaceWith(true))
+        .map(queued -> new Started(run, true, queued));
   }
 
-  /** A run and whether this call started it ({@code fresh}) or its key had started it before. */
-  public record Started(WorkflowRun run, boolean fresh) {}
+  /**
+   * The run's first step, local, and the local steps after it, taken at once in the transaction
+   * that starts the run, as a worker would take them from the queue ({@link #handle}): the owner
+   * checked, each step's result kept, what follows queued or the run ended. Starting a run so costs
+   * no job, no claim and no second transaction. A start that fails leaves none of it; the steps are
+   * instant (an expression, a duration, an event in the outbox) and at most {@link #MAX_IN_ONE_GO}.
+   * True when a step was queued.
+   */
+  private Uni<Boolean> eagerly(WorkflowRun run, Definition definition, Next first) {
+    return version(run.tenantId, run.workflowId, run.version)
+        .chain(
+            v ->
+                directory
+                    .removed(run.tenantId, v.createdBy())
+                    .chain(
+                        removed -> {
+                          Prepared p =
+                              ownerless(
+                                  prepared(
+                                      run, definition, v.createdBy(), first, List.of(), null, 1),
+                                  removed);
+                          return keepAll(run, null, inOneGo(p, this::attemptHere));
+                        }));
+  }
+
+  /**
+   * A run and whether this call started it ({@code fresh}) or its key had started it before; {@code
+   * queued}: a step of it was queued (a worker should look).
+   */
+  public record Started(WorkflowRun run, boolean fresh, boolean queued) {}
 
   /**
    * The run this idempotency key started before, or a new one ({@link #start}); in the caller's
@@ -300,9 +342,8 @@ public class RunEngine implements JobWorkers.Handler {
     return before.chain(
         earlier ->
             earlier != null
-                ? Uni.createFrom().item(new Started(earlier, false))
-                : start(w, definition, trigger, triggeredBy, startedBy, key)
-                    .map(run -> new Started(run, true)));
+                ? Uni.createFrom().item(new Started(earlier, false, false))
+                : start(w, definition, trigger, triggeredBy, startedBy, key));
   }
 
   /** Cancels a running run: its queued steps are not taken; in the caller's transaction. */
@@ -773,13 +814,13 @@ public class RunEngine implements JobWorkers.Handler {
     s.input =
         JsonColumns.write(json, Values.toJson(json, StepWork.shown(task.step(), task.inputs())));
     s.finishedAt = OffsetDateTime.now(ZoneOffset.UTC);
-    Uni<Void> persisted =
-        row == null ? steps.persist(s).replaceWithVoid() : Uni.createFrom().voidItem();
-    return persisted.chain(
-        () ->
-            a.outcome() != null
-                ? succeeded(run, p, s, a.outcome(), last)
-                : failed(run, p, s, a.error()));
+    // succeeded and failed fill the row before anything is subscribed to; a new row is persisted
+    // whole after that, so that it is one insert (persisted first, it was an insert and an update)
+    Uni<Boolean> kept =
+        a.outcome() != null
+            ? succeeded(run, p, s, a.outcome(), last)
+            : failed(run, p, s, a.error());
+    return row == null ? kept.call(() -> steps.persist(s)) : kept;
   }
 
   private Uni<Boolean> succeeded(
