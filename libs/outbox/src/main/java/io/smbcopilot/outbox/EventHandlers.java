@@ -6,6 +6,7 @@ import io.smbcopilot.events.EventType;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A consumer's typed handlers, by event type: {@link #dispatch} reads the event's data as the
@@ -67,6 +68,25 @@ public final class EventHandlers {
       throw new IllegalArgumentException("two handlers for " + typeName);
     }
     return this;
+  }
+
+  /**
+   * Whether an event is wanted at all, asked in the inbox's transaction before it is recorded: an
+   * event nobody has anything to do for is neither recorded nor dispatched (by default every event
+   * with a handler is wanted). A redelivered event is asked again: one not wanted before and wanted
+   * now is applied then, once; one applied before is a duplicate either way.
+   */
+  private Function<CloudEvent, Uni<Boolean>> wanted = event -> Uni.createFrom().item(true);
+
+  /** Sets the check of {@link #wanted}. */
+  public EventHandlers onlyWhen(Function<CloudEvent, Uni<Boolean>> wanted) {
+    this.wanted = Objects.requireNonNull(wanted, "wanted");
+    return this;
+  }
+
+  /** Whether the consumer has something to do for the event (see {@link #onlyWhen}). */
+  public Uni<Boolean> wanted(CloudEvent event) {
+    return Uni.createFrom().deferred(() -> wanted.apply(event));
   }
 
   /** True when a handler is registered for the event's type. */

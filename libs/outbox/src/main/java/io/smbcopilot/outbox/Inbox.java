@@ -152,9 +152,9 @@ public class Inbox {
   /** The chunk's events in one transaction; else each on its own (retried, dead-lettered). */
   private Uni<Void> applyChunk(List<Pending> chunk, EventHandlers handlers, Context context) {
     List<Span> spans = chunk.stream().map(p -> startSpan(p.event())).toList();
-    return Panache.<List<Boolean>>withTransaction(
+    return Panache.<List<Applied>>withTransaction(
             () -> {
-              List<Boolean> applied = new ArrayList<>(chunk.size());
+              List<Applied> applied = new ArrayList<>(chunk.size());
               Uni<Void> each = Uni.createFrom().voidItem();
               for (Pending p : chunk) {
                 each =
@@ -162,7 +162,11 @@ public class Inbox {
                         () ->
                             applyInSession(p.event(), handlers)
                                 .invoke(applied::add)
-                                .chain(Inbox::flush));
+                                .chain(
+                                    a ->
+                                        a == Applied.SKIPPED
+                                            ? Uni.createFrom().voidItem()
+                                            : flush()));
               }
               return each.replaceWith(applied);
             })
@@ -175,8 +179,7 @@ public class Inbox {
                     .tag("consumer", handlers.consumer())
                     .register(registry)
                     .record(chunk.size());
-                applied.forEach(
-                    fresh -> count(handlers.consumer(), fresh ? "processed" : "duplicate"));
+                applied.forEach(a -> count(handlers.consumer(), a.outcome));
                 spans.forEach(Span::end);
                 return Uni.createFrom().voidItem();
               }
@@ -230,15 +233,30 @@ public class Inbox {
               if (failure != null) {
                 return Uni.createFrom().failure(failure);
               }
-              count(handlers.consumer(), applied ? "processed" : "duplicate");
+              count(handlers.consumer(), applied.outcome);
               return ack
                   ? Uni.createFrom().completionStage(message::ack)
                   : Uni.createFrom().voidItem();
             });
   }
 
-  /** Records the id and runs the handler in one transaction; false when the id was known. */
-  private Uni<Boolean> apply(CloudEvent event, EventHandlers handlers) {
+  /**
+   * What became of an event: applied, known before, or not wanted ({@link EventHandlers#onlyWhen}).
+   */
+  enum Applied {
+    PROCESSED("processed"),
+    DUPLICATE("duplicate"),
+    SKIPPED("skipped");
+
+    final String outcome;
+
+    Applied(String outcome) {
+      this.outcome = outcome;
+    }
+  }
+
+  /** Records the id and runs the handler in one transaction. */
+  private Uni<Applied> apply(CloudEvent event, EventHandlers handlers) {
     return Panache.withTransaction(() -> applyInSession(event, handlers));
   }
 
@@ -252,18 +270,26 @@ public class Inbox {
 
   /**
    * Records the id and runs the handler in the current transaction (and session: what an event of
-   * the batch read, the next ones find again without asking the database); false when the id was
-   * known.
+   * the batch read, the next ones find again without asking the database), unless the consumer does
+   * not want the event: then nothing is written.
    */
-  private Uni<Boolean> applyInSession(CloudEvent event, EventHandlers handlers) {
-    return repository
-        .record(handlers.consumer(), event)
+  private Uni<Applied> applyInSession(CloudEvent event, EventHandlers handlers) {
+    return handlers
+        .wanted(event)
         .flatMap(
-            fresh ->
-                fresh ? handlers.dispatch(event).replaceWith(true) : Uni.createFrom().item(false));
+            wanted ->
+                !wanted
+                    ? Uni.createFrom().item(Applied.SKIPPED)
+                    : repository
+                        .record(handlers.consumer(), event)
+                        .flatMap(
+                            fresh ->
+                                fresh
+                                    ? handlers.dispatch(event).replaceWith(Applied.PROCESSED)
+                                    : Uni.createFrom().item(Applied.DUPLICATE)));
   }
 
-  private Uni<Boolean> attempt(
+  private Uni<Applied> attempt(
       CloudEvent event, EventHandlers handlers, int attempt, Context context) {
     return apply(event, handlers)
         .onFailure()

@@ -5,6 +5,8 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smbcopilot.events.CloudEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -22,6 +24,9 @@ public class EffectConsumer {
   /** The test event's data. */
   public record Item(int n, boolean poison) {}
 
+  /** The tenants whose events the consumers do not want ({@link EventHandlers#onlyWhen}). */
+  static final Set<String> UNWANTED = ConcurrentHashMap.newKeySet();
+
   /** While true, a poison item's handler fails. */
   static final AtomicBoolean POISON_FAILS = new AtomicBoolean(true);
 
@@ -32,10 +37,13 @@ public class EffectConsumer {
   public EffectConsumer(Inbox inbox) {
     this.inbox = inbox;
     this.handlers =
-        EventHandlers.of(CONSUMER).on(TYPE, Item.class, (item, e) -> apply(CONSUMER, item, e));
+        EventHandlers.of(CONSUMER)
+            .on(TYPE, Item.class, (item, e) -> apply(CONSUMER, item, e))
+            .onlyWhen(EffectConsumer::wanted);
     this.batchHandlers =
         EventHandlers.of(BATCH_CONSUMER)
-            .on(TYPE, Item.class, (item, e) -> apply(BATCH_CONSUMER, item, e));
+            .on(TYPE, Item.class, (item, e) -> apply(BATCH_CONSUMER, item, e))
+            .onlyWhen(EffectConsumer::wanted);
   }
 
   @Incoming("test-events")
@@ -46,6 +54,10 @@ public class EffectConsumer {
   @Incoming("test-batches")
   Uni<Void> consumeBatch(KafkaRecordBatch<String, byte[]> batch) {
     return inbox.processBatch(batch, batchHandlers);
+  }
+
+  private static Uni<Boolean> wanted(CloudEvent event) {
+    return Uni.createFrom().item(!UNWANTED.contains(event.tenantId()));
   }
 
   private static Uni<Void> apply(String consumer, Item item, CloudEvent event) {

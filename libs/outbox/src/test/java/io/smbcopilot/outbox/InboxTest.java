@@ -124,6 +124,50 @@ class InboxTest {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
+  void anEventTheConsumerDoesNotWantIsNeitherRecordedNorAppliedAndIsAppliedOnceWhenWantedLater(
+      Mode mode) throws Exception {
+    String topic = topic(mode);
+    String tenant = "tenant-" + UUID.randomUUID();
+    List<CloudEvent> events = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      events.add(event(tenant, i, false));
+    }
+    List<ProducerRecord<String, byte[]>> records =
+        events.stream().map(e -> KafkaCloudEvents.toRecord(topic, e)).toList();
+    EffectConsumer.UNWANTED.add(tenant);
+    try {
+      double skipped = count(mode, "skipped");
+      send(records);
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .until(() -> count(mode, "skipped") - skipped == events.size());
+      for (CloudEvent e : events) {
+        assertThat(effects(e)).as("event %s", e.subject()).isZero();
+        assertThat(recorded(mode, e)).as("event %s", e.subject()).isZero();
+      }
+    } finally {
+      EffectConsumer.UNWANTED.remove(tenant);
+    }
+
+    // Delivered again once they are wanted, they are applied, once.
+    double processed = count(mode, "processed");
+    send(records);
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> count(mode, "processed") - processed == events.size());
+    double duplicates = count(mode, "duplicate");
+    send(records);
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> count(mode, "duplicate") - duplicates == events.size());
+    for (CloudEvent e : events) {
+      assertThat(effects(e)).as("event %s", e.subject()).isEqualTo(1);
+      assertThat(recorded(mode, e)).as("event %s", e.subject()).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void aPoisonMessageGoesToTheDeadLetterTopicWithoutBlockingTheOnesBehindItAndCanBeReplayed(
       Mode mode) throws Exception {
     String topic = topic(mode);
@@ -284,6 +328,18 @@ class InboxTest {
 
   private static String header(ConsumerRecord<String, byte[]> r, String key) {
     return new String(r.headers().lastHeader(key).value(), StandardCharsets.UTF_8);
+  }
+
+  /** Whether the consumer's inbox holds the event (0 or 1). */
+  private long recorded(Mode mode, CloudEvent event) {
+    return pool.preparedQuery(
+            "SELECT count(*) AS n FROM inbox_event WHERE consumer = $1 AND event_id = $2")
+        .execute(Tuple.of(mode.consumer, event.id()))
+        .await()
+        .atMost(Duration.ofSeconds(30))
+        .iterator()
+        .next()
+        .getLong("n");
   }
 
   private long effects(CloudEvent event) {

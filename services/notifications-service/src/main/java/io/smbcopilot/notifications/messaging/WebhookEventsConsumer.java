@@ -28,7 +28,8 @@ public class WebhookEventsConsumer {
   public WebhookEventsConsumer(Inbox inbox, Deliveries deliveries) {
     this.inbox = inbox;
     this.deliveries = deliveries;
-    EventHandlers all = EventHandlers.of(CONSUMER);
+    // an event no endpoint of its tenant takes (most) is neither recorded nor fanned out
+    EventHandlers all = EventHandlers.of(CONSUMER).onlyWhen(deliveries::wanted);
     for (EventType type : EventType.values()) {
       if (EventCatalog.TYPES.contains(type.typeName())) {
         all.on(type, (Class) type.payload(), (payload, event) -> deliveries.fanOut(event));

@@ -141,6 +141,24 @@ public class Deliveries implements JobWorkers.Handler {
    * The event's messages, one per enabled endpoint of its tenant that takes its type; in the
    * caller's transaction.
    */
+  /**
+   * Whether an endpoint of the event's tenant takes it: most events go to none, and the inbox then
+   * writes nothing for them ({@code EventHandlers.onlyWhen}).
+   */
+  public Uni<Boolean> wanted(CloudEvent event) {
+    UUID tenant = UUID.fromString(event.tenantId());
+    return endpoints
+        .list("tenantId = ?1 and enabled = true", tenant)
+        .map(found -> found.stream().anyMatch(e -> takes(e, event)));
+  }
+
+  /** The endpoint takes events of this type, and this one happened after it was registered. */
+  private boolean takes(WebhookEndpoint e, CloudEvent event) {
+    // an endpoint gets what happened since it was registered (the consumer starts from the
+    // topics' beginning the first time)
+    return takes(e, event.type()) && !event.time().isBefore(e.createdAt);
+  }
+
   public Uni<Void> fanOut(CloudEvent event) {
     UUID tenant = UUID.fromString(event.tenantId());
     return endpoints
@@ -149,9 +167,7 @@ public class Deliveries implements JobWorkers.Handler {
             found -> {
               Uni<Void> chain = Uni.createFrom().voidItem();
               for (WebhookEndpoint e : found) {
-                // an endpoint gets what happened since it was registered (the consumer starts
-                // from the topics' beginning the first time)
-                if (takes(e, event.type()) && !event.time().isBefore(e.createdAt)) {
+                if (takes(e, event)) {
                   chain =
                       chain.chain(
                           () -> queue(e, event.id(), event.type(), body(event)).replaceWithVoid());
