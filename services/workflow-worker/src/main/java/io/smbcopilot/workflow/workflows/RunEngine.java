@@ -271,7 +271,10 @@ public class RunEngine implements JobWorkers.Handler {
     run.idempotencyKey = key;
     run.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
     Next first = new Next(run.id, definition.steps().get(0).id(), 1);
-    return runs.persist(run)
+    // The run is persisted last, in the state its first steps left it in: one insert, not an
+    // insert and an update (its step results' reference to it is checked at commit, V14).
+    return Uni.createFrom()
+        .voidItem()
         .chain(
             () ->
                 outbox.append(
@@ -292,6 +295,7 @@ public class RunEngine implements JobWorkers.Handler {
                 LOCAL.contains(definition.steps().get(0).type())
                     ? eagerly(run, definition, first)
                     : queue(first, w.tenantId, null).replaceWith(true))
+        .call(() -> runs.persist(run))
         .map(queued -> new Started(run, true, queued));
   }
 
