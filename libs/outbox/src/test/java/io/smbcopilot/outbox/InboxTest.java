@@ -136,11 +136,7 @@ class InboxTest {
         events.stream().map(e -> KafkaCloudEvents.toRecord(topic, e)).toList();
     EffectConsumer.UNWANTED.add(tenant);
     try {
-      double skipped = count(mode, "skipped");
-      send(records);
-      await()
-          .atMost(Duration.ofMinutes(2))
-          .until(() -> count(mode, "skipped") - skipped == events.size());
+      sendAndAwait(mode, records, "skipped");
       for (CloudEvent e : events) {
         assertThat(effects(e)).as("event %s", e.subject()).isZero();
         assertThat(recorded(mode, e)).as("event %s", e.subject()).isZero();
@@ -150,16 +146,8 @@ class InboxTest {
     }
 
     // Delivered again once they are wanted, they are applied, once.
-    double processed = count(mode, "processed");
-    send(records);
-    await()
-        .atMost(Duration.ofMinutes(2))
-        .until(() -> count(mode, "processed") - processed == events.size());
-    double duplicates = count(mode, "duplicate");
-    send(records);
-    await()
-        .atMost(Duration.ofMinutes(2))
-        .until(() -> count(mode, "duplicate") - duplicates == events.size());
+    sendAndAwait(mode, records, "processed");
+    sendAndAwait(mode, records, "duplicate");
     for (CloudEvent e : events) {
       assertThat(effects(e)).as("event %s", e.subject()).isEqualTo(1);
       assertThat(recorded(mode, e)).as("event %s", e.subject()).isEqualTo(1);
@@ -328,6 +316,16 @@ class InboxTest {
 
   private static String header(ConsumerRecord<String, byte[]> r, String key) {
     return new String(r.headers().lastHeader(key).value(), StandardCharsets.UTF_8);
+  }
+
+  /** Sends the records and waits until the consumer counted each with this outcome. */
+  private void sendAndAwait(Mode mode, List<ProducerRecord<String, byte[]>> records, String outcome)
+      throws Exception {
+    double before = count(mode, outcome);
+    send(records);
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> count(mode, outcome) - before == records.size());
   }
 
   /** Whether the consumer's inbox holds the event (0 or 1). */
