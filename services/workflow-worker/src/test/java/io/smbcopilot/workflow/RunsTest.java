@@ -201,8 +201,8 @@ class RunsTest {
     JsonPath done = awaitFinished(token, run);
     assertThat(done.getString("status")).isEqualTo("succeeded");
     assertThat(done.getList("steps.stepId")).containsExactly("big", "pause", "tell");
-    // condition, wait 0 and notify: taken when the run started, their three results kept in the
-    // transaction that created the run (no job, no claim)
+    // condition, wait 0 and notify: their three results kept in one transaction, the one that wrote
+    // the run (that the start took them, the test above sees in its answer: succeeded)
     assertThat(transactions(run)).containsExactly(3L);
     assertThat(stepsTransactions(run)).containsExactly(runTransaction(run));
 
