@@ -293,7 +293,7 @@ public class RunEngine implements JobWorkers.Handler {
         .chain(
             () ->
                 LOCAL.contains(definition.steps().get(0).type())
-                    ? eagerly(run, definition, first)
+                    ? eagerly(run, first)
                     : queue(first, w.tenantId, null).replaceWith(true))
         .call(() -> runs.persist(run))
         .map(queued -> new Started(run, true, queued));
@@ -307,21 +307,8 @@ public class RunEngine implements JobWorkers.Handler {
    * instant (an expression, a duration, an event in the outbox) and at most {@link #MAX_IN_ONE_GO}.
    * True when a step was queued.
    */
-  private Uni<Boolean> eagerly(WorkflowRun run, Definition definition, Next first) {
-    return version(run.tenantId, run.workflowId, run.version)
-        .chain(
-            v ->
-                directory
-                    .removed(run.tenantId, v.createdBy())
-                    .chain(
-                        removed -> {
-                          Prepared p =
-                              ownerless(
-                                  prepared(
-                                      run, definition, v.createdBy(), first, List.of(), null, 1),
-                                  removed);
-                          return keepAll(run, null, inOneGo(p, this::attemptHere));
-                        }));
+  private Uni<Boolean> eagerly(WorkflowRun run, Next first) {
+    return prepared(run, first, List.of(), null, 1).chain(this::takeHere);
   }
 
   /**
@@ -451,9 +438,7 @@ public class RunEngine implements JobWorkers.Handler {
                                       || !LOCAL.contains(p.task().step().type())) {
                                     return Uni.createFrom().item(new Go(p, false));
                                   }
-                                  List<Attempted> taken = inOneGo(p, this::attemptHere);
-                                  return keepAll(p.task().run(), rowOf(p), taken)
-                                      .map(queued -> new Go(null, queued));
+                                  return takeHere(p).map(queued -> new Go(null, queued));
                                 })));
     Prepared prepared = go.outside();
     boolean queued = go.queued();
@@ -614,25 +599,36 @@ public class RunEngine implements JobWorkers.Handler {
                         if (row != null && !StepRun.RETRYING.equals(row.status)) {
                           return Uni.createFrom().nullItem();
                         }
-                        return version(tenantId, run.workflowId, run.version)
-                            .chain(
-                                v ->
-                                    directory
-                                        .removed(tenantId, v.createdBy())
-                                        .map(
-                                            removed ->
-                                                ownerless(
-                                                    prepared(
-                                                        run,
-                                                        v.definition(),
-                                                        v.createdBy(),
-                                                        next,
-                                                        taken,
-                                                        row,
-                                                        claims),
-                                                    removed)));
+                        return prepared(run, next, taken, row, claims);
                       });
             });
+  }
+
+  /**
+   * The step's task from the run's version (cached), refused when the workflow's owner was removed
+   * from the tenant: for a step read from the queue and for a run's first step taken at its start.
+   */
+  private Uni<Prepared> prepared(
+      WorkflowRun run, Next next, List<StepRun> taken, StepRun row, int claims) {
+    return version(run.tenantId, run.workflowId, run.version)
+        .chain(
+            v ->
+                directory
+                    .removed(run.tenantId, v.createdBy())
+                    .map(
+                        removed ->
+                            ownerless(
+                                prepared(
+                                    run, v.definition(), v.createdBy(), next, taken, row, claims),
+                                removed)));
+  }
+
+  /**
+   * Takes the local step and the local steps after it here, on the calling thread, and keeps their
+   * results in the caller's transaction; true when a step was queued.
+   */
+  private Uni<Boolean> takeHere(Prepared p) {
+    return keepAll(p.task().run(), rowOf(p), inOneGo(p, this::attemptHere));
   }
 
   private Prepared prepared(
