@@ -984,6 +984,29 @@ class EdgeAcceptanceTest {
   }
 
   @Test
+  @Order(13)
+  void everyServiceExportsHowLongItsJitCompilerWorked() {
+    // libs/health's JitMetrics: Quarkus's JVM metrics leave it out, and a JVM under new load
+    // compiles for minutes (the workflows benchmark warms up until it has settled)
+    for (String service :
+        List.of(
+            "api-gateway",
+            "auth-service",
+            "ingestion-service",
+            "workflow-worker",
+            "notifications-service")) {
+      String metrics = Edge.send("GET", edge.url(service) + "/q/metrics", null).body();
+      double ms =
+          metrics
+              .lines()
+              .filter(l -> l.startsWith("jvm_compilation_time_ms_total"))
+              .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+              .sum();
+      assertThat(ms).as(service).isPositive();
+    }
+  }
+
+  @Test
   @Order(20)
   void aFailingUpstreamOpensItsCircuitBreakerAndItClosesWhenTheServiceIsBack() throws Exception {
     User owner = edge.signup("Breaker BV");
