@@ -133,6 +133,16 @@ final class Edge {
     return state.get("app." + service + ".url");
   }
 
+  /** The sum of a metric's samples (all its tags) in the service's Prometheus metrics. */
+  double metric(String service, String name) {
+    return send("GET", url(service) + "/q/metrics", null)
+        .body()
+        .lines()
+        .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
   // ---- HTTP ----
 
   static Response send(String method, String url, String body, String... headers) {

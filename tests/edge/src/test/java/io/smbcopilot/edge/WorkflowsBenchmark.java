@@ -205,14 +205,7 @@ class WorkflowsBenchmark {
   static Map<String, Double> compiled(Edge edge) {
     Map<String, Double> seconds = new TreeMap<>();
     for (String service : List.of("api-gateway", "workflow-worker", "notifications-service")) {
-      String metrics = Edge.send("GET", edge.url(service) + "/q/metrics", null).body();
-      double ms = 0;
-      for (String line : metrics.split("\n")) {
-        if (line.startsWith("jvm_compilation_time_ms_total")) {
-          ms += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        }
-      }
-      seconds.put(service, ms / 1000.0);
+      seconds.put(service, edge.metric(service, "jvm_compilation_time_ms_total") / 1000.0);
     }
     return seconds;
   }
