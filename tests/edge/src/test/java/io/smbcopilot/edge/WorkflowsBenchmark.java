@@ -98,22 +98,17 @@ class WorkflowsBenchmark {
     List<Double> completed = new ArrayList<>();
     List<Double> told = new ArrayList<>();
     for (int repeat = 1; repeat <= REPEATS; repeat++) {
-      Map<String, Double> compiledBefore = compiled(edge);
-      long begun = System.nanoTime();
-      Map<String, Long> sent = new ConcurrentHashMap<>();
-      Map<String, Long> answered = start(edge, solo, RUNS, CLIENTS, "{}", sent);
-      double startSeconds = (System.nanoTime() - begun) / 1e9;
-      awaitFinished(edge, answered.keySet(), Duration.ofMinutes(10));
-      Map<String, Double> compiling = since(compiledBefore, compiled(edge));
-      Times times = times(edge, answered.keySet());
-      double seconds = (times.lastFinish - times.firstCreated) / 1000.0;
+      Burst burst = burst(edge, solo, RUNS);
+      Times times = burst.times();
+      double seconds = burst.seconds();
+      double startSeconds = burst.startSeconds();
       completed.add(RUNS / seconds);
       CopilotBenchmark.print(
           "  %d. completed: %.1f runs/s (first start to last finish, %.1f s; the starts took %.1f"
               + " s, %.1f/s)%n",
           repeat, RUNS / seconds, seconds, startSeconds, RUNS / startSeconds);
-      CopilotBenchmark.print("     JIT compiling meanwhile (s): %s%n", compiling);
-      printLatencies("     ", sent, answered, times);
+      CopilotBenchmark.print("     JIT compiling meanwhile (s): %s%n", burst.compiling());
+      printLatencies("     ", burst.sent(), burst.answered(), times);
       // the notify steps' in-app notifications, made by notifications-service from their events:
       // a run is complete without them, but the figure must not leave their work for later
       long expected = warmed + (long) repeat * RUNS;
@@ -191,24 +186,51 @@ class WorkflowsBenchmark {
   static int warmUp(Edge edge, Tenant tenant) throws Exception {
     int done = 0;
     while (true) {
-      Map<String, Double> before = compiled(edge);
-      long begun = System.nanoTime();
       int round = done < WARM_UP ? Math.min(WARM_ROUND, WARM_UP - done) : WARM_ROUND;
-      Map<String, Long> runs = start(edge, tenant, round, CLIENTS, "{}");
-      awaitFinished(edge, runs.keySet(), Duration.ofMinutes(5));
-      double seconds = (System.nanoTime() - begun) / 1e9;
+      Burst burst = burst(edge, tenant, round);
       done += round;
-      Map<String, Double> compiling = since(before, compiled(edge));
-      double busiest = compiling.values().stream().mapToDouble(d -> d).max().orElse(0) / seconds;
-      Times times = times(edge, runs.keySet());
+      double busiest =
+          burst.compiling().values().stream().mapToDouble(d -> d).max().orElse(0)
+              / burst.wallSeconds();
       CopilotBenchmark.print(
           "  warm-up: %d runs, %.1f runs/s (first start to last finish), JIT compiling (s) %s in"
               + " %.1f s%n",
-          done, round / ((times.lastFinish - times.firstCreated) / 1000.0), compiling, seconds);
+          done, round / burst.seconds(), burst.compiling(), burst.wallSeconds());
       if (done >= WARM_UP_MAX || (done >= WARM_UP && busiest <= JIT_SETTLED)) {
         return done;
       }
     }
+  }
+
+  /**
+   * Runs started at once by the clients and awaited: when each was sent and answered, how long the
+   * starts took, how long until the last finished (wall), the services' compile time meanwhile, and
+   * the runs' server-side times.
+   */
+  record Burst(
+      Map<String, Long> sent,
+      Map<String, Long> answered,
+      double startSeconds,
+      double wallSeconds,
+      Map<String, Double> compiling,
+      Times times) {
+    /** First start to last finish, by the server's clock (s). */
+    double seconds() {
+      return (times.lastFinish - times.firstCreated) / 1000.0;
+    }
+  }
+
+  static Burst burst(Edge edge, Tenant tenant, int runs) throws Exception {
+    Map<String, Double> before = compiled(edge);
+    long begun = System.nanoTime();
+    Map<String, Long> sent = new ConcurrentHashMap<>();
+    Map<String, Long> answered = start(edge, tenant, runs, CLIENTS, "{}", sent);
+    double startSeconds = (System.nanoTime() - begun) / 1e9;
+    awaitFinished(edge, answered.keySet(), Duration.ofMinutes(10));
+    double wallSeconds = (System.nanoTime() - begun) / 1e9;
+    Map<String, Double> compiling = since(before, compiled(edge));
+    return new Burst(
+        sent, answered, startSeconds, wallSeconds, compiling, times(edge, answered.keySet()));
   }
 
   /** The services of a run's path, by how long their JIT compiler has worked (s). */
