@@ -50,6 +50,7 @@ public final class Cli {
     System.out.println(table(state));
     System.out.printf(
         "%nAll five services are ready (%.1f s).%n", (System.nanoTime() - started) / 1e9);
+    System.out.printf("Open the dashboard in a browser: %s/%n", state.get("app.api-gateway.url"));
     if (detach) {
       System.out.println("Running in the background: ./copilot status | logs <name> | down");
       return 0;

@@ -239,6 +239,47 @@ final class KeycloakServer implements Component {
   }
 
   /**
+   * Lets browser pages at these origins call the realm's endpoints (the token endpoint, from the
+   * dashboard the gateway serves): the client's web origins become {@code +} (its redirect URIs)
+   * and these. The realm file cannot name them: the devstack's ports are chosen at each start.
+   */
+  void allowWebOrigins(String realm, String clientId, java.util.Collection<String> origins)
+      throws Exception {
+    String token = adminToken();
+    String base = url() + "/admin/realms/" + realm + "/clients";
+    HttpResponse<String> clients =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        base + "?clientId=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(30))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(clients.body());
+    if (clients.statusCode() != 200 || !id.find()) {
+      return; // a realm without the dashboard's client: nothing to allow
+    }
+    StringBuilder list = new StringBuilder("[\"+\"");
+    for (String origin : origins) {
+      list.append(",\"").append(origin).append('"');
+    }
+    HttpResponse<String> updated =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/" + id.group(1)))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"webOrigins\":" + list + "]}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (updated.statusCode() / 100 != 2) {
+      throw new IOException(
+          "web origins of " + clientId + ": " + updated.statusCode() + " " + updated.body());
+    }
+  }
+
+  /**
    * An admin token of the master realm. Retried for a while: right after PostgreSQL came back,
    * Keycloak answers 500 until its connection pool has replaced the broken connections.
    */

@@ -39,6 +39,10 @@ public final class Supervisor {
   private final KafkaServer kafka;
   private final SmtpServer smtp;
   private final KeycloakServer keycloak;
+
+  /** The origins of this stack's gateways, which serve the dashboard. */
+  private final java.util.Set<String> dashboardOrigins = new java.util.TreeSet<>();
+
   private final Apps apps;
   private final Map<String, Component> components = new LinkedHashMap<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -160,6 +164,9 @@ public final class Supervisor {
                       : apps.startReplica(
                           query.get("service"), query.get("name"), Path.of(query.get("jar")));
               apps.awaitReady(name);
+              if (name.startsWith("api-gateway")) {
+                allowDashboardOrigin(apps.url(name));
+              }
               writeState();
               yield format(state());
             }
@@ -206,6 +213,7 @@ public final class Supervisor {
       startComponent(name);
     }
     apps.assignPorts();
+    allowDashboardOrigin(apps.url("api-gateway"));
     for (String service : Apps.SERVICES) {
       Map<String, String> db = postgres.provision(service);
       Map<String, String> env = new LinkedHashMap<>();
@@ -261,6 +269,14 @@ public final class Supervisor {
       log(service + " ready at " + apps.url(service));
     }
     writeState();
+  }
+
+  /** The dashboard, served by each gateway of this stack, may sign in from its origin. */
+  private void allowDashboardOrigin(String gatewayUrl) throws Exception {
+    int port = java.net.URI.create(gatewayUrl).getPort();
+    dashboardOrigins.add("http://" + Net.LOOPBACK + ":" + port);
+    dashboardOrigins.add("http://localhost:" + port);
+    keycloak.allowWebOrigins("copilot", "copilot-dashboard", dashboardOrigins);
   }
 
   private Component component(String name) {
