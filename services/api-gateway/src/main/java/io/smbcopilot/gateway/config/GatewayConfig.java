@@ -37,6 +37,10 @@ public interface GatewayConfig {
   @WithDefault("10000")
   int accessTokenCacheSize();
 
+  /** The web dashboard's public OpenID Connect client in the realm. */
+  @WithDefault("copilot-dashboard")
+  String dashboardClientId();
+
   /** Audience a Keycloak access token must carry. */
   @WithDefault("copilot-api")
   String audience();

@@ -155,5 +155,22 @@ public class OpenApiMerger {
     get.put("summary", "This document: the merged OpenAPI description of the public API");
     get.putArray("security");
     get.putObject("responses").putObject("200").put("description", "OpenAPI 3.1, JSON");
+    ObjectNode config = paths.putObject("/api/v1/client-config").putObject("get");
+    config.putArray("tags").add("docs");
+    config.put(
+        "summary",
+        "Where a browser client signs in: the OpenID Connect issuer and the dashboard's client id");
+    config.putArray("security");
+    ObjectNode ok = config.putObject("responses").putObject("200");
+    ok.put("description", "the dashboard's sign-in settings");
+    ObjectNode schema = ok.putObject("content").putObject("application/json").putObject("schema");
+    schema.put("type", "object");
+    schema.putArray("required").add("authority").add("clientId");
+    ObjectNode properties = schema.putObject("properties");
+    properties
+        .putObject("authority")
+        .put("type", "string")
+        .put("description", "the realm's issuer URL, as browsers reach it");
+    properties.putObject("clientId").put("type", "string");
   }
 }

@@ -1,0 +1,77 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Route, Routes } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { useAuth } from './auth/auth';
+import { Layout } from './components/Layout';
+import { ProblemMessage } from './components/ProblemMessage';
+import { AcceptInvitation } from './pages/AcceptInvitation';
+import { AuthCallback } from './pages/AuthCallback';
+import { Landing } from './pages/Landing';
+import { Forbidden, NotFound } from './pages/NotFound';
+import { Signup } from './pages/Signup';
+import { SessionProvider, useSession } from './session';
+
+// Pages of the signed-in app load when first opened: the first paint needs none of them.
+const Home = lazy(() => import('./pages/Home').then((m) => ({ default: m.Home })));
+const Members = lazy(() => import('./pages/Members').then((m) => ({ default: m.Members })));
+
+export function App() {
+  const auth = useAuth();
+  return (
+    <Routes>
+      <Route path="/auth/callback" element={<AuthCallback />} />
+      <Route path="/signup" element={<Signup />} />
+      <Route path="/accept-invitation" element={<AcceptInvitation />} />
+      <Route path="*" element={auth.user ? <SignedIn /> : <Landing />} />
+    </Routes>
+  );
+}
+
+function SignedIn() {
+  return (
+    <SessionProvider>
+      <Layout>
+        <SessionGate>
+          <Suspense fallback={<Loading />}>
+            <Routes>
+              <Route path="/" element={<Home />} />
+              <Route
+                path="/settings/members"
+                element={
+                  <Allowed permission="members:manage">
+                    <Members />
+                  </Allowed>
+                }
+              />
+              <Route path="*" element={<NotFound />} />
+            </Routes>
+          </Suspense>
+        </SessionGate>
+      </Layout>
+    </SessionProvider>
+  );
+}
+
+/** Waits for who the caller is; shows why if the API would not say. */
+function SessionGate({ children }: { children: ReactNode }) {
+  const { me, problem } = useSession();
+  if (problem) {
+    return <ProblemMessage problem={problem} onRetry={() => window.location.reload()} />;
+  }
+  return me ? <>{children}</> : <Loading />;
+}
+
+/** A page for those with the permission; others are told it is not for their role. */
+export function Allowed({ permission, children }: { permission: string; children: ReactNode }) {
+  const { can } = useSession();
+  return can(permission) ? <>{children}</> : <Forbidden />;
+}
+
+function Loading() {
+  const { t } = useTranslation();
+  return (
+    <p role="status" className="loading">
+      {t('app.loading')}
+    </p>
+  );
+}
