@@ -11,24 +11,16 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.smbcopilot.devstack.DevStackResource;
+import io.smbcopilot.testing.EventStream;
 import io.smbcopilot.testing.InternalTokenResource;
 import io.smbcopilot.testing.TestTokens;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,68 +52,10 @@ class NotificationStreamTest {
 
   @Inject Pool pool;
 
-  /** An event of the stream, or a comment (name null). */
-  record Event(String id, String name, String data) {}
-
-  /** An open stream: events as they come. */
-  static final class Stream implements AutoCloseable {
-    final HttpResponse<InputStream> response;
-    final BufferedReader reader;
-
-    Stream(HttpResponse<InputStream> response) {
-      this.response = response;
-      this.reader =
-          new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
-    }
-
-    /** The next event (comments skipped), within the time. */
-    Event next(Duration within) throws Exception {
-      return CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  String id = null;
-                  String name = null;
-                  StringBuilder data = null;
-                  for (String line; (line = reader.readLine()) != null; ) {
-                    if (line.isEmpty()) {
-                      if (data != null) {
-                        return new Event(id, name, data.toString());
-                      }
-                    } else if (line.startsWith("id:")) {
-                      id = line.substring(3).trim();
-                    } else if (line.startsWith("event:")) {
-                      name = line.substring(6).trim();
-                    } else if (line.startsWith("data:")) {
-                      data = new StringBuilder(line.substring(5).trim());
-                    }
-                  }
-                  return null;
-                } catch (java.io.IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-              })
-          .get(within.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void close() throws Exception {
-      response.body().close();
-    }
-  }
-
-  private Stream open(String token, String lastEventId) throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(stream.toURI())
-            .header("Authorization", "Bearer " + token)
-            .header("Accept", "text/event-stream");
-    if (lastEventId != null) {
-      request.header("Last-Event-ID", lastEventId);
-    }
-    HttpResponse<InputStream> response =
-        HttpClient.newHttpClient()
-            .send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-    assertThat(response.statusCode()).isEqualTo(200);
-    return new Stream(response);
+  private EventStream open(String token, String lastEventId) throws Exception {
+    EventStream s = EventStream.open(stream.toURI(), token, lastEventId);
+    assertThat(s.response().statusCode()).isEqualTo(200);
+    return s;
   }
 
   private void notify(UUID tenant, String user, String title) {
@@ -145,17 +79,17 @@ class NotificationStreamTest {
     notify(tenant, user, "made before the stream");
 
     String firstId;
-    try (Stream s = open(token, null)) {
-      assertThat(s.response.headers().firstValue("Cache-Control")).hasValue("no-cache");
-      assertThat(s.response.headers().firstValue("X-Accel-Buffering")).hasValue("no");
+    try (EventStream s = open(token, null)) {
+      assertThat(s.response().headers().firstValue("Cache-Control")).hasValue("no-cache");
+      assertThat(s.response().headers().firstValue("X-Accel-Buffering")).hasValue("no");
       // the stream says where it starts: after everything made so far, nothing of the past
-      Event ready = s.next(Duration.ofSeconds(10));
+      EventStream.Event ready = s.next(Duration.ofSeconds(10));
       assertThat(ready.name()).isEqualTo("ready");
       assertThat(Long.parseLong(ready.id())).isPositive();
       notify(tenant, "someone-else", "not mine");
       notify(UUID.randomUUID(), user, "same user id, another tenant");
       notify(tenant, user, "first live");
-      Event first = s.next(Duration.ofSeconds(10));
+      EventStream.Event first = s.next(Duration.ofSeconds(10));
       assertThat(first.name()).isEqualTo("notification");
       assertThat(new JsonPath(first.data()).getString("title")).isEqualTo("first live");
       firstId = first.id();
@@ -165,12 +99,12 @@ class NotificationStreamTest {
     // made while the client was away: resumed from its last event, in order, nothing twice
     notify(tenant, user, "second");
     notify(tenant, user, "third");
-    try (Stream s = open(token, firstId)) {
+    try (EventStream s = open(token, firstId)) {
       assertThat(s.next(Duration.ofSeconds(10)))
-          .extracting(Event::name, Event::id)
+          .extracting(EventStream.Event::name, EventStream.Event::id)
           .containsExactly("ready", firstId);
-      Event second = s.next(Duration.ofSeconds(10));
-      Event third = s.next(Duration.ofSeconds(10));
+      EventStream.Event second = s.next(Duration.ofSeconds(10));
+      EventStream.Event third = s.next(Duration.ofSeconds(10));
       assertThat(new JsonPath(second.data()).getString("title")).isEqualTo("second");
       assertThat(new JsonPath(third.data()).getString("title")).isEqualTo("third");
       assertThat(Long.parseLong(third.id())).isGreaterThan(Long.parseLong(second.id()));

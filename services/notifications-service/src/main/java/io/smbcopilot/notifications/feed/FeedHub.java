@@ -4,9 +4,10 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.smbcopilot.health.PgListener;
 import io.smbcopilot.notifications.repository.FeedRepository;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Map;
@@ -97,18 +98,25 @@ public class FeedHub {
   private final Vertx vertx;
   private final long pollMillis;
   private final Map<String, Set<Follower>> followers = new ConcurrentHashMap<>();
-  private volatile SqlConnection listening;
-  private final AtomicBoolean connecting = new AtomicBoolean();
+  // the trigger's channel, feed_<schema>; once (again) open, what was made meanwhile is read
+  private final PgListener listener;
   private long timer = -1;
 
   public FeedHub(
       FeedRepository feed,
       Vertx vertx,
+      Pool pool,
       @ConfigProperty(name = "copilot.feed.poll-interval", defaultValue = "5s")
           java.time.Duration poll) {
     this.feed = feed;
     this.vertx = vertx;
     this.pollMillis = poll.toMillis();
+    this.listener =
+        new PgListener(
+            pool,
+            "feed_",
+            this::announced,
+            () -> followers.values().forEach(set -> set.forEach(Follower::pump)));
   }
 
   void start(@Observes StartupEvent event) {
@@ -116,21 +124,17 @@ public class FeedHub {
         vertx.setPeriodic(
             pollMillis,
             id -> {
-              listen();
+              listener.ensure();
               followers.values().forEach(set -> set.forEach(Follower::pump));
             });
-    listen();
+    listener.ensure();
   }
 
   void stop(@Observes ShutdownEvent event) {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
-    SqlConnection c = listening;
-    listening = null;
-    if (c != null) {
-      c.closeAndForget();
-    }
+    listener.close();
   }
 
   private static String key(UUID tenantId, String userId) {
@@ -172,32 +176,6 @@ public class FeedHub {
                         f.pump();
                       },
                       emitter::fail);
-            });
-  }
-
-  /** Opens the listening connection when there is none. */
-  private void listen() {
-    if (listening != null || !connecting.compareAndSet(false, true)) {
-      return;
-    }
-    feed.listen(
-            this::announced,
-            c -> {
-              if (listening == c) {
-                listening = null;
-              }
-            })
-        .subscribe()
-        .with(
-            c -> {
-              listening = c;
-              connecting.set(false);
-              // what was made while nobody listened
-              followers.values().forEach(set -> set.forEach(Follower::pump));
-            },
-            e -> {
-              connecting.set(false);
-              LOG.debugf("feed: cannot listen for new notifications now: %s", e.toString());
             });
   }
 

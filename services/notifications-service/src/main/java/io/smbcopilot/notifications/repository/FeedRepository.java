@@ -4,9 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.smbcopilot.health.Pools;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -63,33 +61,6 @@ public class FeedRepository {
                       }
                       return entries;
                     }));
-  }
-
-  /**
-   * A connection of its own that listens for new notifications (the trigger's {@code feed_<schema>}
-   * channel): each announcement's payload, {@code "<tenant> <user>"}, goes to {@code announced};
-   * {@code closed} is told when the connection is lost.
-   */
-  public Uni<SqlConnection> listen(
-      java.util.function.Consumer<String> announced,
-      java.util.function.Consumer<SqlConnection> closed) {
-    return pool.getConnection()
-        .chain(
-            c ->
-                c.query("SELECT current_schema() AS s")
-                    .execute()
-                    .map(rows -> rows.iterator().next().getString("s"))
-                    .chain(
-                        schema -> {
-                          Pools.quiet(c);
-                          c.closeHandler(() -> closed.accept(c));
-                          PgConnection.cast(c.getDelegate())
-                              .notificationHandler(n -> announced.accept(n.getPayload()));
-                          return c.query("LISTEN \"feed_" + schema + "\"").execute();
-                        })
-                    .replaceWith(c)
-                    .onFailure()
-                    .invoke(e -> c.closeAndForget()));
   }
 
   /** The user's last place in the stream (0 when the feed is empty). */
