@@ -21,6 +21,11 @@ public class DocumentRepository implements PanacheRepositoryBase<Document, UUID>
   }
 
   /** The document of the collection with these bytes; null if none. */
+  /** The tenant's documents among these ids (those that still exist). */
+  public Uni<List<Document>> found(UUID tenantId, java.util.Collection<UUID> ids) {
+    return list("tenantId = ?1 and id in ?2", tenantId, List.copyOf(ids));
+  }
+
   public Uni<Document> bySha(UUID tenantId, UUID collectionId, String sha256) {
     return find(
             "tenantId = ?1 and collectionId = ?2 and sha256 = ?3", tenantId, collectionId, sha256)

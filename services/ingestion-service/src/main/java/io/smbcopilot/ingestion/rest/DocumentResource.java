@@ -1,9 +1,13 @@
 package io.smbcopilot.ingestion.rest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.security.PermissionsAllowed;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.ingestion.service.Caller;
 import io.smbcopilot.ingestion.service.DocumentService;
+import io.smbcopilot.ingestion.service.DocumentStream;
+import io.smbcopilot.problem.Heartbeats;
 import io.smbcopilot.problem.Page;
 import io.smbcopilot.problem.Paging;
 import io.smbcopilot.problem.ProblemException;
@@ -17,18 +21,24 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.ResponseHeader;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestMulti;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -39,10 +49,70 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 public class DocumentResource {
   private final DocumentService documents;
   private final TenantContext context;
+  private final DocumentStream stream;
+  private final ObjectMapper json;
+  private final Duration heartbeat;
 
-  public DocumentResource(DocumentService documents, TenantContext context) {
+  public DocumentResource(
+      DocumentService documents,
+      TenantContext context,
+      DocumentStream stream,
+      ObjectMapper json,
+      @ConfigProperty(name = "copilot.documents.stream-heartbeat", defaultValue = "15s")
+          Duration heartbeat) {
     this.documents = documents;
     this.context = context;
+    this.stream = stream;
+    this.json = json;
+    this.heartbeat = heartbeat;
+  }
+
+  @GET
+  @Path("/stream")
+  @Produces(MediaType.SERVER_SENT_EVENTS)
+  @PermissionsAllowed(Permission.Names.DOCUMENTS_READ)
+  @ResponseHeader(name = "Cache-Control", value = "no-cache")
+  @ResponseHeader(name = "X-Accel-Buffering", value = "no")
+  @Operation(
+      summary = "The documents you may read as they change (server-sent events)",
+      description =
+          "First a `ready` event: load the list then, it is live from there. Then a `document`"
+              + " event for every change of a document's status or progress (the document as"
+              + " GET /api/v1/documents/{id} gives it: status, chunksDone of chunksTotal, error),"
+              + " made on any replica, and a `deleted` event (`{\"id\"}`) when one is deleted."
+              + " `ready` comes again when changes may have been missed: load the list again."
+              + " A `: heartbeat` comment every 15 s.")
+  @APIResponse(responseCode = "200", description = "the stream")
+  public Multi<OutboundSseEvent> stream(@Context Sse sse) {
+    Multi<OutboundSseEvent> events =
+        stream
+            .follow(Caller.of(context))
+            .map(
+                change ->
+                    switch (change) {
+                      case DocumentStream.Ready r ->
+                          sse.newEventBuilder().name("ready").data(String.class, "{}").build();
+                      case DocumentStream.Changed c ->
+                          sse.newEventBuilder()
+                              .name("document")
+                              .data(String.class, write(c.document()))
+                              .build();
+                      case DocumentStream.Deleted d ->
+                          sse.newEventBuilder()
+                              .name("deleted")
+                              .data(String.class, "{\"id\":\"" + d.id() + "\"}")
+                              .build();
+                    });
+    return Heartbeats.merge(
+        events, heartbeat, () -> sse.newEventBuilder().comment("heartbeat").build());
+  }
+
+  private String write(DocumentService.Document document) {
+    try {
+      return json.writeValueAsString(document);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @POST
@@ -135,8 +205,8 @@ public class DocumentResource {
             Map.of(
                 "Content-Type",
                 List.of(document.mediaType()),
-                "Content-Length",
-                List.of(Long.toString(document.sizeBytes())),
+                // no Content-Length: the pieces stream chunked, and an answer with both is refused
+                // by proxies (the gateway's HTTP client answered 502 for small files)
                 "Content-Disposition",
                 List.of(
                     "attachment; filename*=UTF-8''"

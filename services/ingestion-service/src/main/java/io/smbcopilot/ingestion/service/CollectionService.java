@@ -82,6 +82,14 @@ public class CollectionService {
     this.vertx = vertx;
   }
 
+  /** All the tenant's collections, whoever may read them (the live stream checks per follower). */
+  @WithSession
+  public Uni<List<Collection>> all(UUID tenantId) {
+    return collections
+        .forTenant(tenantId)
+        .map(found -> found.stream().map(Collection::of).toList());
+  }
+
   /**
    * The tenant's collections the caller may read (the tenant's {@code general} made on first use).
    */

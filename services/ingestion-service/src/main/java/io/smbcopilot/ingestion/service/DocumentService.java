@@ -330,6 +330,39 @@ public class DocumentService {
     }
   }
 
+  /**
+   * A document as it is now, with its collection's restrictions, for the live stream (which asks
+   * for each follower whether the collection is readable); absent when it was deleted.
+   */
+  public record Current(UUID id, Document document, CollectionService.Collection collection) {}
+
+  /** The tenant's documents among these ids as they are now; deleted ones are left out. */
+  @WithSession
+  @WithSpan("DocumentService.current")
+  public Uni<List<Current>> current(UUID tenantId, java.util.Collection<UUID> ids) {
+    return documents
+        .found(tenantId, ids)
+        .chain(
+            found ->
+                collections
+                    .all(tenantId)
+                    .map(
+                        all -> {
+                          Map<UUID, CollectionService.Collection> byId =
+                              all.stream()
+                                  .collect(
+                                      Collectors.toMap(CollectionService.Collection::id, c -> c));
+                          return found.stream()
+                              .filter(d -> byId.containsKey(d.collectionId))
+                              .map(
+                                  d -> {
+                                    CollectionService.Collection c = byId.get(d.collectionId);
+                                    return new Current(d.id, Document.of(d, c.name()), c);
+                                  })
+                              .toList();
+                        }));
+  }
+
   /** A document in a collection the caller may read; 404 otherwise. */
   @WithSession
   @WithSpan("DocumentService.get")
