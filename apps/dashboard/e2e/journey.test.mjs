@@ -10,6 +10,21 @@ const run = Date.now().toString(36);
 const owner = { email: `owner-${run}@e2e.example.com`, name: 'Olivia Owner', business: `E2E Bakery ${run}` };
 const member = { email: `member-${run}@e2e.example.com`, name: 'Max Member' };
 const PASSWORD = process.env.E2E_PASSWORD ?? 'E2e-Journey-Passw0rd';
+const HOURS = `# Opening hours
+
+The bakery opens Monday to Friday from 7:00 to 18:00 and on Saturday from 8:00 to 13:00.
+On public holidays the bakery stays closed. Orders for cakes need two days' notice.
+`;
+const RETURNS = `Returns policy
+
+Unopened goods can be returned within 14 days with the receipt. Fresh bread and cakes cannot be
+returned. Refunds go back to the card that paid within five working days.
+`;
+const DELIVERY = `Delivery
+
+We deliver within 10 km of the shop for orders over 30 euros. Deliveries leave at 9:00 and 14:00.
+`;
+
 
 let browser;
 before(async () => {
@@ -54,6 +69,73 @@ describe('the dashboard journey', { concurrency: false }, () => {
     await check(page, 'home');
   });
 
+  test('the owner uploads three documents, one dropped, and watches them index live', async () => {
+    const page = ownerPage;
+    const listLoads = [];
+    page.on('request', (r) => {
+      if (r.method() === 'GET' && new URL(r.url()).pathname === '/api/v1/documents') {
+        listLoads.push(r.url());
+      }
+    });
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('link', { name: 'Documents' }).click();
+    await page.getByRole('heading', { name: 'Documents', level: 1 }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await page.getByLabel('Tags', { exact: true }).fill('handbook, 2026');
+    await page.getByLabel('Choose files').setInputFiles([
+      { name: 'opening-hours.md', mimeType: 'text/markdown', buffer: Buffer.from(HOURS) },
+      { name: 'returns-policy.txt', mimeType: 'text/plain', buffer: Buffer.from(RETURNS) },
+    ]);
+    // the third by drag and drop
+    await page.evaluate((text) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], 'delivery.txt', { type: 'text/plain' }));
+      const zone = document.querySelector('[data-testid=dropzone]');
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, DELIVERY);
+    for (const name of ['opening-hours.md', 'returns-policy.txt', 'delivery.txt']) {
+      const row = page.locator(`.upload[data-file="${name}"]`);
+      await row.and(page.locator('[data-status="indexed"]')).waitFor({ timeout: 120_000 });
+      assert.match(await row.innerText(), /Ready · (\d+) of \1 chunks/);
+    }
+    // indexing was pushed, not polled: the list was loaded when the page opened (and when the
+    // stream said it was live), never while the documents indexed
+    assert.ok(listLoads.length <= 2, `list loads: ${listLoads.length}`);
+    const items = page.getByRole('list', { name: 'Documents' }).getByRole('listitem');
+    await items.filter({ hasText: 'delivery.txt' }).waitFor();
+    assert.equal(await items.count(), 3);
+    await check(page, 'documents');
+    await page.setViewportSize(DESKTOP);
+    await check(page, 'documents');
+    await page.setViewportSize(PHONE);
+  });
+
+  test('the owner filters the documents, opens an original, and deletes one live', async () => {
+    const page = ownerPage;
+    const items = page.getByRole('list', { name: 'Documents' }).getByRole('listitem');
+    await page.getByLabel('Status').selectOption('failed');
+    await page.getByText('No documents here yet.').waitFor();
+    await page.getByLabel('Status').selectOption('indexed');
+    await items.first().waitFor();
+    assert.equal(await items.count(), 3);
+    await page.getByLabel('Tag', { exact: true }).fill('nothing-tagged-so');
+    await page.getByText('No documents here yet.').waitFor();
+    await page.getByLabel('Tag', { exact: true }).fill('handbook');
+    await items.first().waitFor();
+    assert.equal(await items.count(), 3);
+    const download = page.waitForEvent('download');
+    await items.filter({ hasText: 'returns-policy.txt' }).locator('.doc-title').click();
+    const file = await download;
+    assert.equal(file.suggestedFilename(), 'returns-policy.txt');
+    const saved = await file.path();
+    const { readFileSync } = await import('node:fs');
+    assert.equal(readFileSync(saved, 'utf8'), RETURNS);
+    page.once('dialog', (dialog) => dialog.accept());
+    await items.filter({ hasText: 'delivery.txt' }).getByRole('button', { name: /^Delete/ }).click();
+    await items.filter({ hasText: 'delivery.txt' }).waitFor({ state: 'detached' });
+    assert.equal(await items.count(), 2);
+  });
+
   test('signing up again with the same email shows the API problem with its title and detail', async () => {
     const page = await (await newContext(browser, PHONE)).newPage();
     await page.goto(`${BASE}/signup`);
@@ -73,6 +155,8 @@ describe('the dashboard journey', { concurrency: false }, () => {
 
   test('the owner switches to German and back', async () => {
     const page = ownerPage;
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('link', { name: 'Home' }).click();
     await page.getByLabel('Language').selectOption('de');
     await page.getByRole('heading', { name: `Willkommen, ${owner.name}` }).waitFor();
     assert.equal(await page.locator('html').getAttribute('lang'), 'de');

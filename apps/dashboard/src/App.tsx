@@ -13,6 +13,7 @@ import { SessionProvider, useSession } from './session';
 
 // Pages of the signed-in app load when first opened: the first paint needs none of them.
 const Home = lazy(() => import('./pages/Home').then((m) => ({ default: m.Home })));
+const Documents = lazy(() => import('./pages/documents/Documents').then((m) => ({ default: m.Documents })));
 const Members = lazy(() => import('./pages/Members').then((m) => ({ default: m.Members })));
 
 export function App() {
@@ -35,6 +36,14 @@ function SignedIn() {
           <Suspense fallback={<Loading />}>
             <Routes>
               <Route path="/" element={<Home />} />
+              <Route
+                path="/documents"
+                element={
+                  <Allowed permission="documents:read">
+                    <Documents />
+                  </Allowed>
+                }
+              />
               <Route
                 path="/settings/members"
                 element={

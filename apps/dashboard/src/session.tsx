@@ -6,6 +6,8 @@ import { useAuth } from './auth/auth';
 /** The signed-in caller: the API client, who they are, and what they may do. */
 export interface Session {
   api: Api;
+  /** The access token current now (renewals included), for requests the client does not make. */
+  token: () => string | null;
   me: Schemas['Me'] | null;
   problem: Problem | null;
   can: (permission: string) => boolean;
@@ -22,7 +24,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     tokenRef.current = auth.token;
   }, [auth.token]);
-  const api = useMemo(() => apiClient(() => tokenRef.current()), []);
+  const token = useMemo(() => () => tokenRef.current(), []);
+  const api = useMemo(() => apiClient(token), [token]);
   const signedIn = auth.user !== null;
 
   useEffect(() => {
@@ -42,11 +45,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const value = useMemo<Session>(
     () => ({
       api,
+      token,
       me,
       problem,
       can: (permission: string) => me?.permissions?.includes(permission) ?? false,
     }),
-    [api, me, problem],
+    [api, token, me, problem],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

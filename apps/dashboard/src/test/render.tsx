@@ -28,6 +28,7 @@ export function renderSignedIn(
   };
   const session: Session = {
     api: apiClient(() => 'token-1', fetcher),
+    token: () => 'token-1',
     me,
     problem: null,
     can: (p) => permissions.includes(p),
