@@ -68,7 +68,7 @@ class DashboardAcceptanceTest {
       }
     }
     assertThat(failed).as("failed end-to-end tests").isZero();
-    assertThat(passed).as("passed end-to-end tests").isGreaterThanOrEqualTo(8);
+    assertThat(passed).as("passed end-to-end tests").isGreaterThanOrEqualTo(10);
     List<String> shots;
     try (Stream<Path> files = Files.list(screenshots)) {
       shots = files.map(p -> p.getFileName().toString()).sorted().toList();
@@ -79,6 +79,8 @@ class DashboardAcceptanceTest {
             "landing-1280.png",
             "signup-375.png",
             "home-375.png",
+            "documents-375.png",
+            "documents-1280.png",
             "members-375.png",
             "members-1280.png",
             "accept-invitation-375.png",
