@@ -136,6 +136,63 @@ describe('the dashboard journey', { concurrency: false }, () => {
     assert.equal(await items.count(), 2);
   });
 
+  test('the owner asks, gets a streamed answer whose citation opens the right passage, and follows up', async () => {
+    const page = ownerPage;
+    const streamed = [];
+    page.on('response', (r) => {
+      if (new URL(r.url()).pathname === '/api/v1/copilot/ask') {
+        streamed.push(r.headers()['content-type']);
+      }
+    });
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('link', { name: 'Ask' }).click();
+    await page.getByRole('heading', { name: 'Ask your documents' }).waitFor();
+    await page.getByLabel('Your question').fill('When does the bakery open on Saturday?');
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    const answer = page.locator('.answer[data-done="true"]').first();
+    await answer.waitFor({ timeout: 60_000 });
+    assert.match(await answer.innerText(), /Saturday from 8:00 to 13:00/);
+    assert.deepEqual(streamed.map((t) => t.split(';')[0]), ['text/event-stream']);
+    await page.waitForURL(/\/ask\/[0-9a-f-]{36}$/);
+    await check(page, 'ask');
+    // the numbered mark opens the cited passage with its document and heading
+    await answer.getByRole('button', { name: /^Source 1: opening-hours\.md$/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    const passage = await dialog.innerText();
+    assert.match(passage, /\[1\] opening-hours\.md/);
+    assert.match(passage, /Opening hours/);
+    assert.match(passage, /on Saturday from 8:00 to 13:00/);
+    await check(page, 'ask-citation');
+    const download = page.waitForEvent('download');
+    await dialog.getByRole('button', { name: 'Open the original' }).click();
+    assert.equal((await download).suggestedFilename(), 'opening-hours.md');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    // a follow-up in the same conversation, and a question the documents do not answer
+    const conversation = page.url();
+    await page.getByLabel('Ask a follow-up').fill('Can fresh bread be returned?');
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await page.locator('.answer[data-done="true"]').nth(1).waitFor({ timeout: 60_000 });
+    assert.match(await page.locator('.answer').nth(1).innerText(), /Fresh bread and cakes cannot be\s+returned/);
+    assert.equal(page.url(), conversation);
+    await page.getByLabel('Ask a follow-up').fill('What did the company pay for its delivery van in 2019?');
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    const abstained = page.locator('.answer.abstained[data-done="true"]');
+    await abstained.waitFor({ timeout: 60_000 });
+    assert.match(await abstained.innerText(), /Your documents don't say\./);
+    await check(page, 'ask-abstained');
+    await page.setViewportSize(DESKTOP);
+    await check(page, 'ask-abstained');
+    await page.setViewportSize(PHONE);
+    // the conversation is listed, and opens again with its three answers
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    await page.waitForURL(`${BASE}/ask`);
+    await page.getByRole('complementary').getByRole('link').first().click();
+    await page.waitForURL(conversation);
+    await page.locator('.answer[data-done="true"]').nth(2).waitFor();
+  });
+
   test('signing up again with the same email shows the API problem with its title and detail', async () => {
     const page = await (await newContext(browser, PHONE)).newPage();
     await page.goto(`${BASE}/signup`);

@@ -14,6 +14,7 @@ import { SessionProvider, useSession } from './session';
 // Pages of the signed-in app load when first opened: the first paint needs none of them.
 const Home = lazy(() => import('./pages/Home').then((m) => ({ default: m.Home })));
 const Documents = lazy(() => import('./pages/documents/Documents').then((m) => ({ default: m.Documents })));
+const Ask = lazy(() => import('./pages/ask/Ask').then((m) => ({ default: m.Ask })));
 const Members = lazy(() => import('./pages/Members').then((m) => ({ default: m.Members })));
 
 export function App() {
@@ -36,6 +37,14 @@ function SignedIn() {
           <Suspense fallback={<Loading />}>
             <Routes>
               <Route path="/" element={<Home />} />
+              <Route
+                path="/ask/:conversationId?"
+                element={
+                  <Allowed permission="copilot:ask">
+                    <Ask />
+                  </Allowed>
+                }
+              />
               <Route
                 path="/documents"
                 element={

@@ -1,5 +1,6 @@
 import { fetchEventSource } from '@microsoft/fetch-event-source';
 import { useEffect, useRef, useState } from 'react';
+import { ProblemError, problemOf } from './problem';
 
 /** A stream the API refused (401, 403, 404): reconnecting would not help. */
 class Refused extends Error {}
@@ -84,4 +85,40 @@ export function useStream(
     return () => abort.abort();
   }, [path, token]);
   return state;
+}
+
+/**
+ * POSTs a JSON body asking for an event stream (a streamed answer): each event to its handler,
+ * never retried (asking again would ask twice); resolves when the stream ends.
+ */
+export async function postStream(
+  path: string,
+  token: string | null,
+  body: unknown,
+  handlers: Record<string, (data: string) => void>,
+  signal: AbortSignal,
+): Promise<void> {
+  await fetchEventSource(path, {
+    method: 'POST',
+    signal,
+    openWhenHidden: true,
+    headers: {
+      Accept: 'text/event-stream',
+      'Content-Type': 'application/json',
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+    async onopen(response) {
+      const type = response.headers.get('Content-Type') ?? '';
+      if (!response.ok || !type.startsWith('text/event-stream')) {
+        throw new ProblemError(await problemOf(response));
+      }
+    },
+    onmessage(event) {
+      handlers[event.event || 'message']?.(event.data);
+    },
+    onerror(error) {
+      throw error;
+    },
+  });
 }

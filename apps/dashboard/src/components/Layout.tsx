@@ -14,6 +14,7 @@ export interface NavItem {
 
 export const NAV: NavItem[] = [
   { path: '/', label: 'nav.home' },
+  { path: '/ask', label: 'nav.ask', permission: 'copilot:ask' },
   { path: '/documents', label: 'nav.documents', permission: 'documents:read' },
   { path: '/settings/members', label: 'nav.settings', permission: 'members:manage' },
 ];

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { data } from '../../api/client';
 import { useStream } from '../../api/events';
-import { problemOf, type Problem } from '../../api/problem';
+import { openOriginal } from '../../api/originals';
+import type { Problem } from '../../api/problem';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { useSession } from '../../session';
 import { asProblem, useResource } from '../../useResource';
@@ -72,23 +73,9 @@ export function Documents() {
   }
 
   async function open(doc: Doc) {
-    try {
-      const response = await fetch(`/api/v1/documents/${doc.id}/content`, {
-        headers: { Authorization: `Bearer ${token() ?? ''}` },
-      });
-      if (!response.ok) {
-        setProblem(await problemOf(response));
-        return;
-      }
-      const blob = await response.blob();
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = doc.fileName ?? 'document';
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    } catch (e) {
-      setProblem(asProblem(e));
+    const refused = await openOriginal(doc.id!, doc.fileName ?? 'document', token());
+    if (refused) {
+      setProblem(refused);
     }
   }
 
