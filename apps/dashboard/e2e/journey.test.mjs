@@ -26,6 +26,21 @@ We deliver within 10 km of the shop for orders over 30 euros. Deliveries leave a
 `;
 
 
+/** Opens a page of the nav (behind the menu button on a phone). */
+async function go(page, name) {
+  const menu = page.getByRole('button', { name: 'Menu' });
+  if (await menu.isVisible()) {
+    await menu.click();
+  }
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
+}
+
+/** The bell's unread count, from its label. */
+async function unread(page) {
+  const label = (await page.locator('.bell').getAttribute('aria-label')) ?? '';
+  return Number((label.match(/(\d+) unread/) ?? [])[1]);
+}
+
 let browser;
 before(async () => {
   browser = await launch();
@@ -77,8 +92,7 @@ describe('the dashboard journey', { concurrency: false }, () => {
         listLoads.push(r.url());
       }
     });
-    await page.getByRole('button', { name: 'Menu' }).click();
-    await page.getByRole('link', { name: 'Documents' }).click();
+    await go(page, 'Documents');
     await page.getByRole('heading', { name: 'Documents', level: 1 }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
     await page.getByLabel('Tags', { exact: true }).fill('handbook, 2026');
@@ -144,8 +158,7 @@ describe('the dashboard journey', { concurrency: false }, () => {
         streamed.push(r.headers()['content-type']);
       }
     });
-    await page.getByRole('button', { name: 'Menu' }).click();
-    await page.getByRole('link', { name: 'Ask' }).click();
+    await go(page, 'Ask');
     await page.getByRole('heading', { name: 'Ask your documents' }).waitFor();
     await page.getByLabel('Your question').fill('When does the bakery open on Saturday?');
     await page.getByRole('button', { name: 'Ask', exact: true }).click();
@@ -193,6 +206,32 @@ describe('the dashboard journey', { concurrency: false }, () => {
     await page.locator('.answer[data-done="true"]').nth(2).waitFor();
   });
 
+  test('the owner searches by keyword, by meaning and with filters, and sees where each hit is', async () => {
+    const page = ownerPage;
+    await go(page, 'Search');
+    await page.getByRole('heading', { name: 'Search', level: 1 }).waitFor();
+    await page.getByLabel('Search for').fill('refunds card');
+    await page.getByLabel('By keyword').check();
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: /passages? \(By keyword\)/ }).waitFor();
+    const first = page.locator('.hit').first();
+    assert.match(await first.locator('.doc-title').innerText(), /returns-policy\.txt/);
+    assert.match(await first.locator('mark').innerText(), /Refunds go back to the card/);
+    await check(page, 'search');
+    await page.getByLabel('By meaning').check();
+    await page.getByLabel('Search for').fill('when are you open at the weekend');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: /\(By meaning\)/ }).waitFor();
+    assert.match(await page.locator('.hit').first().innerText(), /opening-hours\.md[\s\S]*Opening hours/);
+    // a tag no document has: nothing
+    await page.getByLabel('Tags').fill('no-such-tag');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: /^0 passages/ }).waitFor();
+    await page.setViewportSize(DESKTOP);
+    await check(page, 'search');
+    await page.setViewportSize(PHONE);
+  });
+
   test('signing up again with the same email shows the API problem with its title and detail', async () => {
     const page = await (await newContext(browser, PHONE)).newPage();
     await page.goto(`${BASE}/signup`);
@@ -212,8 +251,14 @@ describe('the dashboard journey', { concurrency: false }, () => {
 
   test('the owner switches to German and back', async () => {
     const page = ownerPage;
-    await page.getByRole('button', { name: 'Menu' }).click();
-    await page.getByRole('link', { name: 'Home' }).click();
+    await go(page, 'Home');
+    // Home: what happened (the welcome), recent questions (the conversation), usage this month
+    const card = (name) => page.getByRole('region', { name });
+    await card('What happened lately').getByText(/Welcome/).first().waitFor();
+    await card('Recent questions').getByRole('link', { name: 'When does the bakery open on Saturday?' }).waitFor();
+    assert.match(await card("This month's usage").innerText(), /tokens/);
+    await card('Being indexed').getByText('No document is being indexed.').waitFor();
+    await check(page, 'home-cards');
     await page.getByLabel('Language').selectOption('de');
     await page.getByRole('heading', { name: `Willkommen, ${owner.name}` }).waitFor();
     assert.equal(await page.locator('html').getAttribute('lang'), 'de');
@@ -223,10 +268,10 @@ describe('the dashboard journey', { concurrency: false }, () => {
   });
 
   let acceptUrl;
+  let unreadBefore;
   test('the owner invites a member from Settings, and the invitation is mailed', async () => {
     const page = ownerPage;
-    await page.getByRole('button', { name: 'Menu' }).click();
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await go(page, 'Settings');
     await page.getByRole('heading', { name: 'Members' }).waitFor();
     await page.getByRole('cell', { name: owner.email }).waitFor();
     await page.getByLabel('Email').fill(member.email);
@@ -238,6 +283,7 @@ describe('the dashboard journey', { concurrency: false }, () => {
     await page.setViewportSize(DESKTOP);
     await check(page, 'members');
     await page.setViewportSize(PHONE);
+    unreadBefore = await unread(page);
     const mail = await awaitMail(member.email, 'invit');
     acceptUrl = linkIn(mail.mimeMessage, `${BASE}/accept-invitation?token=`);
   });
@@ -267,6 +313,29 @@ describe('the dashboard journey', { concurrency: false }, () => {
     await page.getByRole('heading', { name: 'Not for your role' }).waitFor();
     await check(page, 'forbidden');
     await context.close();
+  });
+
+  test('the owner sees the member joining arrive live on the bell, then in the feed', async () => {
+    const page = ownerPage;
+    // no reload: the count comes by the notification stream
+    await page.waitForFunction(
+      (before) => {
+        const label = document.querySelector('.bell')?.getAttribute('aria-label') ?? '';
+        return Number((label.match(/(\d+) unread/) ?? [])[1]) > before;
+      },
+      unreadBefore,
+      { timeout: 60_000 },
+    );
+    await page.locator('.bell').click();
+    await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+    const feed = page.getByRole('list', { name: 'Notifications' });
+    await feed.getByRole('listitem').filter({ hasText: `${member.email} joined` }).first().waitFor();
+    await check(page, 'notifications');
+    await page.getByRole('button', { name: 'Mark all read' }).click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid=unread]'));
+    assert.equal(await unread(page), 0);
+    await go(page, 'Settings');
+    await page.getByRole('heading', { name: 'Members' }).waitFor();
   });
 
   test('a reload signs the owner in again through the Keycloak session, without the form', async () => {

@@ -9,12 +9,17 @@ import { AuthCallback } from './pages/AuthCallback';
 import { Landing } from './pages/Landing';
 import { Forbidden, NotFound } from './pages/NotFound';
 import { Signup } from './pages/Signup';
+import { FeedProvider } from './notifications';
 import { SessionProvider, useSession } from './session';
 
 // Pages of the signed-in app load when first opened: the first paint needs none of them.
 const Home = lazy(() => import('./pages/Home').then((m) => ({ default: m.Home })));
 const Documents = lazy(() => import('./pages/documents/Documents').then((m) => ({ default: m.Documents })));
 const Ask = lazy(() => import('./pages/ask/Ask').then((m) => ({ default: m.Ask })));
+const Search = lazy(() => import('./pages/search/Search').then((m) => ({ default: m.Search })));
+const Notifications = lazy(() =>
+  import('./pages/notifications/Notifications').then((m) => ({ default: m.Notifications })),
+);
 const Members = lazy(() => import('./pages/Members').then((m) => ({ default: m.Members })));
 
 export function App() {
@@ -32,8 +37,9 @@ export function App() {
 function SignedIn() {
   return (
     <SessionProvider>
-      <Layout>
-        <SessionGate>
+      <FeedProvider>
+        <Layout>
+          <SessionGate>
           <Suspense fallback={<Loading />}>
             <Routes>
               <Route path="/" element={<Home />} />
@@ -54,6 +60,22 @@ function SignedIn() {
                 }
               />
               <Route
+                path="/search"
+                element={
+                  <Allowed permission="search">
+                    <Search />
+                  </Allowed>
+                }
+              />
+              <Route
+                path="/notifications"
+                element={
+                  <Allowed permission="notifications:read">
+                    <Notifications />
+                  </Allowed>
+                }
+              />
+              <Route
                 path="/settings/members"
                 element={
                   <Allowed permission="members:manage">
@@ -64,8 +86,9 @@ function SignedIn() {
               <Route path="*" element={<NotFound />} />
             </Routes>
           </Suspense>
-        </SessionGate>
-      </Layout>
+          </SessionGate>
+        </Layout>
+      </FeedProvider>
     </SessionProvider>
   );
 }

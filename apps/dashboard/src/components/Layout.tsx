@@ -3,6 +3,7 @@ import { NavLink } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../auth/auth';
 import { useSession } from '../session';
+import { useFeed } from '../notifications';
 import { LanguagePicker } from './LanguagePicker';
 
 /** A page of the signed-in app, offered in the nav only to those whose permissions allow it. */
@@ -16,6 +17,7 @@ export const NAV: NavItem[] = [
   { path: '/', label: 'nav.home' },
   { path: '/ask', label: 'nav.ask', permission: 'copilot:ask' },
   { path: '/documents', label: 'nav.documents', permission: 'documents:read' },
+  { path: '/search', label: 'nav.search', permission: 'search' },
   { path: '/settings/members', label: 'nav.settings', permission: 'members:manage' },
 ];
 
@@ -54,6 +56,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </ul>
         </nav>
         <div className="account">
+          <Bell />
           <LanguagePicker />
           <span className="who" title={t('app.signedInAs', { name })}>
             {name}
@@ -67,5 +70,26 @@ export function Layout({ children }: { children: ReactNode }) {
         {children}
       </main>
     </div>
+  );
+}
+
+/** The bell: the live unread count, leading to the feed. */
+function Bell() {
+  const { t } = useTranslation();
+  const feed = useFeed();
+  if (!feed) {
+    return null;
+  }
+  return (
+    <NavLink to="/notifications" className="bell" aria-label={t('notifications.bell', { count: feed.unread })}>
+      <svg aria-hidden="true" viewBox="0 0 24 24" width="22" height="22">
+        <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
+      </svg>
+      {feed.unread > 0 && (
+        <span className="bell-count" data-testid="unread">
+          {feed.unread > 99 ? '99+' : feed.unread}
+        </span>
+      )}
+    </NavLink>
   );
 }

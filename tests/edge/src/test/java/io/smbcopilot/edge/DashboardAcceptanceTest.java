@@ -68,7 +68,7 @@ class DashboardAcceptanceTest {
       }
     }
     assertThat(failed).as("failed end-to-end tests").isZero();
-    assertThat(passed).as("passed end-to-end tests").isGreaterThanOrEqualTo(11);
+    assertThat(passed).as("passed end-to-end tests").isGreaterThanOrEqualTo(13);
     List<String> shots;
     try (Stream<Path> files = Files.list(screenshots)) {
       shots = files.map(p -> p.getFileName().toString()).sorted().toList();
@@ -84,6 +84,10 @@ class DashboardAcceptanceTest {
             "ask-375.png",
             "ask-citation-375.png",
             "ask-abstained-1280.png",
+            "search-375.png",
+            "search-1280.png",
+            "notifications-375.png",
+            "home-cards-375.png",
             "members-375.png",
             "members-1280.png",
             "accept-invitation-375.png",
