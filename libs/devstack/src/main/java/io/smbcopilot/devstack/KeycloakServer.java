@@ -210,22 +210,13 @@ final class KeycloakServer implements Component {
     }
     String token = adminToken();
     String base = url() + "/admin/realms/" + realm + "/clients";
-    HttpResponse<String> clients =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        base + "?clientId=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)))
-                .header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofSeconds(30))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(clients.body());
-    if (clients.statusCode() != 200 || !id.find()) {
+    String id = clientUuid(token, realm, clientId);
+    if (id == null) {
       throw new IOException("client " + clientId + " not found in realm " + realm);
     }
     HttpResponse<String> secret =
         http.send(
-            HttpRequest.newBuilder(URI.create(base + "/" + id.group(1) + "/client-secret"))
+            HttpRequest.newBuilder(URI.create(base + "/" + id + "/client-secret"))
                 .header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(30))
                 .build(),
@@ -238,6 +229,25 @@ final class KeycloakServer implements Component {
     return value.group(1);
   }
 
+  /** The internal id of a realm's client, by its client id; null when the realm has none. */
+  private String clientUuid(String token, String realm, String clientId) throws Exception {
+    HttpResponse<String> clients =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        url()
+                            + "/admin/realms/"
+                            + realm
+                            + "/clients?clientId="
+                            + URLEncoder.encode(clientId, StandardCharsets.UTF_8)))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(30))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(clients.body());
+    return clients.statusCode() == 200 && id.find() ? id.group(1) : null;
+  }
+
   /**
    * Lets browser pages at these origins call the realm's endpoints (the token endpoint, from the
    * dashboard the gateway serves): the client's web origins become {@code +} (its redirect URIs)
@@ -247,17 +257,8 @@ final class KeycloakServer implements Component {
       throws Exception {
     String token = adminToken();
     String base = url() + "/admin/realms/" + realm + "/clients";
-    HttpResponse<String> clients =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        base + "?clientId=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)))
-                .header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofSeconds(30))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(clients.body());
-    if (clients.statusCode() != 200 || !id.find()) {
+    String id = clientUuid(token, realm, clientId);
+    if (id == null) {
       return; // a realm without the dashboard's client: nothing to allow
     }
     StringBuilder list = new StringBuilder("[\"+\"");
@@ -266,7 +267,7 @@ final class KeycloakServer implements Component {
     }
     HttpResponse<String> updated =
         http.send(
-            HttpRequest.newBuilder(URI.create(base + "/" + id.group(1)))
+            HttpRequest.newBuilder(URI.create(base + "/" + id))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(30))
