@@ -31,3 +31,33 @@ export function Field({
 export function fieldError(errors: { field: string; message: string }[] | undefined, field: string) {
   return errors?.find((e) => e.field === field || e.field.endsWith(`.${field}`))?.message;
 }
+
+/** A labelled choice of options, the first one "all" (value '') when `all` names it. */
+export function SelectField({
+  label,
+  value,
+  onChange,
+  options,
+  all,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  options: { value: string; label: string }[];
+  all?: string;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        {all !== undefined && <option value="">{all}</option>}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

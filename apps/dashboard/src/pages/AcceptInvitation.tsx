@@ -1,13 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { apiClient, data } from '../api/client';
-import { ProblemError, type Problem } from '../api/problem';
 import { useAuth } from '../auth/auth';
 import { Field, fieldError } from '../components/Field';
-import { LanguagePicker } from '../components/LanguagePicker';
+import { PublicPage } from '../components/PublicPage';
 import { ProblemMessage } from '../components/ProblemMessage';
-import { asProblem } from '../useResource';
+import { useSubmit } from '../useSubmit';
 
 const anonymous = apiClient(() => null);
 
@@ -18,36 +17,20 @@ export function AcceptInvitation() {
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
   const [form, setForm] = useState({ displayName: '', password: '' });
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, run } = useSubmit();
   const [email, setEmail] = useState<string | null>(null);
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
+    void run(async () => {
       const answer = await data(anonymous.POST('/api/v1/invitations/accept', { body: { token, ...form } }));
       // 201's body is the account (AccountCreated); the OpenAPI document does not describe it
-      const account = answer as unknown as { email: string };
-      setEmail(account.email);
-    } catch (failure) {
-      setProblem(failure instanceof ProblemError ? failure.problem : asProblem(failure));
-    } finally {
-      setBusy(false);
-    }
+      setEmail((answer as unknown as { email: string }).email);
+    });
   }
 
   return (
-    <div className="public">
-      <header className="public-header">
-        <Link to="/" className="brand">
-          {t('app.name')}
-        </Link>
-        <LanguagePicker />
-      </header>
-      <main id="main" className="public-main narrow">
-        <h1>{t('accept.title')}</h1>
+    <PublicPage title={t('accept.title')}>
         {!token ? (
           <p role="alert">{t('accept.missingToken')}</p>
         ) : email ? (
@@ -68,7 +51,6 @@ export function AcceptInvitation() {
             </button>
           </form>
         )}
-      </main>
-    </div>
+    </PublicPage>
   );
 }

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { data } from '../api/client';
@@ -43,55 +44,37 @@ export function Home() {
       </dl>
       <div className="cards">
         {feed && (
-          <section className="card" aria-labelledby="home-lately">
-            <h2 id="home-lately">{t('home.lately')}</h2>
-            {feed.items.length === 0 ? (
-              <p>{t('notifications.none')}</p>
-            ) : (
-              <ul className="list">
-                {feed.items.slice(0, 5).map((n) => (
-                  <li key={n.id}>
-                    <span className={n.readAt ? undefined : 'strong'}>{n.title}</span>
-                  </li>
-                ))}
-              </ul>
-            )}
-            <Link to="/notifications">{t('home.allNotifications')}</Link>
-          </section>
+          <Card
+            id="home-lately"
+            title={t('home.lately')}
+            empty={t('notifications.none')}
+            items={feed.items.slice(0, 5).map((n) => ({
+              key: n.id!,
+              content: <span className={n.readAt ? undefined : 'strong'}>{n.title}</span>,
+            }))}
+            more={{ to: '/notifications', label: t('home.allNotifications') }}
+          />
         )}
         {documents.data && (
-          <section className="card" aria-labelledby="home-indexing">
-            <h2 id="home-indexing">{t('home.indexing')}</h2>
-            {indexing.length === 0 ? (
-              <p>{t('home.nothingIndexing')}</p>
-            ) : (
-              <ul className="list">
-                {indexing.map((d) => (
-                  <li key={d.id}>
-                    {d.title} · {t(`status.${d.status}`)}
-                  </li>
-                ))}
-              </ul>
-            )}
-            <Link to="/documents">{t('home.toDocuments')}</Link>
-          </section>
+          <Card
+            id="home-indexing"
+            title={t('home.indexing')}
+            empty={t('home.nothingIndexing')}
+            items={indexing.map((d) => ({ key: d.id!, content: `${d.title} · ${t(`status.${d.status}`)}` }))}
+            more={{ to: '/documents', label: t('home.toDocuments') }}
+          />
         )}
         {conversations.data && (
-          <section className="card" aria-labelledby="home-questions">
-            <h2 id="home-questions">{t('home.questions')}</h2>
-            {(conversations.data.items ?? []).length === 0 ? (
-              <p>{t('home.noQuestions')}</p>
-            ) : (
-              <ul className="list">
-                {(conversations.data.items ?? []).map((c) => (
-                  <li key={c.id}>
-                    <Link to={`/ask/${c.id}`}>{c.title}</Link>
-                  </li>
-                ))}
-              </ul>
-            )}
-            <Link to="/ask">{t('home.ask')}</Link>
-          </section>
+          <Card
+            id="home-questions"
+            title={t('home.questions')}
+            empty={t('home.noQuestions')}
+            items={(conversations.data.items ?? []).map((c) => ({
+              key: c.id!,
+              content: <Link to={`/ask/${c.id}`}>{c.title}</Link>,
+            }))}
+            more={{ to: '/ask', label: t('home.ask') }}
+          />
         )}
         {usage.data && (
           <section className="card" aria-labelledby="home-usage">
@@ -107,6 +90,37 @@ export function Home() {
           </section>
         )}
       </div>
+    </section>
+  );
+}
+
+/** A card of Home: its title, a list or what to say when the list is empty, and where to go on. */
+function Card({
+  id,
+  title,
+  empty,
+  items,
+  more,
+}: {
+  id: string;
+  title: string;
+  empty: string;
+  items: { key: string; content: ReactNode }[];
+  more?: { to: string; label: string };
+}) {
+  return (
+    <section className="card" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {items.length === 0 ? (
+        <p>{empty}</p>
+      ) : (
+        <ul className="list">
+          {items.map((i) => (
+            <li key={i.key}>{i.content}</li>
+          ))}
+        </ul>
+      )}
+      {more && <Link to={more.to}>{more.label}</Link>}
     </section>
   );
 }

@@ -1,13 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { apiClient, data } from '../api/client';
-import type { Problem } from '../api/problem';
 import { useAuth } from '../auth/auth';
 import { Field, fieldError } from '../components/Field';
-import { LanguagePicker } from '../components/LanguagePicker';
+import { PublicPage } from '../components/PublicPage';
 import { ProblemMessage } from '../components/ProblemMessage';
-import { asProblem } from '../useResource';
+import { useSubmit } from '../useSubmit';
 
 const anonymous = apiClient(() => null);
 
@@ -16,36 +14,21 @@ export function Signup() {
   const { t } = useTranslation();
   const auth = useAuth();
   const [form, setForm] = useState({ tenantName: '', displayName: '', email: '', password: '' });
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, run } = useSubmit();
   const [done, setDone] = useState<string | null>(null);
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [key]: e.target.value }));
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
+    void run(async () => {
       await data(anonymous.POST('/api/v1/signup', { body: form }));
       setDone(form.email);
-    } catch (failure) {
-      setProblem(asProblem(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
-    <div className="public">
-      <header className="public-header">
-        <Link to="/" className="brand">
-          {t('app.name')}
-        </Link>
-        <LanguagePicker />
-      </header>
-      <main id="main" className="public-main narrow">
-        <h1>{t('signup.title')}</h1>
+    <PublicPage title={t('signup.title')}>
         {done ? (
           <div role="status" className="done">
             <p>{t('signup.done', { email: done })}</p>
@@ -71,7 +54,6 @@ export function Signup() {
             </p>
           </form>
         )}
-      </main>
-    </div>
+    </PublicPage>
   );
 }

@@ -4,6 +4,7 @@ import { data } from '../../api/client';
 import { useStream } from '../../api/events';
 import { openOriginal } from '../../api/originals';
 import type { Problem } from '../../api/problem';
+import { SelectField } from '../../components/Field';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { useSession } from '../../session';
 import { asProblem, useResource } from '../../useResource';
@@ -95,28 +96,20 @@ export function Documents() {
       {problem && <ProblemMessage problem={problem} onRetry={load} />}
 
       <form className="filters" aria-label={t('documents.filters')} onSubmit={(e) => e.preventDefault()}>
-        <div className="field">
-          <label htmlFor="filter-collection">{t('documents.collection')}</label>
-          <select id="filter-collection" value={filters.collection} onChange={(e) => setFilters((f) => ({ ...f, collection: e.target.value }))}>
-            <option value="">{t('documents.all')}</option>
-            {names.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="filter-status">{t('documents.status')}</label>
-          <select id="filter-status" value={filters.status} onChange={(e) => setFilters((f) => ({ ...f, status: e.target.value }))}>
-            <option value="">{t('documents.all')}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`status.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label={t('documents.collection')}
+          value={filters.collection}
+          onChange={(collection) => setFilters((f) => ({ ...f, collection }))}
+          options={names.map((n) => ({ value: n, label: n }))}
+          all={t('documents.all')}
+        />
+        <SelectField
+          label={t('documents.status')}
+          value={filters.status}
+          onChange={(status) => setFilters((f) => ({ ...f, status }))}
+          options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+          all={t('documents.all')}
+        />
         <div className="field">
           <label htmlFor="filter-tag">{t('documents.tag')}</label>
           <input id="filter-tag" value={filters.tag} onChange={(e) => setFilters((f) => ({ ...f, tag: e.target.value.trim() }))} />

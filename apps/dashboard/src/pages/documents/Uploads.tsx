@@ -1,6 +1,7 @@
 import { useId, useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Problem } from '../../api/problem';
+import { SelectField } from '../../components/Field';
 import { uploadFile } from '../../api/upload';
 import { useSession } from '../../session';
 import { indexed, type Doc } from './live';
@@ -72,17 +73,13 @@ export function Uploads({ collections, seen }: { collections: string[]; seen: Re
     <section aria-labelledby={`${ids}-title`} className="uploads">
       <h2 id={`${ids}-title`}>{t('uploads.title')}</h2>
       <div className="inline-form">
-        <div className="field">
-          <label htmlFor={`${ids}-collection`}>{t('documents.collection')}</label>
-          <select id={`${ids}-collection`} value={collection} onChange={(e) => setCollection(e.target.value)}>
-            <option value="">{t('uploads.defaultCollection')}</option>
-            {collections.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label={t('documents.collection')}
+          value={collection}
+          onChange={setCollection}
+          options={collections.map((n) => ({ value: n, label: n }))}
+          all={t('uploads.defaultCollection')}
+        />
         <div className="field">
           <label htmlFor={`${ids}-tags`}>{t('uploads.tags')}</label>
           <input id={`${ids}-tags`} value={tags} onChange={(e) => setTags(e.target.value)} placeholder={t('uploads.tagsHint')} />

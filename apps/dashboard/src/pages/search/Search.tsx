@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { data, type Schemas } from '../../api/client';
 import { openOriginal } from '../../api/originals';
 import type { Problem } from '../../api/problem';
+import { SelectField } from '../../components/Field';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { useSession } from '../../session';
 import { asProblem, useResource } from '../../useResource';
@@ -79,17 +80,13 @@ export function Search() {
             </label>
           ))}
         </fieldset>
-        <div className="field">
-          <label htmlFor="search-collection">{t('documents.collection')}</label>
-          <select id="search-collection" value={collection} onChange={(e) => setCollection(e.target.value)}>
-            <option value="">{t('documents.all')}</option>
-            {(collections.data ?? []).map((c) => (
-              <option key={c.id} value={c.name}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label={t('documents.collection')}
+          value={collection}
+          onChange={setCollection}
+          options={(collections.data ?? []).map((c) => ({ value: c.name!, label: c.name! }))}
+          all={t('documents.all')}
+        />
         <div className="field">
           <label htmlFor="search-tags">{t('uploads.tags')}</label>
           <input id="search-tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder={t('uploads.tagsHint')} />

@@ -51,6 +51,20 @@ class DocumentStreamTest {
     return s.toString();
   }
 
+  /** A text document of a few chunks; its id. */
+  private static String uploadText(String auth, String what, String collection) {
+    return DocumentResourceTest.upload(
+            auth,
+            what.toLowerCase() + ".txt",
+            text(what + " " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8),
+            collection)
+        .then()
+        .statusCode(202)
+        .extract()
+        .jsonPath()
+        .getString("id");
+  }
+
   /** Events until the document is indexed; every event of another document is kept too. */
   private static List<JsonPath> untilIndexed(EventStream s, String id) throws Exception {
     List<JsonPath> seen = new ArrayList<>();
@@ -79,17 +93,7 @@ class DocumentStreamTest {
           .hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
       assertThat(s.next(WAIT).name()).isEqualTo("ready");
 
-      String id =
-          DocumentResourceTest.upload(
-                  "Bearer " + owner,
-                  "hours.txt",
-                  text("Hours " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8),
-                  null)
-              .then()
-              .statusCode(202)
-              .extract()
-              .jsonPath()
-              .getString("id");
+      String id = uploadText("Bearer " + owner, "Hours", null);
       List<JsonPath> seen = untilIndexed(s, id);
       List<String> statuses =
           seen.stream()
@@ -136,30 +140,13 @@ class DocumentStreamTest {
     try (EventStream s = EventStream.open(stream.toURI(), member, null)) {
       assertThat(s.next(WAIT).name()).isEqualTo("ready");
       String elsewhere =
-          DocumentResourceTest.upload(
-                  "Bearer "
-                      + bearer(UUID.randomUUID(), "u-other", "owner", DocumentResourceTest.WRITER),
-                  "other.txt",
-                  text("Other " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8),
-                  null)
-              .jsonPath()
-              .getString("id");
-      String secret =
-          DocumentResourceTest.upload(
-                  owner,
-                  "minutes.txt",
-                  text("Minutes " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8),
-                  "board")
-              .jsonPath()
-              .getString("id");
-      String open =
-          DocumentResourceTest.upload(
-                  owner,
-                  "menu.txt",
-                  text("Menu " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8),
-                  null)
-              .jsonPath()
-              .getString("id");
+          uploadText(
+              "Bearer "
+                  + bearer(UUID.randomUUID(), "u-other", "owner", DocumentResourceTest.WRITER),
+              "Other",
+              null);
+      String secret = uploadText(owner, "Minutes", "board");
+      String open = uploadText(owner, "Menu", null);
       List<String> ids = untilIndexed(s, open).stream().map(d -> d.getString("id")).toList();
       assertThat(ids).contains(open).doesNotContain(secret, elsewhere);
     }
