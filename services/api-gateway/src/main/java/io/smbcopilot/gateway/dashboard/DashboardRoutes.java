@@ -2,10 +2,10 @@ package io.smbcopilot.gateway.dashboard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smbcopilot.gateway.config.GatewayConfig;
+import io.smbcopilot.gateway.proxy.GatewayRoutes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -86,7 +86,7 @@ public class DashboardRoutes {
         .handler(
             ctx -> {
               ctx.response().putHeader("Cache-Control", "no-cache");
-              send(ctx, "application/json", clientConfig);
+              GatewayRoutes.send(ctx, "application/json", clientConfig);
             });
     if (index != null) {
       router
@@ -99,19 +99,8 @@ public class DashboardRoutes {
                 ctx.response()
                     .putHeader("Cache-Control", "no-cache")
                     .putHeader("Content-Security-Policy", contentSecurityPolicy);
-                send(ctx, "text/html; charset=utf-8", index);
+                GatewayRoutes.send(ctx, "text/html; charset=utf-8", index);
               });
-    }
-  }
-
-  private static void send(RoutingContext ctx, String contentType, Buffer body) {
-    ctx.response()
-        .putHeader("Content-Type", contentType)
-        .putHeader("Content-Length", String.valueOf(body.length()));
-    if (ctx.request().method() == HttpMethod.HEAD) {
-      ctx.response().end();
-    } else {
-      ctx.response().end(body);
     }
   }
 

@@ -63,14 +63,18 @@ public class GatewayRoutes {
 
   /** The document, or for HEAD its headers alone (the same Content-Length, no body). */
   private static void send(RoutingContext ctx, String contentType, String body) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    send(ctx, contentType, Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** A document the gateway answers itself; for HEAD its headers alone. */
+  public static void send(RoutingContext ctx, String contentType, Buffer body) {
     ctx.response()
         .putHeader("Content-Type", contentType)
-        .putHeader("Content-Length", String.valueOf(bytes.length));
+        .putHeader("Content-Length", String.valueOf(body.length()));
     if (ctx.request().method() == HttpMethod.HEAD) {
       ctx.response().end();
     } else {
-      ctx.response().end(Buffer.buffer(bytes));
+      ctx.response().end(body);
     }
   }
 }
