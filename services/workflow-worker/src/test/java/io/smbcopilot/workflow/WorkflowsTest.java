@@ -287,6 +287,9 @@ class WorkflowsTest {
         .then()
         .statusCode(200)
         .body("id", hasItem("invoice-to-partner"))
+        .body(
+            "find { it.id == 'invoice-to-partner' }.parameters.type",
+            org.hamcrest.Matchers.contains("collection", "url"))
         .body("size()", equalTo(4));
     given()
         .header("Authorization", "Bearer " + token)

@@ -27,6 +27,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -135,7 +136,10 @@ public class RunResource {
       description =
           "The steps before it keep their results and are not run again; the failed step gets its"
               + " whole retry policy again. The run is running again (202).")
-  @APIResponse(responseCode = "202", description = "resumed: the failed step is queued")
+  @APIResponse(
+      responseCode = "202",
+      description = "resumed: the failed step is queued",
+      content = @Content(schema = @Schema(implementation = RunViews.RunView.class)))
   @APIResponse(responseCode = "404", description = "the tenant has no run of this id")
   @APIResponse(responseCode = "409", description = "the run did not fail")
   public Uni<Response> retry(@PathParam("id") UUID id) {

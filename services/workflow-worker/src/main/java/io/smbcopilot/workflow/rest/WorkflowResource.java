@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -188,7 +189,10 @@ public class WorkflowResource {
           "Its runs act with your permissions, checked again at each step. The definition is"
               + " checked first: every mistake is named with its field. With template and"
               + " parameters in place of definition, the template's definition is used.")
-  @APIResponse(responseCode = "201", description = "created, at version 1")
+  @APIResponse(
+      responseCode = "201",
+      description = "created, at version 1",
+      content = @Content(schema = @Schema(implementation = WorkflowView.class)))
   @APIResponse(
       responseCode = "400",
       description =

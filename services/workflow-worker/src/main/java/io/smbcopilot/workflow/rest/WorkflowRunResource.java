@@ -29,6 +29,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -76,8 +77,12 @@ public class WorkflowRunResource {
       responseCode = "202",
       description =
           "started: its first step is queued, or, when it is a condition, wait or notify, taken"
-              + " with the local steps after it (the run may have ended)")
-  @APIResponse(responseCode = "200", description = "the run this Idempotency-Key started before")
+              + " with the local steps after it (the run may have ended)",
+      content = @Content(schema = @Schema(implementation = RunViews.RunView.class)))
+  @APIResponse(
+      responseCode = "200",
+      description = "the run this Idempotency-Key started before",
+      content = @Content(schema = @Schema(implementation = RunViews.RunView.class)))
   @APIResponse(responseCode = "404", description = "the tenant has no workflow of this id")
   @APIResponse(responseCode = "409", description = "the workflow is disabled")
   public Uni<Response> start(

@@ -35,6 +35,10 @@ public class Templates {
       String name,
       String description,
       boolean required,
+      @Schema(
+              description =
+                  "what the value is: collection (a collection's id), url, timeZone (IANA) or text")
+          String type,
       @Schema(description = "the value when none is given") String defaultValue,
       @Schema(hidden = true) String target) {}
 
@@ -63,6 +67,7 @@ public class Templates {
                   p.get("name").asText(),
                   p.get("description").asText(),
                   p.path("required").asBoolean(false),
+                  p.path("type").asText("text"),
                   p.hasNonNull("default") ? p.get("default").asText() : null,
                   p.get("target").asText()));
         }

@@ -42,6 +42,22 @@ class TemplatesTest {
   }
 
   @Test
+  void eachParameterSaysWhatKindOfValueItTakes() {
+    Map<String, String> kinds = new HashMap<>();
+    for (Templates.Template t : templates.all()) {
+      for (Templates.Parameter p : t.parameters()) {
+        kinds.put(t.id() + "." + p.name(), p.type());
+      }
+    }
+    assertThat(kinds)
+        .containsEntry("draft-email-reply.collection", "collection")
+        .containsEntry("draft-email-reply.knowledge", "collection")
+        .containsEntry("invoice-to-partner.partnerUrl", "url")
+        .containsEntry("weekly-digest.timeZone", "timeZone");
+    assertThat(kinds.values()).allMatch(k -> k.matches("collection|url|timeZone|text"));
+  }
+
+  @Test
   void parametersLandWhereTheTemplateSays() {
     Definition invoices =
         templates.fill(
