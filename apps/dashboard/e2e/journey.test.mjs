@@ -1,6 +1,7 @@
 // The dashboard's journey on the real platform (started by tests/edge's DashboardAcceptanceTest,
 // or any running platform: DASHBOARD_URL, MAIL_API): a business signs up and signs in, the owner
-// invites a member who accepts by the emailed link, the member is kept out of the admin pages.
+// uploads, asks and searches, makes a workflow from a template, runs and approves it, invites a
+// member who accepts by the emailed link, the member is kept out of the admin pages.
 // Every page is checked with axe at phone and desktop width.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -232,6 +233,83 @@ describe('the dashboard journey', { concurrency: false }, () => {
     await page.setViewportSize(PHONE);
   });
 
+  test('the owner makes a workflow from a template, fixes a mistake the API names, runs it and approves it', async () => {
+    const page = ownerPage;
+    await go(page, 'Workflows');
+    await page.getByRole('heading', { name: 'Workflows', level: 1 }).waitFor();
+    await page.getByText('No workflows yet').waitFor();
+    await check(page, 'workflows');
+    await page.setViewportSize(DESKTOP);
+    await check(page, 'workflows');
+    await page.setViewportSize(PHONE);
+    await page.getByRole('button', { name: 'Use this template: Draft a cited reply to each customer email' }).click();
+    const form = page.getByRole('form', { name: /New workflow from Draft a cited reply/ });
+    await form.getByLabel('Name').fill('Replies to customers');
+    // the API names a missing parameter on its field
+    await form.getByRole('button', { name: 'Create workflow' }).click();
+    await form.locator('.field .error').filter({ hasText: /^is required: the collection's id where customer emails/ }).waitFor();
+    assert.equal(await form.getByLabel('collection', { exact: true }).getAttribute('aria-invalid'), 'true');
+    await form.getByLabel('collection', { exact: true }).selectOption({ index: 1 });
+    await form.getByLabel('knowledge', { exact: true }).selectOption({ index: 1 });
+    await form.getByRole('button', { name: 'Create workflow' }).click();
+    await page.waitForURL(/\/workflows\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name: 'Replies to customers', level: 1 }).waitFor();
+    assert.match(await page.locator('.doc-meta').first().innerText(), /Version 1/);
+
+    // an edit the API refuses: the error is shown on the step and the field it names
+    const steps = page.getByRole('list', { name: 'Steps' }).getByRole('listitem');
+    assert.equal(await steps.count(), 4);
+    const send = steps.nth(3);
+    await send.getByText('More: branching, timeouts, retries').click();
+    await send.getByLabel('Next step').fill('nowhere');
+    await page.getByRole('button', { name: 'Save as a new version' }).click();
+    await send.getByText('names no step: nowhere').waitFor();
+    assert.equal(await send.getByLabel('Next step').getAttribute('aria-invalid'), 'true');
+    assert.equal(await steps.nth(0).locator('[aria-invalid=true]').count(), 0);
+    await check(page, 'workflow-invalid');
+    await send.getByLabel('Next step').fill('');
+    await page.getByRole('button', { name: 'Save as a new version' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved: version 2 runs from now on.' }).waitFor();
+    await check(page, 'workflow');
+    await page.setViewportSize(DESKTOP);
+    await check(page, 'workflow');
+    await page.setViewportSize(PHONE);
+
+    // run it on a document: it drafts a reply, then waits for the owner's approval, which the
+    // bell announces live
+    const before = await unread(page);
+    await page.getByLabel('On a document').selectOption({ label: 'returns-policy.txt' });
+    assert.match(await page.getByLabel('Input (JSON)').inputValue(), /"documentId": "[0-9a-f-]{36}"/);
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+    const approval = page.getByRole('form', { name: /^Approval needed: Send this reply to / });
+    await approval.waitFor({ timeout: 60_000 });
+    await page.waitForFunction(
+      (was) => Number(((document.querySelector('.bell')?.getAttribute('aria-label') ?? '').match(/(\d+) unread/) ?? [])[1]) > was,
+      before,
+      { timeout: 60_000 },
+    );
+    const timeline = page.getByRole('list', { name: 'Steps' });
+    assert.equal(await timeline.locator('[data-step=email] [data-status=succeeded]').count(), 1);
+    assert.equal(await timeline.locator('[data-step=draft] [data-status=succeeded]').count(), 1);
+    await timeline.locator('[data-step=draft] summary').getByText('Output', { exact: true }).click();
+    assert.match(await timeline.locator('[data-step=draft] pre').nth(1).innerText(), /"answer"/);
+    await check(page, 'run-waiting');
+    await page.setViewportSize(DESKTOP);
+    await check(page, 'run-waiting');
+    await page.setViewportSize(PHONE);
+    await approval.getByLabel('Comment (optional)').fill('Looks right');
+    await approval.getByRole('button', { name: 'Approve' }).click();
+    await page.locator('.title-row:has(#run-title) [data-status=succeeded]').waitFor({ timeout: 60_000 });
+    await timeline.locator('[data-step=send] [data-status=succeeded]').waitFor();
+    assert.match(await page.getByText(/: approved \(Looks right\)/).innerText(), /approved/);
+    await check(page, 'run');
+    // the approved reply arrives in the feed live
+    await page.locator('.bell').click();
+    await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+    await page.getByRole('link', { name: /^Reply approved: / }).first().waitFor({ timeout: 60_000 });
+  });
+
   test('signing up again with the same email shows the API problem with its title and detail', async () => {
     const page = await (await newContext(browser, PHONE)).newPage();
     await page.goto(`${BASE}/signup`);
@@ -252,9 +330,9 @@ describe('the dashboard journey', { concurrency: false }, () => {
   test('the owner switches to German and back', async () => {
     const page = ownerPage;
     await go(page, 'Home');
-    // Home: what happened (the welcome), recent questions (the conversation), usage this month
+    // Home: what happened (the workflow's latest), recent questions (the conversation), usage this month
     const card = (name) => page.getByRole('region', { name });
-    await card('What happened lately').getByText(/Welcome/).first().waitFor();
+    await card('What happened lately').getByText(/Reply approved/).first().waitFor();
     await card('Recent questions').getByRole('link', { name: 'When does the bakery open on Saturday?' }).waitFor();
     assert.match(await card("This month's usage").innerText(), /tokens/);
     await card('Being indexed').getByText('No document is being indexed.').waitFor();

@@ -20,6 +20,9 @@ const Search = lazy(() => import('./pages/search/Search').then((m) => ({ default
 const Notifications = lazy(() =>
   import('./pages/notifications/Notifications').then((m) => ({ default: m.Notifications })),
 );
+const Workflows = lazy(() => import('./pages/workflows/Workflows').then((m) => ({ default: m.Workflows })));
+const Workflow = lazy(() => import('./pages/workflows/Workflow').then((m) => ({ default: m.Workflow })));
+const Run = lazy(() => import('./pages/workflows/Run').then((m) => ({ default: m.Run })));
 const Members = lazy(() => import('./pages/Members').then((m) => ({ default: m.Members })));
 
 export function App() {
@@ -75,6 +78,15 @@ function SignedIn() {
                   </Allowed>
                 }
               />
+              {(
+                [
+                  ['/workflows', <Workflows />],
+                  ['/workflows/:id', <Workflow />],
+                  ['/runs/:id', <Run />],
+                ] as const
+              ).map(([path, page]) => (
+                <Route key={path} path={path} element={<Allowed permission="workflows:read">{page}</Allowed>} />
+              ))}
               <Route
                 path="/settings/members"
                 element={

@@ -18,6 +18,7 @@ export const NAV: NavItem[] = [
   { path: '/ask', label: 'nav.ask', permission: 'copilot:ask' },
   { path: '/documents', label: 'nav.documents', permission: 'documents:read' },
   { path: '/search', label: 'nav.search', permission: 'search' },
+  { path: '/workflows', label: 'nav.workflows', permission: 'workflows:read' },
   { path: '/settings/members', label: 'nav.settings', permission: 'members:manage' },
 ];
 

@@ -68,7 +68,7 @@ class DashboardAcceptanceTest {
       }
     }
     assertThat(failed).as("failed end-to-end tests").isZero();
-    assertThat(passed).as("passed end-to-end tests").isGreaterThanOrEqualTo(13);
+    assertThat(passed).as("passed end-to-end tests").isGreaterThanOrEqualTo(14);
     List<String> shots;
     try (Stream<Path> files = Files.list(screenshots)) {
       shots = files.map(p -> p.getFileName().toString()).sorted().toList();
@@ -86,6 +86,13 @@ class DashboardAcceptanceTest {
             "ask-abstained-1280.png",
             "search-375.png",
             "search-1280.png",
+            "workflows-375.png",
+            "workflows-1280.png",
+            "workflow-invalid-375.png",
+            "workflow-1280.png",
+            "run-waiting-375.png",
+            "run-waiting-1280.png",
+            "run-375.png",
             "notifications-375.png",
             "home-cards-375.png",
             "members-375.png",
