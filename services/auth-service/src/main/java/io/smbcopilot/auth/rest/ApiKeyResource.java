@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -95,7 +97,10 @@ public class ApiKeyResource {
   @Operation(
       summary = "Create an API key with scopes within your own permissions",
       description = "The answer's secret is the key; it is shown this once and stored only hashed.")
-  @APIResponse(responseCode = "201", description = "created")
+  @APIResponse(
+      responseCode = "201",
+      description = "created, with its secret (shown this once)",
+      content = @Content(schema = @Schema(implementation = KeyView.class)))
   @APIResponse(responseCode = "400", description = "unknown scope or an expiry in the past")
   @APIResponse(responseCode = "403", description = "a scope you lack")
   public Uni<Response> create(@NotNull @Valid CreateKey request) {

@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -81,7 +83,10 @@ public class MemberResource {
       description =
           "The answer carries the invitation's acceptToken, once: the invited person accepts with"
               + " POST /api/v1/invitations/accept.")
-  @APIResponse(responseCode = "201", description = "invited")
+  @APIResponse(
+      responseCode = "201",
+      description = "invited",
+      content = @Content(schema = @Schema(implementation = MemberService.Invitation.class)))
   @APIResponse(responseCode = "400", description = "invalid email or unknown role")
   @APIResponse(responseCode = "403", description = "the role grants permissions you lack")
   @APIResponse(responseCode = "409", description = "the email already has an account")

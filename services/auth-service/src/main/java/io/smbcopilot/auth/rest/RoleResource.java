@@ -24,6 +24,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -72,7 +74,10 @@ public class RoleResource {
 
   @POST
   @Operation(summary = "Create a custom role from the permission catalog")
-  @APIResponse(responseCode = "201", description = "created")
+  @APIResponse(
+      responseCode = "201",
+      description = "created",
+      content = @Content(schema = @Schema(implementation = RoleService.Role.class)))
   @APIResponse(responseCode = "400", description = "bad name or unknown permission")
   @APIResponse(responseCode = "403", description = "a permission you lack")
   @APIResponse(responseCode = "409", description = "the name is taken")

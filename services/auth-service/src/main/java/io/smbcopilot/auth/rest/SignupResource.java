@@ -19,6 +19,8 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -53,7 +55,10 @@ public class SignupResource {
   @POST
   @Path("/signup")
   @Operation(summary = "Sign up: a new tenant, its owner's account and membership")
-  @APIResponse(responseCode = "201", description = "created; sign in with the email and password")
+  @APIResponse(
+      responseCode = "201",
+      description = "created; sign in with the email and password",
+      content = @Content(schema = @Schema(implementation = AccountCreated.class)))
   @APIResponse(responseCode = "400", description = "invalid input or a password the policy refuses")
   @APIResponse(responseCode = "409", description = "the email already has an account")
   @APIResponse(responseCode = "503", description = "the identity provider cannot be reached")
@@ -71,7 +76,10 @@ public class SignupResource {
   @POST
   @Path("/invitations/accept")
   @Operation(summary = "Accept an invitation: the invited person's account joins the tenant")
-  @APIResponse(responseCode = "201", description = "joined; sign in with the email and password")
+  @APIResponse(
+      responseCode = "201",
+      description = "joined; sign in with the email and password",
+      content = @Content(schema = @Schema(implementation = AccountCreated.class)))
   @APIResponse(responseCode = "400", description = "invalid input or a password the policy refuses")
   @APIResponse(responseCode = "404", description = "no such invitation, used, or expired")
   @APIResponse(responseCode = "409", description = "the email already has an account")

@@ -23,6 +23,8 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -80,7 +82,10 @@ public class CollectionResource {
       description =
           "Empty read (write) lists: everyone of the tenant with documents:read (documents:write)."
               + " Owners and admins may always.")
-  @APIResponse(responseCode = "201", description = "created")
+  @APIResponse(
+      responseCode = "201",
+      description = "created",
+      content = @Content(schema = @Schema(implementation = CollectionService.Collection.class)))
   @APIResponse(responseCode = "400", description = "bad name")
   @APIResponse(responseCode = "409", description = "the name is taken")
   public Uni<Response> create(@NotNull @Valid CreateCollection request) {

@@ -48,6 +48,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -167,7 +168,10 @@ public class WebhookResource {
               + " NAT and metadata addresses are refused unless the operator allows the host)."
               + " Deliveries are signed as the Standard Webhooks specification says; the secret"
               + " is in this answer only.")
-  @APIResponse(responseCode = "201", description = "the endpoint and its secret")
+  @APIResponse(
+      responseCode = "201",
+      description = "the endpoint and its secret",
+      content = @Content(schema = @Schema(implementation = Created.class)))
   @APIResponse(
       responseCode = "400",
       description = "a URL that is not https, or reaches an internal address; an unknown type")
@@ -317,7 +321,10 @@ public class WebhookResource {
       description =
           "An io.smbcopilot.webhook.test.v1 event, signed and retried like any other; its"
               + " attempts are in the delivery log.")
-  @APIResponse(responseCode = "202", description = "queued; the id is its webhook-id")
+  @APIResponse(
+      responseCode = "202",
+      description = "queued; the id is its webhook-id",
+      content = @Content(schema = @Schema(implementation = Queued.class)))
   @APIResponse(responseCode = "404", description = "no such endpoint in this tenant")
   @APIResponse(responseCode = "409", description = "the endpoint is disabled")
   public Uni<Response> test(@PathParam("id") UUID id) {
@@ -362,7 +369,10 @@ public class WebhookResource {
   @Path("/{id}/deliveries/{messageId}/redeliver")
   @Operation(
       summary = "Send a delivery again, from the start of the retry schedule, with the same id")
-  @APIResponse(responseCode = "202", description = "queued")
+  @APIResponse(
+      responseCode = "202",
+      description = "queued",
+      content = @Content(schema = @Schema(implementation = Queued.class)))
   @APIResponse(responseCode = "404", description = "no such endpoint or delivery in this tenant")
   public Uni<Response> redeliver(
       @PathParam("id") UUID id, @PathParam("messageId") String messageId) {

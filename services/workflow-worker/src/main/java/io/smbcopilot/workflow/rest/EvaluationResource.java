@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -111,7 +112,10 @@ public class EvaluationResource {
               + " the answer), citation validity (every citation is one of the passages the"
               + " answerer was given), citation support (a cited passage holds the fact), refusal"
               + " of unanswerable questions, wrongful refusals. The run is kept.")
-  @APIResponse(responseCode = "201", description = "the run, with its totals and results")
+  @APIResponse(
+      responseCode = "201",
+      description = "the run, with its totals and results",
+      content = @Content(schema = @Schema(implementation = EvaluationView.class)))
   @APIResponse(responseCode = "400", description = "no questions, over 200, or an empty one")
   @APIResponse(responseCode = "403", description = "not an admin")
   public Uni<Response> run(
