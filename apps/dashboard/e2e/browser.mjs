@@ -51,6 +51,21 @@ export async function check(page, name) {
     [],
     `axe on ${name} at ${size.width} px`,
   );
+  // nothing sticks out sideways: the page is no wider than the window (tables scroll in their box)
+  const wider = await page.evaluate((width) => {
+    if (document.documentElement.scrollWidth <= width) {
+      return [];
+    }
+    const out = [`the page is ${document.documentElement.scrollWidth} px wide`];
+    for (const e of document.querySelectorAll('body *')) {
+      const box = e.getBoundingClientRect();
+      if (box.right > width + 0.5) {
+        out.push(`${e.tagName.toLowerCase()}${e.className ? `.${String(e.className).split(' ').join('.')}` : ''} (right ${Math.round(box.right)})`);
+      }
+    }
+    return out.slice(0, 6);
+  }, size.width);
+  assert.deepEqual(wider, [], `elements wider than ${size.width} px on ${name}`);
   return results;
 }
 

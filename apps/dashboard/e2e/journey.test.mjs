@@ -5,6 +5,8 @@
 // Every page is checked with axe at phone and desktop width.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
 import { BASE, DESKTOP, PHONE, awaitMail, check, keycloakSignIn, launch, linkIn, newContext } from './browser.mjs';
 
 const run = Date.now().toString(36);
@@ -34,6 +36,15 @@ async function go(page, name) {
     await menu.click();
   }
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
+}
+
+/** Waits until the condition holds, checking every 100 ms, for at most the timeout. */
+async function until(condition, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    assert.ok(Date.now() < deadline, `not within ${timeoutMs} ms: ${condition}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** The bell's unread count, from its label. */
@@ -310,6 +321,179 @@ describe('the dashboard journey', { concurrency: false }, () => {
     await page.getByRole('link', { name: /^Reply approved: / }).first().waitFor({ timeout: 60_000 });
   });
 
+  test('the owner makes a role and an API key whose secret is shown once and works', async () => {
+    const page = ownerPage;
+    await go(page, 'Settings');
+    await page.getByRole('heading', { name: 'Members', level: 1 }).waitFor();
+    const settings = page.getByRole('navigation', { name: 'Settings' });
+    await settings.getByRole('link', { name: 'Roles' }).click();
+    await page.getByRole('heading', { name: 'Roles', level: 1 }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('support');
+    await page.getByLabel('Description').fill('Answers customers from the documents');
+    await page.getByRole('checkbox', { name: 'documents:read' }).check();
+    await page.getByRole('checkbox', { name: 'copilot:ask' }).check();
+    await page.getByRole('button', { name: 'Create role' }).click();
+    await page.getByRole('status').filter({ hasText: 'The role support is saved.' }).waitFor();
+    const support = page.getByRole('list', { name: 'Roles' }).getByRole('listitem').filter({ hasText: 'Answers customers' });
+    assert.match(await support.innerText(), /copilot:ask[\s\S]*documents:read|documents:read[\s\S]*copilot:ask/);
+    await check(page, 'roles');
+
+    await settings.getByRole('link', { name: 'API keys' }).click();
+    await page.getByRole('heading', { name: 'API keys', level: 1 }).waitFor();
+    await page.getByText('No API keys yet.').waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Books Ltd');
+    await page.getByRole('checkbox', { name: 'documents:read' }).check();
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = (await page.getByTestId('secret').innerText()).trim();
+    assert.ok(secret.length > 20, 'a secret is shown');
+    await check(page, 'api-keys');
+    // the key reads the documents, and nothing beyond its scope
+    const documents = await fetch(`${BASE}/api/v1/documents`, { headers: { 'X-API-Key': secret } });
+    assert.equal(documents.status, 200);
+    assert.equal((await documents.json()).items.length, 2);
+    const members = await fetch(`${BASE}/api/v1/members`, { headers: { 'X-API-Key': secret } });
+    assert.equal(members.status, 403);
+    // shown once: opened again, the page lists the key by its prefix, never its secret
+    await settings.getByRole('link', { name: 'Roles' }).click();
+    await settings.getByRole('link', { name: 'API keys' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'Books Ltd' });
+    await row.waitFor();
+    assert.ok(secret.startsWith((await row.locator('code').innerText()).trim()));
+    assert.equal(await page.getByTestId('secret').count(), 0);
+    assert.doesNotMatch(await page.content(), new RegExp(secret.slice(-12)));
+    page.once('dialog', (dialog) => dialog.accept());
+    await row.getByRole('button', { name: 'Revoke: Books Ltd' }).click();
+    await row.getByRole('cell', { name: 'revoked' }).waitFor();
+    await page.setViewportSize(DESKTOP);
+    await check(page, 'api-keys');
+    await page.setViewportSize(PHONE);
+  });
+
+  test('the owner adds a webhook, sends a test event that arrives signed, and sends it again', async () => {
+    const page = ownerPage;
+    const received = [];
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        received.push({ headers: request.headers, body });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${server.address().port}/hooks/copilot`;
+    try {
+      await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Webhooks' }).click();
+      await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
+      await page.getByLabel('URL').fill(url);
+      await page.getByLabel('Description', { exact: true }).fill('Our order system');
+      await page.getByRole('button', { name: 'Add endpoint' }).click();
+      const secret = (await page.getByTestId('secret').innerText()).trim();
+      assert.match(secret, /^whsec_/);
+      await check(page, 'webhooks');
+      await page.getByRole('link', { name: 'Open the endpoint' }).click();
+      await page.getByRole('heading', { name: url, level: 1 }).waitFor();
+      await page.getByRole('button', { name: 'Send a test event' }).click();
+      const delivery = page.locator('.delivery').first();
+      await delivery.and(page.locator('[data-status=delivered]')).waitFor({ timeout: 60_000 });
+      assert.equal(received.length, 1);
+      // signed as Standard Webhooks says: HMAC-SHA256 of id.timestamp.body with the secret
+      const { headers, body } = received[0];
+      const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+      const expected = createHmac('sha256', key).update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`).digest('base64');
+      assert.ok(headers['webhook-signature'].split(' ').includes(`v1,${expected}`), 'the signature verifies');
+      await delivery.getByText('Attempts').click();
+      assert.match(await delivery.innerText(), /204/);
+      await check(page, 'webhook');
+      await delivery.getByRole('button', { name: /^Send again/ }).click();
+      await page.getByRole('status').filter({ hasText: 'Sent again' }).waitFor();
+      await until(() => received.length >= 2);
+      assert.equal(received.length, 2);
+      assert.equal(received[1].headers['webhook-id'], headers['webhook-id']);
+      await page.setViewportSize(DESKTOP);
+      await check(page, 'webhook');
+      await page.setViewportSize(PHONE);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('the owner reads the audit log filtered, the model in use, usage by day and person, and runs an evaluation', async () => {
+    const page = ownerPage;
+    const settings = page.getByRole('navigation', { name: 'Settings' });
+    await settings.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    await page.getByRole('cell', { name: 'role.created' }).waitFor();
+    await page.getByLabel('Action').fill('api-key.*');
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: '2 events shown.' }).waitFor();
+    const actions = await page.locator('tbody tr td:nth-child(2)').allInnerTexts();
+    assert.deepEqual(actions.sort(), ['api-key.created', 'api-key.revoked']);
+    await check(page, 'audit');
+
+    await settings.getByRole('link', { name: 'Model' }).click();
+    await page.getByRole('heading', { name: 'Model', level: 1 }).waitFor();
+    assert.match(await page.locator('.facts').innerText(), /The platform's default/);
+    await page.getByLabel('Provider', { exact: true }).selectOption('openai');
+    await page.getByRole('textbox', { name: 'Model', exact: true }).fill('gpt-4o-mini');
+    await page.getByLabel('API base URL').fill('http://169.254.169.254/v1');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('alert').waitFor();
+    // the API refuses an internal address, on the field; nothing changed
+    assert.equal(await page.getByLabel('API base URL').getAttribute('aria-invalid'), 'true');
+    assert.match(await page.locator('.facts').innerText(), /The platform's default/);
+    await check(page, 'model');
+
+    await settings.getByRole('link', { name: 'Usage' }).click();
+    await page.getByRole('heading', { name: 'Usage', level: 1 }).waitFor();
+    await page.getByTestId('usage-chart').waitFor();
+    const today = new Date().toISOString().slice(0, 10);
+    const day = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: today }) });
+    assert.ok(Number(await day.getByRole('cell').first().innerText()) >= 3, 'the three answers of today');
+    await page.getByLabel('Group by').selectOption('user');
+    await page.getByRole('rowheader', { name: owner.name }).waitFor();
+    await check(page, 'usage');
+    await page.setViewportSize(DESKTOP);
+    await check(page, 'usage');
+    await page.setViewportSize(PHONE);
+
+    await settings.getByRole('link', { name: 'Evaluations' }).click();
+    await page.getByRole('heading', { name: 'Evaluations', level: 1 }).waitFor();
+    await page.getByLabel('Name (optional)').fill('Bakery basics');
+    await page
+      .getByLabel('Questions')
+      .fill('When does the bakery open on Saturday? | 8:00 to 13:00\nWhat did the company pay for its delivery van in 2019?');
+    await page.getByRole('button', { name: 'Run evaluation' }).click();
+    const results = page.getByRole('region', { name: 'Bakery basics' }).first();
+    await results.waitFor({ timeout: 120_000 });
+    const rows = results.locator('tbody tr');
+    assert.equal(await rows.count(), 2);
+    assert.match(await rows.nth(0).innerText(), /8:00 to 13:00\tcorrect\t([1-9]\d*) \/ \1$/);
+    assert.match(await rows.nth(1).innerText(), /\(to be refused\)\trefused, rightly/);
+    assert.match(await results.getByRole('status').innerText(), /Correct 100%/);
+    await page.getByRole('list', { name: 'Evaluation runs' }).getByText('Bakery basics').waitFor();
+    await check(page, 'evaluations');
+  });
+
+  test('the owner chooses where a kind of notification goes, and it is kept', async () => {
+    const page = ownerPage;
+    await page.locator('.bell').click();
+    await page.getByRole('link', { name: 'Notification preferences' }).click();
+    await page.getByRole('heading', { name: 'Notification preferences', level: 1 }).waitFor();
+    const finished = page.getByLabel('A workflow run you started finished');
+    await finished.selectOption('none');
+    await page.getByLabel('Gather the day').check();
+    await page.getByLabel('Time zone').fill('Europe/Berlin');
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    await page.getByRole('status').filter({ hasText: 'Your preferences are saved.' }).waitFor();
+    await check(page, 'preferences');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Notification preferences', level: 1 }).waitFor({ timeout: 30_000 });
+    await page.getByLabel('Time zone').and(page.locator('[value="Europe/Berlin"]')).waitFor();
+    assert.equal(await page.getByLabel('A workflow run you started finished').inputValue(), 'none');
+    assert.equal(await page.getByLabel('Gather the day').isChecked(), true);
+  });
+
   test('signing up again with the same email shows the API problem with its title and detail', async () => {
     const page = await (await newContext(browser, PHONE)).newPage();
     await page.goto(`${BASE}/signup`);
@@ -330,9 +514,9 @@ describe('the dashboard journey', { concurrency: false }, () => {
   test('the owner switches to German and back', async () => {
     const page = ownerPage;
     await go(page, 'Home');
-    // Home: what happened (the workflow's latest), recent questions (the conversation), usage this month
+    // Home: what happened, recent questions (the conversation), usage this month
     const card = (name) => page.getByRole('region', { name });
-    await card('What happened lately').getByText(/Reply approved/).first().waitFor();
+    await card('What happened lately').getByRole('listitem').first().waitFor();
     await card('Recent questions').getByRole('link', { name: 'When does the bakery open on Saturday?' }).waitFor();
     assert.match(await card("This month's usage").innerText(), /tokens/);
     await card('Being indexed').getByText('No document is being indexed.').waitFor();

@@ -1,5 +1,5 @@
 import { lazy, Suspense, type ReactNode } from 'react';
-import { Route, Routes } from 'react-router';
+import { Navigate, Route, Routes } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from './auth/auth';
 import { Layout } from './components/Layout';
@@ -11,6 +11,7 @@ import { Forbidden, NotFound } from './pages/NotFound';
 import { Signup } from './pages/Signup';
 import { FeedProvider } from './notifications';
 import { SessionProvider, useSession } from './session';
+import { SETTINGS } from './pages/settings/sections';
 
 // Pages of the signed-in app load when first opened: the first paint needs none of them.
 const Home = lazy(() => import('./pages/Home').then((m) => ({ default: m.Home })));
@@ -24,6 +25,30 @@ const Workflows = lazy(() => import('./pages/workflows/Workflows').then((m) => (
 const Workflow = lazy(() => import('./pages/workflows/Workflow').then((m) => ({ default: m.Workflow })));
 const Run = lazy(() => import('./pages/workflows/Run').then((m) => ({ default: m.Run })));
 const Members = lazy(() => import('./pages/Members').then((m) => ({ default: m.Members })));
+const Preferences = lazy(() => import('./pages/notifications/Preferences').then((m) => ({ default: m.Preferences })));
+const settings = () => import('./pages/settings/pages');
+const SettingsLayout = lazy(() => settings().then((m) => ({ default: m.SettingsLayout })));
+const SettingsIndex = lazy(() => settings().then((m) => ({ default: m.SettingsIndex })));
+const Roles = lazy(() => settings().then((m) => ({ default: m.Roles })));
+const ApiKeys = lazy(() => settings().then((m) => ({ default: m.ApiKeys })));
+const Webhooks = lazy(() => settings().then((m) => ({ default: m.Webhooks })));
+const WebhookEndpoint = lazy(() => settings().then((m) => ({ default: m.WebhookEndpoint })));
+const Audit = lazy(() => settings().then((m) => ({ default: m.Audit })));
+const Model = lazy(() => settings().then((m) => ({ default: m.Model })));
+const Usage = lazy(() => import('./pages/settings/Usage').then((m) => ({ default: m.Usage })));
+const Evaluations = lazy(() => settings().then((m) => ({ default: m.Evaluations })));
+
+/** Each settings page (the permission each needs is in SETTINGS; the API refuses the others anyway). */
+const SETTINGS_PAGES: Record<(typeof SETTINGS)[number]['path'], ReactNode> = {
+  members: <Members />,
+  roles: <Roles />,
+  'api-keys': <ApiKeys />,
+  webhooks: <Webhooks />,
+  audit: <Audit />,
+  model: <Model />,
+  usage: <Usage />,
+  evaluations: <Evaluations />,
+};
 
 export function App() {
   const auth = useAuth();
@@ -88,13 +113,28 @@ function SignedIn() {
                 <Route key={path} path={path} element={<Allowed permission="workflows:read">{page}</Allowed>} />
               ))}
               <Route
-                path="/settings/members"
+                path="/notifications/preferences"
                 element={
-                  <Allowed permission="members:manage">
-                    <Members />
+                  <Allowed permission="notifications:read">
+                    <Preferences />
                   </Allowed>
                 }
               />
+              <Route path="/documents/:id" element={<Navigate to="/documents" replace />} />
+              <Route path="/settings" element={<SettingsLayout />}>
+                <Route index element={<SettingsIndex />} />
+                {SETTINGS.map(({ path, permission }) => (
+                  <Route key={path} path={path} element={<Allowed permission={permission}>{SETTINGS_PAGES[path]}</Allowed>} />
+                ))}
+                <Route
+                  path="webhooks/:id"
+                  element={
+                    <Allowed permission="webhooks:manage">
+                      <WebhookEndpoint />
+                    </Allowed>
+                  }
+                />
+              </Route>
               <Route path="*" element={<NotFound />} />
             </Routes>
           </Suspense>

@@ -5,12 +5,14 @@ import { useAuth } from '../auth/auth';
 import { useSession } from '../session';
 import { useFeed } from '../notifications';
 import { LanguagePicker } from './LanguagePicker';
+import { SETTINGS_PERMISSIONS } from '../pages/settings/sections';
 
 /** A page of the signed-in app, offered in the nav only to those whose permissions allow it. */
 export interface NavItem {
   path: string;
   label: string;
-  permission?: string;
+  /** the permission needed, or a list of which any one will do */
+  permission?: string | readonly string[];
 }
 
 export const NAV: NavItem[] = [
@@ -19,7 +21,7 @@ export const NAV: NavItem[] = [
   { path: '/documents', label: 'nav.documents', permission: 'documents:read' },
   { path: '/search', label: 'nav.search', permission: 'search' },
   { path: '/workflows', label: 'nav.workflows', permission: 'workflows:read' },
-  { path: '/settings/members', label: 'nav.settings', permission: 'members:manage' },
+  { path: '/settings', label: 'nav.settings', permission: SETTINGS_PERMISSIONS },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -27,7 +29,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const auth = useAuth();
   const { me, can } = useSession();
   const [open, setOpen] = useState(false);
-  const items = NAV.filter((item) => !item.permission || can(item.permission));
+  const items = NAV.filter((item) => !item.permission || [item.permission].flat().some(can));
   const name = me?.user?.displayName ?? auth.user?.profile.name ?? '';
   return (
     <div className="shell">

@@ -31,6 +31,9 @@ export function Notifications() {
           </button>
         )}
       </p>
+      <p>
+        <Link to="/notifications/preferences">{t('notifications.preferences')}</Link>
+      </p>
       {problem && <ProblemMessage problem={problem} />}
       {feed.items.length === 0 ? (
         <p>{t('notifications.none')}</p>

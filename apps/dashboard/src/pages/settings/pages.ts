@@ -1,0 +1,8 @@
+// The settings pages in one chunk: an admin opening one is likely to open the others.
+export { SettingsIndex, SettingsLayout } from './SettingsLayout';
+export { Roles } from './Roles';
+export { ApiKeys } from './ApiKeys';
+export { Webhooks, WebhookEndpoint } from './Webhooks';
+export { Audit } from './Audit';
+export { Model } from './Model';
+export { Evaluations } from './Evaluations';

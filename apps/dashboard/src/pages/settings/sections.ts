@@ -1,0 +1,13 @@
+/** The settings pages, each for those whose permission it needs. */
+export const SETTINGS = [
+  { path: 'members', label: 'settings.members', permission: 'members:manage' },
+  { path: 'roles', label: 'settings.roles', permission: 'members:manage' },
+  { path: 'api-keys', label: 'settings.apiKeys', permission: 'api-keys:manage' },
+  { path: 'webhooks', label: 'settings.webhooks', permission: 'webhooks:manage' },
+  { path: 'audit', label: 'settings.audit', permission: 'audit:read' },
+  { path: 'model', label: 'settings.model', permission: 'tenant:manage' },
+  { path: 'usage', label: 'settings.usage', permission: 'tenant:manage' },
+  { path: 'evaluations', label: 'settings.evaluations', permission: 'tenant:manage' },
+] as const;
+
+export const SETTINGS_PERMISSIONS = [...new Set(SETTINGS.map((s) => s.permission))];
