@@ -487,8 +487,14 @@ describe('the dashboard journey', { concurrency: false }, () => {
     await page.getByRole('button', { name: 'Save preferences' }).click();
     await page.getByRole('status').filter({ hasText: 'Your preferences are saved.' }).waitFor();
     await check(page, 'preferences');
+    // a reload keeps the session in the tab, without a round trip to Keycloak; no token is ever
+    // in localStorage
+    const toKeycloak = [];
+    page.on('request', (r) => new URL(r.url()).pathname.includes('/realms/') && toKeycloak.push(r.url()));
     await page.reload();
     await page.getByRole('heading', { name: 'Notification preferences', level: 1 }).waitFor({ timeout: 30_000 });
+    assert.deepEqual(toKeycloak.filter((u) => /\/(auth|token)\b/.test(u)), []);
+    assert.doesNotMatch(await page.evaluate(() => JSON.stringify(localStorage)), /access_token|refresh_token/);
     await page.getByLabel('Time zone').and(page.locator('[value="Europe/Berlin"]')).waitFor();
     assert.equal(await page.getByLabel('A workflow run you started finished').inputValue(), 'none');
     assert.equal(await page.getByLabel('Gather the day').isChecked(), true);

@@ -1,12 +1,13 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { InMemoryWebStorage, UserManager, WebStorageStateStore, type User } from 'oidc-client-ts';
+import { UserManager, WebStorageStateStore, type User } from 'oidc-client-ts';
 import type { ClientConfig } from '../config';
 
 /**
  * Sign-in with OpenID Connect (authorization code + PKCE) against Keycloak's dashboard client.
- * Tokens live in memory only; the short-lived state of a redirect in sessionStorage. A reload
- * signs in again through Keycloak's session without a form (the tab remembers that it was signed
- * in, not the tokens).
+ * Tokens live in the tab's sessionStorage (never localStorage): a reload keeps the session without
+ * a round trip to Keycloak, and closing the tab ends it there. An expired access token is renewed
+ * with the refresh token; when that fails, a tab that was signed in signs in again through
+ * Keycloak's session, without the form (decision 0009).
  */
 export interface Auth {
   user: User | null;
@@ -29,7 +30,7 @@ export function userManager(config: ClientConfig, origin = window.location.origi
     post_logout_redirect_uri: `${origin}/`,
     response_type: 'code',
     scope: 'openid profile email',
-    userStore: new WebStorageStateStore({ store: new InMemoryWebStorage() }),
+    userStore: new WebStorageStateStore({ store: window.sessionStorage }),
     stateStore: new WebStorageStateStore({ store: window.sessionStorage }),
     // renews with the refresh token shortly before the access token expires
     automaticSilentRenew: true,
@@ -53,10 +54,19 @@ export function AuthProvider({ manager, children }: { manager: UserManager; chil
     manager.events.addUserLoaded(loaded);
     manager.events.addUserUnloaded(gone);
     manager.events.addSilentRenewError(renewFailed);
-    manager.getUser().then((u) => {
-      setUser(u && !u.expired ? u : null);
-      setReady(true);
-    });
+    manager
+      .getUser()
+      .then((u) => {
+        if (u && u.expired && u.refresh_token) {
+          // back after a while: the refresh token renews it (or the tab signs in again)
+          return manager.signinSilent().catch(() => null);
+        }
+        return u && !u.expired ? u : null;
+      })
+      .then((u) => {
+        setUser(u);
+        setReady(true);
+      });
     return () => {
       manager.events.removeUserLoaded(loaded);
       manager.events.removeUserUnloaded(gone);
@@ -106,7 +116,7 @@ export function useAuth(): Auth {
   return auth;
 }
 
-/** Whether this tab was signed in before a reload (its tokens were in memory and are gone). */
+/** Whether this tab was signed in before, though its tokens are gone (expired, not renewable). */
 export function wasSignedIn(): boolean {
   return sessionStorage.getItem(SIGNED_IN) === '1';
 }
