@@ -47,6 +47,32 @@ async function until(condition, timeoutMs = 60_000) {
   }
 }
 
+/** The focused element as tag:accessible name (its aria-label, or its label's or own text). */
+async function focused(page) {
+  return page.evaluate(() => {
+    const e = document.activeElement;
+    if (!e || e === document.body) {
+      return '';
+    }
+    const name = e.getAttribute('aria-label') ?? e.labels?.[0]?.textContent ?? e.textContent ?? '';
+    return `${e.tagName.toLowerCase()}:${name.trim()}`;
+  });
+}
+
+/** Presses Tab (or Shift+Tab) until the element is focused: the keyboard's way there. */
+async function tabTo(page, target, { back = false, most = 60 } = {}) {
+  const seen = [];
+  for (let i = 0; i < most; i++) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const now = await focused(page);
+    if (now === target) {
+      return;
+    }
+    seen.push(now);
+  }
+  assert.fail(`${target} not reached by ${back ? 'Shift+' : ''}Tab; focus went ${seen.join(' > ')}`);
+}
+
 /** The bell's unread count, from its label. */
 async function unread(page) {
   const label = (await page.locator('.bell').getAttribute('aria-label')) ?? '';
@@ -241,6 +267,36 @@ describe('the dashboard journey', { concurrency: false }, () => {
     await page.getByRole('status').filter({ hasText: /^0 passages/ }).waitFor();
     await page.setViewportSize(DESKTOP);
     await check(page, 'search');
+    await page.setViewportSize(PHONE);
+  });
+
+  test('the owner asks and opens a citation with the keyboard alone', async () => {
+    const page = ownerPage;
+    await page.setViewportSize(DESKTOP);
+    await page.goto(`${BASE}/`);
+    await page.getByRole('heading', { name: `Welcome, ${owner.name}` }).waitFor();
+    // the first Tab reaches the skip link, which moves focus to the page's content
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(page), 'a:Skip to content');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+    await tabTo(page, 'a:Ask', { back: true });
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Ask your documents' }).waitFor();
+    await tabTo(page, 'textarea:Your question');
+    await page.keyboard.type('How long do I have to return unopened goods?');
+    await page.keyboard.press('Enter');
+    const answer = page.locator('.answer[data-done="true"]').first();
+    await answer.waitFor({ timeout: 60_000 });
+    assert.match(await answer.innerText(), /within 14 days/);
+    await tabTo(page, 'button:Source 1: returns-policy.txt');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    assert.ok(await dialog.evaluate((d) => d.contains(document.activeElement)), 'focus is in the dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await focused(page), 'button:Source 1: returns-policy.txt');
     await page.setViewportSize(PHONE);
   });
 
