@@ -101,6 +101,20 @@ describe('the dashboard journey', { concurrency: false }, () => {
     }
   });
 
+  test("a German browser gets the dashboard and Keycloak's sign-in page in German", async () => {
+    const context = await browser.newContext({ viewport: PHONE, locale: 'de-DE', timezoneId: 'Europe/Berlin' });
+    const page = await context.newPage();
+    await page.goto(`${BASE}/`);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.waitForURL((url) => url.pathname.includes('/realms/'), { timeout: 30_000 });
+    assert.match(new URL(page.url()).searchParams.get('ui_locales') ?? '', /^de/);
+    await page.locator('#kc-login').waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'de');
+    assert.match(await page.locator('#kc-login').inputValue().catch(() => page.locator('#kc-login').innerText()), /Anmelden/);
+    await check(page, 'keycloak-de');
+    await context.close();
+  });
+
   test('a new business signs up and its owner signs in through Keycloak', async () => {
     const context = await newContext(browser, PHONE);
     ownerPage = await context.newPage();

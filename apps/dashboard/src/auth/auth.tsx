@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { UserManager, WebStorageStateStore, type User } from 'oidc-client-ts';
 import type { ClientConfig } from '../config';
+import i18n from '../i18n';
 
 /**
  * Sign-in with OpenID Connect (authorization code + PKCE) against Keycloak's dashboard client.
@@ -77,7 +78,8 @@ export function AuthProvider({ manager, children }: { manager: UserManager; chil
   const signIn = useCallback(
     async (options?: { loginHint?: string; returnTo?: string }) => {
       const returnTo = options?.returnTo ?? window.location.pathname + window.location.search;
-      await manager.signinRedirect({ login_hint: options?.loginHint, state: { returnTo } });
+      // Keycloak's pages in the language the dashboard speaks
+      await manager.signinRedirect({ login_hint: options?.loginHint, ui_locales: i18n.language, state: { returnTo } });
     },
     [manager],
   );

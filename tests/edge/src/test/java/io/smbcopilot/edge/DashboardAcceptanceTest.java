@@ -68,7 +68,7 @@ class DashboardAcceptanceTest {
       }
     }
     assertThat(failed).as("failed end-to-end tests").isZero();
-    assertThat(passed).as("passed end-to-end tests").isGreaterThanOrEqualTo(18);
+    assertThat(passed).as("passed end-to-end tests").isGreaterThanOrEqualTo(20);
     List<String> shots;
     try (Stream<Path> files = Files.list(screenshots)) {
       shots = files.map(p -> p.getFileName().toString()).sorted().toList();
@@ -77,6 +77,7 @@ class DashboardAcceptanceTest {
         .contains(
             "landing-375.png",
             "landing-1280.png",
+            "keycloak-de-375.png",
             "signup-375.png",
             "home-375.png",
             "documents-375.png",
