@@ -89,6 +89,27 @@ export function Webhooks() {
   );
 }
 
+/** A button for one of an endpoint's actions: off while any runs; a refusal is the form's problem. */
+function Action({
+  act,
+  label,
+  primary,
+  disabled,
+  children: work,
+}: {
+  act: ReturnType<typeof useSubmit>;
+  label: string;
+  primary?: boolean;
+  disabled?: boolean;
+  children: () => Promise<void>;
+}) {
+  return (
+    <button type="button" className={primary ? 'primary' : undefined} disabled={act.busy || disabled} onClick={() => void act.run(work)}>
+      {label}
+    </button>
+  );
+}
+
 /** One endpoint: test it, see each delivery and its attempts, send one again, rotate the secret. */
 export function WebhookEndpoint() {
   const { id = '' } = useParams();
@@ -147,58 +168,33 @@ export function WebhookEndpoint() {
       {w.previousSecretExpiresAt && <p>{t('webhooks.previousSecret', { when: time(w.previousSecretExpiresAt) })}</p>}
       {act.problem && <ProblemMessage problem={act.problem} />}
       <div className="actions">
-        <button
-          type="button"
-          className="primary"
-          disabled={act.busy || !w.enabled}
-          onClick={() =>
-            void act.run(async () => {
-              await data(api.POST('/api/v1/webhooks/{id}/test', { params: { path: { id } } }));
-              then(t('webhooks.testSent'))();
-            })
-          }
-        >
-          {t('webhooks.test')}
-        </button>
-        <button
-          type="button"
-          disabled={act.busy}
-          onClick={() =>
-            void act.run(async () => {
-              await data(api.PATCH('/api/v1/webhooks/{id}', { params: { path: { id } }, body: { enabled: !w.enabled } }));
-              then(w.enabled ? t('webhooks.turnedOff') : t('webhooks.turnedOn'))();
-            })
-          }
-        >
-          {w.enabled ? t('workflow.disable') : t('workflow.enable')}
-        </button>
-        <button
-          type="button"
-          disabled={act.busy}
-          onClick={() =>
-            void act.run(async () => {
-              const rotated = await data(api.POST('/api/v1/webhooks/{id}/rotate-secret', { params: { path: { id } } }));
-              setSecret(rotated.secret ?? null);
-              endpoint.reload();
-            })
-          }
-        >
-          {t('webhooks.rotate')}
-        </button>
-        <button
-          type="button"
-          disabled={act.busy}
-          onClick={() =>
-            void act.run(async () => {
-              if (window.confirm(t('webhooks.confirmDelete', { url: w.url }))) {
-                await data(api.DELETE('/api/v1/webhooks/{id}', { params: { path: { id } } }));
-                navigate('/settings/webhooks');
-              }
-            })
-          }
-        >
-          {t('webhooks.delete')}
-        </button>
+        <Action act={act} primary disabled={!w.enabled} label={t('webhooks.test')}>
+          {async () => {
+            await data(api.POST('/api/v1/webhooks/{id}/test', { params: { path: { id } } }));
+            then(t('webhooks.testSent'))();
+          }}
+        </Action>
+        <Action act={act} label={w.enabled ? t('workflow.disable') : t('workflow.enable')}>
+          {async () => {
+            await data(api.PATCH('/api/v1/webhooks/{id}', { params: { path: { id } }, body: { enabled: !w.enabled } }));
+            then(w.enabled ? t('webhooks.turnedOff') : t('webhooks.turnedOn'))();
+          }}
+        </Action>
+        <Action act={act} label={t('webhooks.rotate')}>
+          {async () => {
+            const rotated = await data(api.POST('/api/v1/webhooks/{id}/rotate-secret', { params: { path: { id } } }));
+            setSecret(rotated.secret ?? null);
+            endpoint.reload();
+          }}
+        </Action>
+        <Action act={act} label={t('webhooks.delete')}>
+          {async () => {
+            if (window.confirm(t('webhooks.confirmDelete', { url: w.url }))) {
+              await data(api.DELETE('/api/v1/webhooks/{id}', { params: { path: { id } } }));
+              navigate('/settings/webhooks');
+            }
+          }}
+        </Action>
       </div>
       {notice && <p role="status">{notice}</p>}
       {secret && <SecretOnce label={t('webhooks.rotated')} secret={secret} />}
