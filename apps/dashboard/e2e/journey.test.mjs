@@ -202,6 +202,30 @@ describe('the dashboard journey', { concurrency: false }, () => {
     assert.equal(await items.count(), 2);
   });
 
+  test('a reindexed document goes through its statuses live', async () => {
+    const page = ownerPage;
+    await page.locator('.live').filter({ hasText: 'Live' }).waitFor();
+    // no filter: a document being indexed again stays in the list
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Tag', { exact: true }).fill('');
+    const all = page.getByRole('list', { name: 'Documents' }).getByRole('listitem');
+    await all.nth(1).waitFor();
+    // the statuses the reindexed document goes through arrive by the stream (nothing else
+    // changes the list after a reindex)
+    const row = page.getByRole('list', { name: 'Documents' }).getByRole('listitem').filter({ hasText: 'returns-policy.txt' });
+    await row.evaluate((li) => {
+      window.seenStatuses = [];
+      new MutationObserver(() => window.seenStatuses.push(li.dataset.status)).observe(li, {
+        attributes: true,
+        attributeFilter: ['data-status'],
+      });
+    });
+    await row.getByRole('button', { name: /^Reindex/ }).click();
+    await page.getByRole('status').filter({ hasText: 'is being indexed again' }).waitFor();
+    await page.waitForFunction(() => window.seenStatuses.at(-1) === 'indexed', null, { timeout: 60_000 });
+    assert.ok((await page.evaluate(() => window.seenStatuses)).some((s) => s !== 'indexed'));
+  });
+
   test('the owner asks, gets a streamed answer whose citation opens the right passage, and follows up', async () => {
     const page = ownerPage;
     const streamed = [];
@@ -389,6 +413,55 @@ describe('the dashboard journey', { concurrency: false }, () => {
     await page.locator('.bell').click();
     await page.getByRole('heading', { name: 'Notifications' }).waitFor();
     await page.getByRole('link', { name: /^Reply approved: / }).first().waitFor({ timeout: 60_000 });
+  });
+
+  test('a failed run is retried from its failed step, and a waiting run is cancelled', async () => {
+    const page = ownerPage;
+    let calls = 0;
+    const server = createServer((request, response) => {
+      calls += 1;
+      request.resume();
+      request.on('end', () => response.writeHead(calls === 1 ? 503 : 200, { 'Content-Type': 'application/json' }).end('{"ok": true}'));
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await go(page, 'Workflows');
+      await page.getByRole('button', { name: 'Use this template: Blank workflow' }).click();
+      const form = page.getByRole('form', { name: /New workflow from Blank workflow/ });
+      await form.getByLabel('Name').fill('Order sync');
+      await form.getByRole('button', { name: 'Create workflow' }).click();
+      await page.waitForURL(/\/workflows\/[0-9a-f-]{36}$/);
+      const step = page.getByRole('list', { name: 'Steps' }).getByRole('listitem').first();
+      await step.getByLabel('Step id').fill('post');
+      await step.getByLabel('Type').selectOption('http');
+      const url = `http://127.0.0.1:${server.address().port}/orders`;
+      await step.getByLabel('Inputs (JSON)').fill(JSON.stringify({ method: 'POST', url, body: { order: 42 } }));
+      await step.getByText('More: branching, timeouts, retries').click();
+      await step.getByLabel('Retry policy').fill('{"maxAttempts": 1}');
+      await page.getByRole('button', { name: 'Save as a new version' }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved: version 2' }).waitFor();
+      await page.getByRole('button', { name: 'Start run' }).click();
+      await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+      const status = (s) => page.locator(`.title-row:has(#run-title) [data-status=${s}]`);
+      await status('failed').waitFor({ timeout: 60_000 });
+      assert.match(await page.locator('[data-step=post]').innerText(), /http\.503/);
+      await check(page, 'run-failed');
+      await page.getByRole('button', { name: 'Retry from the failed step' }).click();
+      await status('succeeded').waitFor({ timeout: 60_000 });
+      assert.equal(calls, 2);
+
+      // a run waiting for its approval is cancelled
+      await go(page, 'Workflows');
+      await page.getByRole('link', { name: 'Replies to customers' }).click();
+      await page.getByLabel('On a document').selectOption({ label: 'opening-hours.md' });
+      await page.getByRole('button', { name: 'Start run' }).click();
+      await page.getByRole('form', { name: /^Approval needed: / }).waitFor({ timeout: 60_000 });
+      await page.getByRole('button', { name: 'Cancel run' }).click();
+      await status('cancelled').waitFor({ timeout: 30_000 });
+      assert.equal(await page.getByRole('form', { name: /^Approval needed: / }).count(), 0);
+    } finally {
+      server.close();
+    }
   });
 
   test('the owner makes a role and an API key whose secret is shown once and works', async () => {
@@ -676,7 +749,7 @@ describe('the dashboard journey', { concurrency: false }, () => {
     await page.getByRole('heading', { name: 'Members' }).waitFor();
   });
 
-  test('a reload signs the owner in again through the Keycloak session, without the form', async () => {
+  test('a reload keeps the owner signed in, on the same page', async () => {
     const page = ownerPage;
     await page.reload();
     await page.getByRole('heading', { name: 'Members' }).waitFor({ timeout: 30_000 });

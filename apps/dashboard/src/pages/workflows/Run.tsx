@@ -79,7 +79,8 @@ export function Run() {
     return <p className="loading">{t('app.loading')}</p>;
   }
   const time = (value?: string) => (value ? new Date(value).toLocaleString(i18n.language) : '');
-  const waiting = (approvals.data ?? []).filter((a) => a.status === 'waiting');
+  // a cancelled run's approval step still reads waiting: only a waiting run asks for a decision
+  const waiting = r.status === 'waiting' ? (approvals.data ?? []).filter((a) => a.status === 'waiting') : [];
   const decided = (approvals.data ?? []).filter((a) => a.status !== 'waiting');
   const runs = can('workflows:run');
 
