@@ -6,11 +6,10 @@ import { Field, fieldError } from '../components/Field';
 import { ProblemMessage } from '../components/ProblemMessage';
 import { useSession } from '../session';
 import { asProblem, useResource } from '../useResource';
-import { useFormat } from '../format';
 
 /** Settings › Members: who belongs to the business, invitations sent and pending. */
 export function Members() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { api } = useSession();
   const members = useResource(() => data(api.GET('/api/v1/members', { params: { query: { limit: 100 } } })), [api]);
   const invitations = useResource(() => data(api.GET('/api/v1/members/invitations')), [api]);
@@ -19,7 +18,7 @@ export function Members() {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [sent, setSent] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const { date } = useFormat();
+  const date = (value?: string) => (value ? new Date(value).toLocaleDateString(i18n.language) : '');
 
   async function send(e: FormEvent) {
     e.preventDefault();

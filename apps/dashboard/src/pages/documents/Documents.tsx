@@ -11,13 +11,12 @@ import { asProblem, useResource } from '../../useResource';
 import { Collections } from './Collections';
 import { applyChange, applyDeletion, indexed, type Doc, type Filters } from './live';
 import { Uploads } from './Uploads';
-import { useFormat } from '../../format';
 
 const STATUSES = ['queued', 'parsing', 'embedding', 'indexed', 'failed'];
 
 /** Documents: upload with live progress, the list with filters, collections. */
 export function Documents() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { api, token, can } = useSession();
   const [filters, setFilters] = useState<Filters>({ collection: '', tag: '', status: '' });
   const [docs, setDocs] = useState<Doc[]>([]);
@@ -81,7 +80,7 @@ export function Documents() {
     }
   }
 
-  const { time: date } = useFormat();
+  const date = (value?: string) => (value ? new Date(value).toLocaleString(i18n.language) : '');
   const names = (collections.data ?? []).map((c) => c.name!);
 
   return (

@@ -5,20 +5,19 @@ import { Field, fieldError } from '../../components/Field';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { useSession } from '../../session';
 import { useSubmit } from '../../useSubmit';
-import { useFormat } from '../../format';
 
 type Event = Schemas['AuditEvent'];
 const NO_FILTERS = { action: '', actor: '', from: '', to: '' };
 
 /** Settings › Audit log: who did what, when, from where; filtered by action, actor and time. */
 export function Audit() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { api } = useSession();
   const [filters, setFilters] = useState(NO_FILTERS);
   const [events, setEvents] = useState<Event[]>([]);
   const [next, setNext] = useState<string | undefined>();
   const { busy, problem, run } = useSubmit();
-  const { time } = useFormat();
+  const time = (value?: string) => (value ? new Date(value).toLocaleString(i18n.language) : '');
 
   const load = (cursor?: string, using = filters) =>
     run(async () => {

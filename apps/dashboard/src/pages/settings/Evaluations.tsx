@@ -6,7 +6,6 @@ import { ProblemMessage } from '../../components/ProblemMessage';
 import { useSession } from '../../session';
 import { useResource } from '../../useResource';
 import { useSubmit } from '../../useSubmit';
-import { useFormat } from '../../format';
 
 interface Totals {
   questions?: number;
@@ -59,7 +58,7 @@ export function Evaluations() {
   const [shown, setShown] = useState<Schemas['EvaluationView'] | null>(null);
   const { busy, problem, run } = useSubmit();
   const percent = (n?: number) => new Intl.NumberFormat(i18n.language, { style: 'percent', maximumFractionDigits: 0 }).format(n ?? 0);
-  const { time } = useFormat();
+  const time = (value?: string) => (value ? new Date(value).toLocaleString(i18n.language) : '');
 
   function start(e: FormEvent) {
     e.preventDefault();

@@ -8,7 +8,6 @@ import { SecretOnce } from '../../components/SecretOnce';
 import { useSession } from '../../session';
 import { useResource } from '../../useResource';
 import { useSubmit } from '../../useSubmit';
-import { useFormat } from '../../format';
 
 const list = (text: string) =>
   text
@@ -114,7 +113,7 @@ function Action({
 /** One endpoint: test it, see each delivery and its attempts, send one again, rotate the secret. */
 export function WebhookEndpoint() {
   const { id = '' } = useParams();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { api } = useSession();
   const navigate = useNavigate();
   const endpoint = useResource(() => data(api.GET('/api/v1/webhooks/{id}', { params: { path: { id } } })), [api, id]);
@@ -125,7 +124,7 @@ export function WebhookEndpoint() {
   const [secret, setSecret] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const act = useSubmit();
-  const { time } = useFormat();
+  const time = (value?: string) => (value ? new Date(value).toLocaleString(i18n.language) : '');
   const pending = deliveries.data?.items?.some((d) => d.status === 'pending') ?? false;
   const reloadDeliveries = deliveries.reload;
   const items = deliveries.data;

@@ -8,7 +8,6 @@ import { useFeed } from '../../notifications';
 import { useSession } from '../../session';
 import { useResource } from '../../useResource';
 import { useSubmit } from '../../useSubmit';
-import { useFormat } from '../../format';
 
 type Step = Schemas['StepView'];
 interface Approval {
@@ -48,7 +47,7 @@ export function StatusBadge({ status }: { status?: string }) {
 /** One run: its steps as a timeline (inputs, outputs, attempts, errors), and what can be done. */
 export function Run() {
   const { id = '' } = useParams();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { api, can } = useSession();
   const feed = useFeed();
   const run = useResource(() => data(api.GET('/api/v1/runs/{id}', { params: { path: { id } } })), [api, id]);
@@ -79,7 +78,7 @@ export function Run() {
   if (!r) {
     return <p className="loading">{t('app.loading')}</p>;
   }
-  const { time } = useFormat();
+  const time = (value?: string) => (value ? new Date(value).toLocaleString(i18n.language) : '');
   // a cancelled run's approval step still reads waiting: only a waiting run asks for a decision
   const waiting = r.status === 'waiting' ? (approvals.data ?? []).filter((a) => a.status === 'waiting') : [];
   const decided = (approvals.data ?? []).filter((a) => a.status !== 'waiting');

@@ -10,7 +10,6 @@ import { useSubmit } from '../../useSubmit';
 import { DefinitionEditor } from './DefinitionEditor';
 import { fromDraft, toDraft, type DefinitionDraft } from './draft';
 import { StatusBadge } from './Run';
-import { useFormat } from '../../format';
 
 type Doc = Schemas['Document'];
 
@@ -30,7 +29,7 @@ export function documentInput(doc: Doc) {
 /** One workflow: run it, its runs, its definition to edit (a new version), enable or delete it. */
 export function Workflow() {
   const { id = '' } = useParams();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { api, can } = useSession();
   const navigate = useNavigate();
   const workflow = useResource(() => data(api.GET('/api/v1/workflows/{id}', { params: { path: { id } } })), [api, id]);
@@ -46,7 +45,7 @@ export function Workflow() {
   const act = useSubmit();
   const w = workflow.data;
   useEffect(() => setDraft(w ? toDraft(w.definition) : null), [w]);
-  const { time: date } = useFormat();
+  const date = (value?: string) => (value ? new Date(value).toLocaleString(i18n.language) : '');
   const collectionOptions = (collections.data ?? []).map((c) => ({ value: c.id!, label: c.name! }));
   const [localErrors, setLocalErrors] = useState<{ field: string; message: string }[]>([]);
 

@@ -7,7 +7,6 @@ import { ProblemMessage } from '../../components/ProblemMessage';
 import { useSession } from '../../session';
 import { useResource } from '../../useResource';
 import { useSubmit } from '../../useSubmit';
-import { useFormat } from '../../format';
 
 type Template = Schemas['Template'];
 
@@ -19,13 +18,13 @@ const BLANK = {
 
 /** Workflows: the tenant's workflows, and the template gallery to make one from. */
 export function Workflows() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { api, can } = useSession();
   const workflows = useResource(() => data(api.GET('/api/v1/workflows', { params: { query: { limit: 100 } } })), [api]);
   const templates = useResource(() => data(api.GET('/api/v1/workflow-templates')), [api]);
   const [chosen, setChosen] = useState<string | null>(null);
   const manage = can('workflows:manage');
-  const { time: date } = useFormat();
+  const date = (value?: string) => (value ? new Date(value).toLocaleString(i18n.language) : '');
 
   return (
     <section aria-labelledby="workflows-title">
