@@ -17,7 +17,7 @@
 {{- end -}}
 {{- end -}}
 
-{{/* Name of one service's resources. Call with (dict "root" $ "service" "auth-service"). */}}
+{{/* Name of one service's resources. Call with (dict "root" $ "service" $name). */}}
 {{- define "smb-copilot.serviceName" -}}
 {{- printf "%s-%s" (include "smb-copilot.fullname" .root) .service | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
@@ -68,15 +68,58 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- if and .Values.qdrant.enabled (not .Values.qdrant.host) -}}
 {{- $errors = append $errors "qdrant.host is required when qdrant.enabled is true" -}}
 {{- end -}}
-{{- if not (index .Values.services "api-gateway").enabled -}}
-{{- $errors = append $errors "services.api-gateway.enabled must be true: it is the only public entry" -}}
+{{- $exposed := list -}}
+{{- range $name, $svc := .Values.services -}}
+{{- if and $svc.enabled $svc.wiring.exposed -}}
+{{- $exposed = append $exposed $name -}}
+{{- end -}}
+{{- end -}}
+{{- if ne (len $exposed) 1 -}}
+{{- $errors = append $errors (printf "exactly one enabled service must be exposed (the gateway, the only public entry); exposed: %v" $exposed) -}}
 {{- end -}}
 {{- range $name, $svc := .Values.services -}}
 {{- if and $svc.autoscaling.enabled (gt (int $svc.autoscaling.minReplicas) (int $svc.autoscaling.maxReplicas)) -}}
 {{- $errors = append $errors (printf "services.%s.autoscaling.minReplicas must not exceed maxReplicas" $name) -}}
 {{- end -}}
 {{- end -}}
+{{- range $name, $svc := .Values.services -}}
+{{- $replicas := ternary (int $svc.autoscaling.maxReplicas) (int $svc.replicaCount) $svc.autoscaling.enabled -}}
+{{- if and $svc.persistence.enabled (gt $replicas 1) (has "ReadWriteOnce" $svc.persistence.accessModes) -}}
+{{- $errors = append $errors (printf "services.%s.persistence: a ReadWriteOnce claim serves one replica; run one, or use ReadWriteMany (for the search index: Qdrant)" $name) -}}
+{{- end -}}
+{{- end -}}
+{{- if and .Values.ingress.enabled (not .Values.ingress.hosts) -}}
+{{- $errors = append $errors "ingress.hosts is required when ingress.enabled is true" -}}
+{{- end -}}
 {{- if $errors -}}
 {{- fail (printf "\nINVALID VALUES:\n- %s" (join "\n- " $errors)) -}}
 {{- end -}}
+{{- end -}}
+
+{{/* Egress to the cluster DNS, over UDP and TCP. */}}
+{{- define "smb-copilot.dnsEgress" -}}
+- ports:
+    {{- range .Values.networkPolicy.dns.ports }}
+    - port: {{ . }}
+      protocol: UDP
+    - port: {{ . }}
+      protocol: TCP
+    {{- end }}
+  {{- with .Values.networkPolicy.dns.to }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end -}}
+
+{{/* One egress rule of networkPolicy.egress: its ports, to its peers (none: any address). */}}
+{{- define "smb-copilot.egressRule" -}}
+- ports:
+    {{- range .rule.ports }}
+    - port: {{ . }}
+      protocol: TCP
+    {{- end }}
+  {{- with .rule.to }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
 {{- end -}}
