@@ -71,6 +71,9 @@ public class Deliveries implements JobWorkers.Handler {
   private final ObjectMapper json;
   private final Pool pool;
   private final MeterRegistry registry;
+  private final io.micrometer.core.instrument.Counter delivered;
+  private final io.micrometer.core.instrument.Counter failed;
+  private final io.micrometer.core.instrument.Counter disabled;
   private final EndpointUrls urls;
   private final Map<UUID, Semaphore> perEndpoint = new ConcurrentHashMap<>();
   private final WorkerSlot workers = new WorkerSlot();
@@ -101,6 +104,20 @@ public class Deliveries implements JobWorkers.Handler {
     this.json = json;
     this.pool = pool;
     this.registry = registry;
+    this.delivered = attemptCounter(registry, "delivered");
+    this.failed = attemptCounter(registry, "failed");
+    this.disabled =
+        io.micrometer.core.instrument.Counter.builder("copilot.webhook.endpoints.disabled")
+            .description("Webhook endpoints disabled for failing (410 Gone or past disable-after)")
+            .register(registry);
+  }
+
+  private static io.micrometer.core.instrument.Counter attemptCounter(
+      MeterRegistry registry, String outcome) {
+    return io.micrometer.core.instrument.Counter.builder("copilot.webhook.attempts")
+        .description("Webhook delivery attempts, by outcome")
+        .tag("outcome", outcome)
+        .register(registry);
   }
 
   void start(@Observes StartupEvent event) {
@@ -394,6 +411,7 @@ public class Deliveries implements JobWorkers.Handler {
                               if (attempted == null) {
                                 return Uni.createFrom().item(result);
                               }
+                              (error == null ? delivered : failed).increment();
                               WebhookAttempt a = new WebhookAttempt();
                               a.id = UUID.randomUUID();
                               a.tenantId = m.tenantId;
@@ -445,6 +463,7 @@ public class Deliveries implements JobWorkers.Handler {
                 return Uni.createFrom().voidItem();
               }
               e.enabled = false;
+              disabled.increment();
               e.disabledReason = reason;
               e.updatedAt = now;
               LOG.infof("webhook endpoint %s disabled: %s", e.id, reason);

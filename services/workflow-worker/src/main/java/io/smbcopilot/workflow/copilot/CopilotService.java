@@ -52,6 +52,7 @@ public class CopilotService {
   private final ExtractiveAnswerer extractive = new ExtractiveAnswerer();
   private final Answerers answerers;
   private final Metering metering;
+  private final CopilotMetrics metrics;
 
   public CopilotService(
       @RestClient SearchApi search,
@@ -59,7 +60,9 @@ public class CopilotService {
       MessageRepository messages,
       ObjectMapper json,
       Answerers answerers,
-      Metering metering) {
+      Metering metering,
+      CopilotMetrics metrics) {
+    this.metrics = metrics;
     this.answerers = answerers;
     this.metering = metering;
     this.search = search;
@@ -225,17 +228,32 @@ public class CopilotService {
     if (settings.extractive() || extractive.answer(prepared.hits()).abstained()) {
       return extractive.stream(prepared.hits());
     }
+    String provider = settings.provider();
     return answerers.model(settings).stream(prepared.standalone(), prepared.hits())
+        .onCompletion()
+        .invoke(() -> metrics.provider(provider, CopilotMetrics.ProviderOutcome.OK, 1))
         .onFailure(e -> !(e instanceof ModelAnswerer.AfterFirstToken) && !refused(e))
         .recoverWithMulti(
             e -> {
+              metrics.provider(provider, CopilotMetrics.ProviderOutcome.FALLBACK, 1);
               LOG.warnf("%s did not answer, the extractive answerer did: %s", settings, e);
               String notice = settings.provider() + " did not answer (" + reason(e) + ")";
               return extractive.stream(prepared.hits())
                   .map(x -> x instanceof AnswerEvent.Answered a ? a.withNotice(notice) : x);
             })
         .onFailure()
-        .transform(e -> providerProblem(settings, e));
+        .transform(
+            e -> {
+              if (!(e instanceof ProblemException)) {
+                metrics.provider(
+                    provider,
+                    e instanceof ModelAnswerer.AfterFirstToken
+                        ? CopilotMetrics.ProviderOutcome.FAILED
+                        : CopilotMetrics.ProviderOutcome.REFUSED,
+                    1);
+              }
+              return providerProblem(settings, e);
+            });
   }
 
   /** The provider refused the request itself: a key, a model, a request it does not take. */

@@ -50,11 +50,13 @@ public class Metering {
   private final Config config;
   private final UsageRepository usage;
   private final Outbox outbox;
+  private final CopilotMetrics metrics;
 
-  public Metering(Config config, UsageRepository usage, Outbox outbox) {
+  public Metering(Config config, UsageRepository usage, Outbox outbox, CopilotMetrics metrics) {
     this.config = config;
     this.usage = usage;
     this.outbox = outbox;
+    this.metrics = metrics;
   }
 
   /** The plan's monthly budget in tokens, if it has one. */
@@ -149,7 +151,11 @@ public class Metering {
                         a.tenantId().toString(),
                         "message/" + a.messageId(),
                         told)))
-        .chain(() -> thresholds(a.tenantId(), a.plan(), r.inputTokens + r.outputTokens));
+        .chain(() -> thresholds(a.tenantId(), a.plan(), r.inputTokens + r.outputTokens))
+        .invoke(
+            () ->
+                metrics.answered(
+                    a.provider(), a.abstained(), r.inputTokens, r.outputTokens, r.cost));
   }
 
   private Uni<Void> thresholds(UUID tenantId, String plan, long spent) {
@@ -179,14 +185,16 @@ public class Metering {
         .chain(
             first ->
                 first
-                    ? outbox.append(
-                        CloudEvent.of(
-                            EventType.COPILOT_BUDGET_REACHED,
-                            SOURCE,
-                            tenantId.toString(),
-                            "budget/" + month,
-                            new CopilotBudgetReached(
-                                tenantId.toString(), month, percent, used, budget)))
+                    ? outbox
+                        .append(
+                            CloudEvent.of(
+                                EventType.COPILOT_BUDGET_REACHED,
+                                SOURCE,
+                                tenantId.toString(),
+                                "budget/" + month,
+                                new CopilotBudgetReached(
+                                    tenantId.toString(), month, percent, used, budget)))
+                        .invoke(() -> metrics.budgetCrossed(percent))
                     : Uni.createFrom().voidItem());
   }
 

@@ -177,6 +177,7 @@ public class RunEngine implements JobWorkers.Handler {
   private final ObjectMapper json;
   private final Pool pool;
   private final MeterRegistry registry;
+  private final io.smbcopilot.workflow.copilot.CopilotMetrics metrics;
   private final WorkerSlot workers = new WorkerSlot();
   private final ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -192,7 +193,9 @@ public class RunEngine implements JobWorkers.Handler {
       Outbox outbox,
       ObjectMapper json,
       Pool pool,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      io.smbcopilot.workflow.copilot.CopilotMetrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.runs = runs;
     this.steps = steps;
@@ -1131,6 +1134,7 @@ public class RunEngine implements JobWorkers.Handler {
     run.status = status;
     run.error = error;
     run.finishedAt = OffsetDateTime.now(ZoneOffset.UTC);
+    metrics.runFinished(status);
     return outbox.append(
         CloudEvent.of(
             EventType.RUN_FINISHED,
