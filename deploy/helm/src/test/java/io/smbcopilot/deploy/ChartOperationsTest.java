@@ -271,6 +271,20 @@ class ChartOperationsTest {
       }
     }
 
+    // Grafana's sidecar finds the dashboards by their label, in the folder of the annotation.
+    List<io.fabric8.kubernetes.api.model.ConfigMap> boards =
+        of(objects, io.fabric8.kubernetes.api.model.ConfigMap.class).stream()
+            .filter(c -> "1".equals(c.getMetadata().getLabels().get("grafana_dashboard")))
+            .toList();
+    assertThat(boards).hasSize(10);
+    for (var board : boards) {
+      assertThat(board.getMetadata().getAnnotations())
+          .containsEntry("grafana_folder", "SMB Copilot");
+      String name = board.getData().keySet().iterator().next();
+      assertThat(yaml.readTree(board.getData().get(name)))
+          .isEqualTo(yaml.readTree(CHART.resolve("files/grafana/" + name).toFile()));
+    }
+
     Deployment gateway = find(objects, Deployment.class, PREFIX + "api-gateway");
     PodSpec pod = gateway.getSpec().getTemplate().getSpec();
     assertThat(gateway.getSpec().getTemplate().getMetadata().getAnnotations())

@@ -101,6 +101,55 @@ class PrometheusRulesTest {
     }
   }
 
+  /**
+   * The Grafana dashboards: each with its own uid, a data-source variable, and panels whose queries
+   * Prometheus parses (promtool checks them as recording rules, Grafana's interval variables
+   * standing for a duration). That the metrics exist is tests/edge MetricsAcceptanceTest.
+   */
+  @Test
+  void everyDashboardPanelHasAQueryPrometheusParses() throws Exception {
+    Path dir = Path.of("smb-copilot/files/grafana");
+    List<Path> files;
+    try (var list = Files.list(dir)) {
+      files = list.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+    }
+    // one per service, the event backbone, ingestion, the copilot, workflows, webhooks
+    assertThat(files).hasSize(10);
+    Set<String> uids = new HashSet<>();
+    StringBuilder rules = new StringBuilder("groups:\n  - name: dashboards\n    rules:\n");
+    int queries = 0;
+    for (Path file : files) {
+      JsonNode board = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+      assertThat(uids.add(board.get("uid").asText())).as("unique uid of %s", file).isTrue();
+      assertThat(board.get("title").asText()).startsWith("SMB Copilot / ");
+      assertThat(board.at("/templating/list/0/type").asText()).isEqualTo("datasource");
+      assertThat(board.get("panels")).as("%s has panels", file).isNotEmpty();
+      for (JsonNode panel : board.get("panels")) {
+        assertThat(panel.at("/datasource/uid").asText()).isEqualTo("${datasource}");
+        assertThat(panel.get("targets")).as("%s %s", file, panel.get("title")).isNotEmpty();
+        for (JsonNode target : panel.get("targets")) {
+          String expr =
+              target
+                  .get("expr")
+                  .asText()
+                  .replace("$__rate_interval", "5m")
+                  .replace("$__range", "1h");
+          rules
+              .append("      - record: dashboard_query_")
+              .append(queries++)
+              .append("\n        expr: ")
+              .append(YAML.writeValueAsString(expr).replaceFirst("^---\\s*", "").trim())
+              .append("\n");
+        }
+      }
+    }
+    Path file = Files.createTempFile("dashboard-queries", ".yaml");
+    Files.writeString(file, rules);
+    Result result = promtool("check", "rules", file.toString());
+    assertThat(result.exit()).as(result.output()).isZero();
+    assertThat(result.output()).contains("SUCCESS: " + queries + " rules found");
+  }
+
   // --- helpers ---------------------------------------------------------------------------------
 
   static List<JsonNode> rules() throws IOException {

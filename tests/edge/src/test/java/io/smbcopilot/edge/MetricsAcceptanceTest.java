@@ -59,7 +59,12 @@ class MetricsAcceptanceTest {
     Edge edge = Edge.get();
     // Traffic that this test makes, whatever ran before it: a sign-up (requests through the
     // gateway; its events consumed by the other services)
-    edge.signup("Metrics " + java.util.UUID.randomUUID());
+    Edge.User user = edge.signup("Metrics " + java.util.UUID.randomUUID());
+    // and a request to each service behind the gateway
+    for (String path :
+        List.of("/api/v1/me", "/api/v1/documents", "/api/v1/workflows", "/api/v1/notifications")) {
+      assertThat(edge.call("GET", path, user.token(), null).status()).as(path).isEqualTo(200);
+    }
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> edge.metric("notifications-service", "copilot_inbox_events_total") > 0);
