@@ -116,9 +116,10 @@ module "platform" {
     master_user_secret_arn = module.postgres.master_user_secret_arn
   }
   kafka = {
-    bootstrap_servers = module.kafka.bootstrap_servers
-    sasl_mechanism    = module.kafka.sasl_mechanism
-    scram_username    = module.kafka.scram_username
+    bootstrap_servers  = module.kafka.bootstrap_servers
+    sasl_mechanism     = module.kafka.sasl_mechanism
+    scram_username     = module.kafka.scram_username
+    replication_factor = module.kafka.replication_factor
   }
   kafka_scram_password    = module.kafka.scram_password
   data_subnet_cidr_blocks = module.network.data_subnet_cidr_blocks

@@ -33,3 +33,8 @@ output "security_group_id" {
   description = "The brokers' security group."
   value       = aws_security_group.kafka.id
 }
+
+output "replication_factor" {
+  description = "Replication factor for the platform's topics (three, or the broker count when smaller)."
+  value       = min(3, var.broker_count)
+}

@@ -420,6 +420,7 @@ locals {
       securityProtocol = "SASL_SSL"
       saslMechanism    = var.kafka.sasl_mechanism
       existingSecret   = var.kafka.scram_username == null ? "" : kubernetes_secret_v1.kafka[0].metadata[0].name
+      topics           = { partitions = var.kafka.partitions, replicationFactor = var.kafka.replication_factor }
     }
     keycloak = {
       url            = local.keycloak_url

@@ -40,11 +40,13 @@ variable "postgres" {
 }
 
 variable "kafka" {
-  description = "Kafka: the kafka module's bootstrap servers, SASL mechanism and SCRAM user (null with IAM)."
+  description = "Kafka: the kafka module's bootstrap servers, SASL mechanism, SCRAM user (null with IAM) and the replication factor and partitions of the topics the services create."
   type = object({
-    bootstrap_servers = string
-    sasl_mechanism    = string
-    scram_username    = optional(string)
+    bootstrap_servers  = string
+    sasl_mechanism     = string
+    scram_username     = optional(string)
+    replication_factor = optional(number, 3)
+    partitions         = optional(number, 6)
   })
 }
 

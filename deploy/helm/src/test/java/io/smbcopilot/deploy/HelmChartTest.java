@@ -115,6 +115,9 @@ class HelmChartTest {
         find(objects, Deployment.class, "copilot-smb-copilot-ingestion-service");
     var ingestionContainer = ingestionPods.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(ingestion.getData())
+        // topics created at start replicated across the brokers
+        .containsEntry("COPILOT_OUTBOX_TOPIC_REPLICATION_FACTOR", "3")
+        .containsEntry("COPILOT_OUTBOX_TOPIC_PARTITIONS", "6")
         .containsEntry("COPILOT_INGESTION_INDEX_PATH", "/var/lib/copilot/index")
         // The tokenizer's native library goes to the writable /tmp: the root file system is
         // read-only.

@@ -47,7 +47,10 @@ class RealmImportJobTest {
       if (object != null && "Job".equals(object.path("kind").asText())) {
         JsonNode container = object.at("/spec/template/spec/containers/0");
         assertThat(container.get("env").toString())
-            .contains("AUTH_CLIENT_SECRET", "WORKER_CLIENT_SECRET", "smb-copilot-keycloak");
+            .contains(
+                "CLIENT_SECRET_AUTH_SERVICE",
+                "CLIENT_SECRET_WORKFLOW_WORKER",
+                "smb-copilot-keycloak");
         script = container.at("/command/2").asText();
       }
     }
@@ -109,8 +112,8 @@ class RealmImportJobTest {
     builder.environment().put("REALM", realm);
     builder.environment().put("ADMIN_USER", "admin");
     builder.environment().put("ADMIN_PASSWORD", secrets.getProperty("keycloak.admin.password"));
-    builder.environment().put("AUTH_CLIENT_SECRET", auth);
-    builder.environment().put("WORKER_CLIENT_SECRET", worker);
+    builder.environment().put("CLIENT_SECRET_AUTH_SERVICE", auth);
+    builder.environment().put("CLIENT_SECRET_WORKFLOW_WORKER", worker);
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
