@@ -128,7 +128,7 @@ final class Apps {
     processes.put(name, process);
   }
 
-  private boolean alive(String service) {
+  boolean alive(String service) {
     ChildProcess process = processes.get(service);
     return process != null && process.alive();
   }

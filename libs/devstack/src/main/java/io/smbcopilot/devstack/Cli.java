@@ -21,7 +21,11 @@ public final class Cli {
     StackHome home = StackHome.of(Path.of(""), "dev");
     int exit =
         switch (command) {
-          case "up" -> up(home, List.of(args).contains("-d") || List.of(args).contains("--detach"));
+          case "up" ->
+              up(
+                  home,
+                  List.of(args).contains("-d") || List.of(args).contains("--detach"),
+                  List.of(args).contains("--monitoring"));
           case "down" -> down(home);
           case "status" -> status(home);
           case "start", "stop" -> component(home, command, args.length > 1 ? args[1] : "");
@@ -35,11 +39,15 @@ public final class Cli {
     System.exit(exit);
   }
 
-  private static int up(StackHome home, boolean detach) throws Exception {
+  private static int up(StackHome home, boolean detach, boolean monitoring) throws Exception {
     long started = System.nanoTime();
     DevStack stack = DevStack.attachOrStart(home, 0, false);
     try {
       stack.startApps();
+      if (monitoring) {
+        // after the services: it scrapes the addresses they got
+        stack.start(Names.PROMETHEUS);
+      }
     } catch (Exception e) {
       System.err.println("copilot up failed: " + e.getMessage());
       System.err.println("stopping what was started...");
@@ -51,6 +59,12 @@ public final class Cli {
     System.out.printf(
         "%nAll five services are ready (%.1f s).%n", (System.nanoTime() - started) / 1e9);
     System.out.printf("Open the dashboard in a browser: %s/%n", state.get("app.api-gateway.url"));
+    if (monitoring) {
+      System.out.printf(
+          "Prometheus, with the chart's alert rules: %s/alerts (stop Kafka to see one fire:"
+              + " ./copilot stop kafka)%n",
+          state.get("prometheus.url"));
+    }
     if (detach) {
       System.out.println("Running in the background: ./copilot status | logs <name> | down");
       return 0;
@@ -140,13 +154,18 @@ public final class Cli {
     StringBuilder out = new StringBuilder();
     String row = "%-22s %-8s %-32s %s%n";
     out.append(String.format(row, "NAME", "STATUS", "ADDRESS", "LOG"));
-    for (String c : Names.ALL) {
+    List<String> components = new java.util.ArrayList<>(Names.ALL);
+    if ("running".equals(state.get(Names.PROMETHEUS + ".status"))) {
+      components.add(Names.PROMETHEUS);
+    }
+    for (String c : components) {
       String address =
           switch (c) {
             case Names.POSTGRES -> state.getOrDefault(c + ".jdbc-url", "");
             case Names.KAFKA -> state.getOrDefault(c + ".bootstrap-servers", "");
             case Names.KEYCLOAK -> state.getOrDefault(c + ".url", "");
             case Names.SMTP -> "smtp://127.0.0.1:" + state.getOrDefault(c + ".port", "");
+            case Names.PROMETHEUS -> state.getOrDefault(c + ".url", "");
             default -> "";
           };
       out.append(

@@ -9,6 +9,9 @@ public final class Names {
   public static final String KEYCLOAK = "keycloak";
   public static final String SMTP = "smtp";
 
+  /** Optional: started after the services, by {@code ./copilot up --monitoring}. */
+  public static final String PROMETHEUS = "prometheus";
+
   /** In start order: Keycloak needs Postgres. */
   public static final List<String> ALL = List.of(POSTGRES, KAFKA, SMTP, KEYCLOAK);
 

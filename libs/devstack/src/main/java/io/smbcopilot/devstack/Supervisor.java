@@ -39,6 +39,7 @@ public final class Supervisor {
   private final KafkaServer kafka;
   private final SmtpServer smtp;
   private final KeycloakServer keycloak;
+  private final PrometheusServer prometheus;
 
   /** The origins of this stack's gateways, which serve the dashboard. */
   private final java.util.Set<String> dashboardOrigins = new java.util.TreeSet<>();
@@ -73,7 +74,12 @@ public final class Supervisor {
       }
     }
     this.apps = new Apps(home, jdk, appPorts);
-    for (Component c : List.of(postgres, kafka, smtp, keycloak)) {
+    this.prometheus =
+        new PrometheusServer(
+            home,
+            service -> apps.alive(service) ? apps.url(service) : null,
+            port(previous, "prometheus.port"));
+    for (Component c : List.of(postgres, kafka, smtp, keycloak, prometheus)) {
       components.put(c.name(), c);
     }
     if (fresh) {
@@ -295,7 +301,7 @@ public final class Supervisor {
     }
     log("stopping the stack");
     apps.stopAll();
-    List<Component> reverse = List.of(keycloak, smtp, kafka, postgres);
+    List<Component> reverse = List.of(prometheus, keycloak, smtp, kafka, postgres);
     for (Component c : reverse) {
       try {
         c.stop();

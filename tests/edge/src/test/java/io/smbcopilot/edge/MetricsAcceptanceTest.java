@@ -29,17 +29,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The metrics the alert rules and the Grafana dashboards query are the metrics the five services
  * export: read from their {@code /q/metrics} on the platform, after the other edge tests put
- * traffic through it (this class runs last: {@link ClassOrderer.OrderAnnotation}).
+ * traffic through it (this class runs after them, before MonitoringAcceptanceTest: {@link
+ * ClassOrderer.OrderAnnotation}).
  */
-@Order(Integer.MAX_VALUE)
+@Order(Integer.MAX_VALUE - 1)
 class MetricsAcceptanceTest {
-  private static final List<String> SERVICES =
-      List.of(
-          "api-gateway",
-          "auth-service",
-          "ingestion-service",
-          "workflow-worker",
-          "notifications-service");
+  private static final List<String> SERVICES = io.smbcopilot.devstack.Names.SERVICES;
   private static final Set<String> FAMILIES =
       Set.of(
           "copilot",
@@ -80,8 +75,10 @@ class MetricsAcceptanceTest {
     assertThat(queries).hasSizeGreaterThan(10);
     Set<String> recorded = recordedNames(project);
     List<String> missing = new ArrayList<>();
+    Set<String> checked = new TreeSet<>();
     for (Map.Entry<String, String> query : queries.entrySet()) {
       for (Selector s : selectors(query.getValue())) {
+        checked.add(s.name());
         if (s.name().equals("up") || recorded.contains(s.name())) {
           continue; // Prometheus's own, or a recording rule of the file
         }
@@ -93,6 +90,9 @@ class MetricsAcceptanceTest {
       }
     }
     assertThat(missing).as("queried but not exported").isEmpty();
+    System.out.printf(
+        "metrics: %d queries (rules and panels) name %d metrics, each exported: %s%n",
+        queries.size(), checked.size(), checked);
   }
 
   /** The gateway proxies every path: its request metrics carry route families, never ids. */
