@@ -52,6 +52,7 @@ class ChartOperationsTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
+        "values.yaml",
         "ci/minimal-values.yaml",
         "ci/production-values.yaml",
         "ci/rendered-manifests-values.yaml"
@@ -102,7 +103,7 @@ class ChartOperationsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ci/minimal-values.yaml", "ci/production-values.yaml"})
+  @ValueSource(strings = {"values.yaml", "ci/minimal-values.yaml", "ci/production-values.yaml"})
   void aServiceWithMoreThanOneReplicaHasADisruptionBudget(String values) {
     List<HasMetadata> objects = render(values);
     int budgets = 0;
@@ -298,6 +299,19 @@ class ChartOperationsTest {
     PodSpec auth =
         find(objects, Deployment.class, PREFIX + "auth-service").getSpec().getTemplate().getSpec();
     assertThat(auth.getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
+    // ingestion's replicas prefer different nodes
+    var anti =
+        find(objects, Deployment.class, PREFIX + "ingestion-service")
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getAffinity()
+            .getPodAntiAffinity()
+            .getPreferredDuringSchedulingIgnoredDuringExecution()
+            .get(0);
+    assertThat(anti.getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+    assertThat(anti.getPodAffinityTerm().getLabelSelector().getMatchLabels())
+        .containsEntry("app.kubernetes.io/name", "ingestion-service");
     assertThat(auth.getTolerations()).extracting(t -> t.getKey()).containsExactly("dedicated");
     assertThat(find(objects, ServiceAccount.class, PREFIX + "auth-service").getMetadata())
         .extracting(m -> m.getAnnotations().get("eks.amazonaws.com/role-arn"))

@@ -51,6 +51,7 @@ class HelmChartTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
+        "values.yaml",
         "ci/minimal-values.yaml",
         "ci/production-values.yaml",
         "ci/rendered-manifests-values.yaml"
