@@ -185,14 +185,18 @@ final class Edge {
     return passwordGrant("copilot", client, email, password);
   }
 
-  /** A master-realm admin token, with the password the devstack generated. */
-  String adminToken() throws Exception {
+  /** The master-realm admin's password, which the devstack generated. */
+  String adminPassword() throws Exception {
     Properties secrets = new Properties();
     try (Reader reader = Files.newBufferedReader(stack.home().secretsFile())) {
       secrets.load(reader);
     }
-    return passwordGrant(
-        "master", "admin-cli", "admin", secrets.getProperty("keycloak.admin.password"));
+    return secrets.getProperty("keycloak.admin.password");
+  }
+
+  /** A master-realm admin token. */
+  String adminToken() throws Exception {
+    return passwordGrant("master", "admin-cli", "admin", adminPassword());
   }
 
   private String passwordGrant(String realm, String client, String user, String password) {

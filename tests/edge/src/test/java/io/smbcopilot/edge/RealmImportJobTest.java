@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -105,15 +104,11 @@ class RealmImportJobTest {
 
   private static Run run(Edge edge, String script, String realm, String auth, String worker)
       throws Exception {
-    Properties secrets = new Properties();
-    try (var reader = Files.newBufferedReader(edge.stack.home().secretsFile())) {
-      secrets.load(reader);
-    }
     ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-ec", script).redirectErrorStream(true);
     builder.environment().put("KEYCLOAK_URL", edge.keycloak);
     builder.environment().put("REALM", realm);
     builder.environment().put("ADMIN_USER", "admin");
-    builder.environment().put("ADMIN_PASSWORD", secrets.getProperty("keycloak.admin.password"));
+    builder.environment().put("ADMIN_PASSWORD", edge.adminPassword());
     builder.environment().put("CLIENT_SECRET_AUTH_SERVICE", auth);
     builder.environment().put("CLIENT_SECRET_WORKFLOW_WORKER", worker);
     Process process = builder.start();
