@@ -328,16 +328,16 @@ public final class ProviderHttpClient implements HttpClient {
               if (call != null) {
                 call.onCancel(() -> sent.reset());
               }
-              return body == null
-                  ? sent.send()
-                  : sent.send(Buffer.buffer(body, StandardCharsets.UTF_8.name()));
-            })
-        .map(
-            response -> {
-              // Runs on the event loop as the head arrives. Vert.x drops the body's chunks that
-              // come before a handler is set, and the caller sets its handlers later, from its own
-              // thread: the response waits for them (they resume it).
-              response.pause();
+              Future<HttpClientResponse> response =
+                  body == null
+                      ? sent.send()
+                      : sent.send(Buffer.buffer(body, StandardCharsets.UTF_8.name()));
+              // Vert.x drops the body's chunks that come before a handler is set, and the caller
+              // sets its handlers later: the response waits for them (they resume it). It is
+              // paused by a listener of the response's own future, which runs as the head is
+              // handled: a future composed from it can be told later, in a task of its own on
+              // another context, after the first chunk (often in the head's packet) was dropped.
+              response.onSuccess(HttpClientResponse::pause);
               return response;
             })
         .recover(
@@ -415,7 +415,10 @@ public final class ProviderHttpClient implements HttpClient {
     private final java.util.concurrent.atomic.AtomicInteger waiting =
         new java.util.concurrent.atomic.AtomicInteger();
     private final HttpClientResponse response;
-    private final io.vertx.core.Context context;
+
+    /** Where the chunks come, set by the first: the response is paused and resumed there. */
+    private volatile io.vertx.core.Context context;
+
     private volatile boolean paused;
     private Buffer current;
     private int position;
@@ -424,9 +427,11 @@ public final class ProviderHttpClient implements HttpClient {
 
     ResponseStream(HttpClientResponse response) {
       this.response = response;
-      this.context = Vertx.currentContext();
       response.handler(
           chunk -> {
+            if (context == null) {
+              context = Vertx.currentContext();
+            }
             chunks.add(chunk);
             if (waiting.incrementAndGet() >= HIGH && !paused) {
               paused = true;
