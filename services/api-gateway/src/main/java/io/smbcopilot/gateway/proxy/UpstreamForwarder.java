@@ -133,15 +133,13 @@ public class UpstreamForwarder {
                     .compose(
                         (HttpClientRequest upstreamRequest) -> {
                           if (!hasBody) {
-                            return upstreamRequest.send();
+                            return held(upstreamRequest.send());
                           }
                           if (request.getHeader("Content-Length") == null) {
                             upstreamRequest.setChunked(true);
                           }
-                          return upstreamRequest.send(body);
+                          return held(upstreamRequest.send(body));
                         })
-                    // held until it is relayed (on the request's context, after the guard)
-                    .onSuccess(HttpClientResponse::pause)
                     .toCompletionStage());
     Future.fromCompletionStage(sent, context)
         .onSuccess(
@@ -227,5 +225,15 @@ public class UpstreamForwarder {
           }
         });
     upstream.pipeTo(response);
+  }
+
+  /**
+   * The response, held until it is relayed (on the request's context, after the guard). A listener
+   * of the response's own future pauses it as its head is handled: a future composed from it can be
+   * told later, in a task of its own, after Vert.x handed the first chunks to a response with no
+   * handler (they would be lost).
+   */
+  private static Future<HttpClientResponse> held(Future<HttpClientResponse> response) {
+    return response.onSuccess(HttpClientResponse::pause);
   }
 }
