@@ -33,7 +33,10 @@ public final class DevStack {
   private final StackHome home;
   private final String controlUrl;
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   private DevStack(StackHome home, String controlUrl) {
     this.home = home;

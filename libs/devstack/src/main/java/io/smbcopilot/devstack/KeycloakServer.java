@@ -35,7 +35,10 @@ final class KeycloakServer implements Component {
   private final PostgresServer postgres;
   private final Secrets secrets;
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private int port;
   private int managementPort;
   private final ChildProcess process;

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 class DevStackTest {
   private static DevStack stack;
   private static Map<String, String> state;
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
   static void start() throws Exception {

@@ -19,7 +19,10 @@ import org.jose4j.jwk.PublicJsonWebKey;
 public final class JwksCache {
   private static final Logger LOG = Logger.getLogger(JwksCache.class);
   private static final java.net.http.HttpClient HTTP =
-      java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      java.net.http.HttpClient.newBuilder()
+          .version(java.net.http.HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
   private final Supplier<String> loader;
   private final Duration minRefreshInterval;
   private final Duration maxAge;

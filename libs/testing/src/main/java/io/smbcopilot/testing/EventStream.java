@@ -42,7 +42,9 @@ public final class EventStream implements AutoCloseable {
       request.header("Last-Event-ID", lastEventId);
     }
     return new EventStream(
-        HttpClient.newHttpClient()
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .build()
             .send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
   }
 

@@ -28,8 +28,14 @@ import java.util.UUID;
  */
 final class Edge {
   static final ObjectMapper JSON = new ObjectMapper();
+  // HTTP/1.1, as Prometheus and the services' own clients speak: the JDK's default, HTTP/2, asks
+  // plain-text servers to upgrade (h2c), and once took a large metrics answer for HTTP/2 frames
+  // ("Frame type(110) length(6516597) exceeds MAX_FRAME_SIZE")
   static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(3))
+          .build();
   static final String PASSWORD = "Edge-Test-Passw0rd";
 
   private static Edge instance;

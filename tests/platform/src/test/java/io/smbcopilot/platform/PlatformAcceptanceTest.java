@@ -32,7 +32,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 class PlatformAcceptanceTest {
   static final List<String> SERVICES = io.smbcopilot.devstack.Names.SERVICES;
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static DevStack stack;
   private static Map<String, String> state;

@@ -31,7 +31,10 @@ public class OpenApiMerger {
   private final ObjectMapper json;
   private final Map<String, String> services = new java.util.LinkedHashMap<>();
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
   private volatile String cached;
   private volatile long cachedUntil;
 
