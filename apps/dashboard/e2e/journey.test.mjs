@@ -561,7 +561,7 @@ describe('the dashboard journey', { concurrency: false }, () => {
     }
   });
 
-  test('the owner reads the audit log filtered, the model in use, usage by day and person, and runs an evaluation', async () => {
+  test('the owner reads the audit log filtered, the model in use, usage by day and person, runs an evaluation and sets the data retention', async () => {
     const page = ownerPage;
     const settings = page.getByRole('navigation', { name: 'Settings' });
     await settings.getByRole('link', { name: 'Audit log' }).click();
@@ -616,6 +616,22 @@ describe('the dashboard journey', { concurrency: false }, () => {
     assert.match(await results.getByRole('status').innerText(), /Correct 100%/);
     await page.getByRole('list', { name: 'Evaluation runs' }).getByText('Bakery basics').waitFor();
     await check(page, 'evaluations');
+
+    await settings.getByRole('link', { name: 'Data retention' }).click();
+    await page.getByRole('heading', { name: 'Data retention', level: 1 }).waitFor();
+    await page.getByLabel('Copilot conversations (since their last message)').fill('90');
+    await page.getByLabel('Audit log', { exact: true }).fill('365');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'older data is deleted within the hour' }).waitFor();
+    await page.getByText(/^Last changed on /).waitFor();
+    // kept by the API: read again on a fresh visit, an empty field stays "for ever"
+    await settings.getByRole('link', { name: 'Usage' }).click();
+    await settings.getByRole('link', { name: 'Data retention' }).click();
+    await page.getByRole('heading', { name: 'Data retention', level: 1 }).waitFor();
+    await page.getByText(/^Last changed on /).waitFor();
+    assert.equal(await page.getByLabel('Copilot conversations (since their last message)').inputValue(), '90');
+    assert.equal(await page.getByLabel('Finished workflow runs').inputValue(), '');
+    await check(page, 'retention');
   });
 
   test('the owner chooses where a kind of notification goes, and it is kept', async () => {

@@ -37,6 +37,7 @@ const Audit = lazy(() => settings().then((m) => ({ default: m.Audit })));
 const Model = lazy(() => settings().then((m) => ({ default: m.Model })));
 const Usage = lazy(() => import('./pages/settings/Usage').then((m) => ({ default: m.Usage })));
 const Evaluations = lazy(() => settings().then((m) => ({ default: m.Evaluations })));
+const Retention = lazy(() => settings().then((m) => ({ default: m.Retention })));
 
 /** Each settings page (the permission each needs is in SETTINGS; the API refuses the others anyway). */
 const SETTINGS_PAGES: Record<(typeof SETTINGS)[number]['path'], ReactNode> = {
@@ -48,6 +49,7 @@ const SETTINGS_PAGES: Record<(typeof SETTINGS)[number]['path'], ReactNode> = {
   model: <Model />,
   usage: <Usage />,
   evaluations: <Evaluations />,
+  retention: <Retention />,
 };
 
 export function App() {

@@ -6,3 +6,4 @@ export { Webhooks, WebhookEndpoint } from './Webhooks';
 export { Audit } from './Audit';
 export { Model } from './Model';
 export { Evaluations } from './Evaluations';
+export { Retention } from './Retention';

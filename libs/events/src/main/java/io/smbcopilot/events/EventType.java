@@ -7,6 +7,7 @@ import io.smbcopilot.events.documents.DocumentIndexed;
 import io.smbcopilot.events.documents.DocumentUploaded;
 import io.smbcopilot.events.identity.ApiKeyChanged;
 import io.smbcopilot.events.identity.MemberChanged;
+import io.smbcopilot.events.identity.RetentionChanged;
 import io.smbcopilot.events.identity.RoleChanged;
 import io.smbcopilot.events.identity.TenantCreated;
 import io.smbcopilot.events.notifications.InvitationMailRequested;
@@ -28,6 +29,8 @@ public enum EventType {
   API_KEY_CHANGED(
       "io.smbcopilot.identity.api-key-changed.v1", Topics.IDENTITY, ApiKeyChanged.class),
   ROLE_CHANGED("io.smbcopilot.identity.role-changed.v1", Topics.IDENTITY, RoleChanged.class),
+  RETENTION_CHANGED(
+      "io.smbcopilot.identity.retention-changed.v1", Topics.IDENTITY, RetentionChanged.class),
   DOCUMENT_UPLOADED("io.smbcopilot.document.uploaded.v1", Topics.DOCUMENTS, DocumentUploaded.class),
   DOCUMENT_INDEXED("io.smbcopilot.document.indexed.v1", Topics.DOCUMENTS, DocumentIndexed.class),
   DOCUMENT_FAILED("io.smbcopilot.document.failed.v1", Topics.DOCUMENTS, DocumentFailed.class),

@@ -20,6 +20,6 @@ class AuthServiceTest extends ServiceContractTest {
 
   @Override
   protected Set<String> expectedTables() {
-    return Set.of("tenant", "membership", "outbox_event", "inbox_event");
+    return Set.of("tenant", "membership", "outbox_event", "inbox_event", "tenant_retention");
   }
 }

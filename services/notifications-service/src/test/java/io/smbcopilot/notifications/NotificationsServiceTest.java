@@ -22,6 +22,7 @@ class NotificationsServiceTest extends ServiceContractTest {
   protected Set<String> expectedTables() {
     return Set.of(
         "notification",
+        "retention_policy",
         "outbox_event",
         "inbox_event",
         "job",

@@ -26,6 +26,7 @@ class WorkflowWorkerTest extends ServiceContractTest {
         "outbox_event",
         "inbox_event",
         "conversation",
+        "retention_policy",
         "message",
         "evaluation",
         "copilot_settings",

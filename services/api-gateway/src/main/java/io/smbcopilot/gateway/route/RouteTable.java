@@ -37,6 +37,7 @@ public class RouteTable {
     add(ALL, "/api/v1/roles/**", AUTH, Permission.MEMBERS_MANAGE);
     add(ALL, "/api/v1/api-keys/**", AUTH, Permission.API_KEYS_MANAGE);
     add(READ, "/api/v1/audit-events/**", AUTH, Permission.AUDIT_READ);
+    add(ALL, "/api/v1/tenant/**", AUTH, Permission.TENANT_MANAGE);
     // knowledge
     add(READ, "/api/v1/collections/**", INGESTION, Permission.DOCUMENTS_READ);
     add(WRITE, "/api/v1/collections/**", INGESTION, Permission.DOCUMENTS_WRITE);

@@ -12,8 +12,9 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 /**
- * One entry of the append-only audit log ({@code audit_event}; triggers refuse UPDATE, DELETE and
- * TRUNCATE). The sequence number orders the log and is its cursor; the database stamps the time.
+ * One entry of the append-only audit log ({@code audit_event}; triggers refuse UPDATE, TRUNCATE and
+ * any DELETE but the retention sweep's). The sequence number orders the log and is its cursor; the
+ * database stamps the time.
  */
 @Entity
 @Table(name = "audit_event")

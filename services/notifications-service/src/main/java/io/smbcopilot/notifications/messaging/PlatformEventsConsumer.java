@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.MemberChanged;
+import io.smbcopilot.events.identity.RetentionChanged;
 import io.smbcopilot.events.identity.RoleChanged;
 import io.smbcopilot.events.identity.TenantCreated;
 import io.smbcopilot.events.notifications.InvitationMailRequested;
@@ -12,6 +13,7 @@ import io.smbcopilot.notifications.service.DirectoryProjection;
 import io.smbcopilot.notifications.service.Notifier;
 import io.smbcopilot.outbox.EventHandlers;
 import io.smbcopilot.outbox.Inbox;
+import io.smbcopilot.outbox.Retention;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -20,8 +22,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * What people are told ({@code copilot.identity.v1}, {@code copilot.documents.v1}, {@code
  * copilot.workflows.v1}, {@code copilot.notifications.v1}), each event applied once through the
  * inbox: the directory learns who is who from the identity events first, then the event makes its
- * notifications and mails by the catalog; an invitation is mailed. Mail made in the inbox's
- * transaction is sent as soon as it commits.
+ * notifications and mails by the catalog; an invitation is mailed; the tenant's retention is kept.
+ * Mail made in the inbox's transaction is sent as soon as it commits.
  */
 @ApplicationScoped
 public class PlatformEventsConsumer {
@@ -45,7 +47,11 @@ public class PlatformEventsConsumer {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   public PlatformEventsConsumer(
-      Inbox inbox, MailDeliveries mail, DirectoryProjection directory, Notifier notifier) {
+      Inbox inbox,
+      MailDeliveries mail,
+      DirectoryProjection directory,
+      Notifier notifier,
+      Retention retention) {
     this.inbox = inbox;
     this.mail = mail;
     EventHandlers all =
@@ -61,6 +67,11 @@ public class PlatformEventsConsumer {
                 (changed, event) ->
                     directory.memberChanged(changed, event).chain(() -> notifier.onEvent(event)))
             .on(EventType.ROLE_CHANGED, RoleChanged.class, directory::roleChanged)
+            // how long the tenant keeps its notifications and deliveries (RetentionSweep)
+            .on(
+                EventType.RETENTION_CHANGED,
+                RetentionChanged.class,
+                (changed, event) -> retention.remember(changed))
             .on(
                 EventType.INVITATION_MAIL_REQUESTED,
                 InvitationMailRequested.class,

@@ -4,9 +4,11 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.MemberChanged;
+import io.smbcopilot.events.identity.RetentionChanged;
 import io.smbcopilot.events.identity.TenantCreated;
 import io.smbcopilot.outbox.EventHandlers;
 import io.smbcopilot.outbox.Inbox;
+import io.smbcopilot.outbox.Retention;
 import io.smbcopilot.workflow.repository.DirectoryRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
@@ -14,7 +16,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Who is a member of which tenant ({@code copilot.identity.v1}, through the inbox): a workflow's
- * steps stop once its owner was removed from the tenant.
+ * steps stop once its owner was removed from the tenant. And how long the tenant keeps its
+ * conversations and run histories ({@link RetentionSweep}).
  */
 @ApplicationScoped
 public class IdentityEventsConsumer {
@@ -24,7 +27,7 @@ public class IdentityEventsConsumer {
   private final Inbox inbox;
   private final EventHandlers handlers;
 
-  public IdentityEventsConsumer(Inbox inbox, DirectoryRepository directory) {
+  public IdentityEventsConsumer(Inbox inbox, DirectoryRepository directory, Retention retention) {
     this.inbox = inbox;
     this.handlers =
         EventHandlers.of(CONSUMER)
@@ -44,7 +47,11 @@ public class IdentityEventsConsumer {
                             UUID.fromString(changed.tenantId()),
                             changed.userId(),
                             changed.role(),
-                            "removed".equals(changed.change())));
+                            "removed".equals(changed.change())))
+            .on(
+                EventType.RETENTION_CHANGED,
+                RetentionChanged.class,
+                (changed, event) -> retention.remember(changed));
   }
 
   @Incoming(CHANNEL)

@@ -1,0 +1,15 @@
+-- Each tenant's retention (issue 18), as the retention-changed events tell it (auth-service owns
+-- the settings): days each kind of data is kept, null for ever. The retention sweep deletes this
+-- service's own kinds past them (libs/outbox Retention).
+CREATE TABLE retention_policy (
+    tenant_id           uuid        PRIMARY KEY,
+    conversations_days  integer,
+    runs_days           integer,
+    notifications_days  integer,
+    deliveries_days     integer,
+    audit_log_days      integer,
+    updated_at          timestamptz NOT NULL
+);
+
+CREATE INDEX conversation_age_idx ON conversation (tenant_id, updated_at);
+CREATE INDEX workflow_run_age_idx ON workflow_run (tenant_id, finished_at) WHERE finished_at IS NOT NULL;
