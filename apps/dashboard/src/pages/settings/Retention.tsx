@@ -1,6 +1,7 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { data } from '../../api/client';
+import type { components } from '../../api/schema.gen';
 import { Field, fieldError } from '../../components/Field';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { useSession } from '../../session';
@@ -11,8 +12,7 @@ import { useSubmit } from '../../useSubmit';
 export const KINDS = ['conversationsDays', 'runsDays', 'notificationsDays', 'deliveriesDays', 'auditLogDays'] as const;
 type Kind = (typeof KINDS)[number];
 type Form = Record<Kind, string>;
-
-const EMPTY: Form = { conversationsDays: '', runsDays: '', notificationsDays: '', deliveriesDays: '', auditLogDays: '' };
+type Settings = components['schemas']['RetentionSettings'];
 
 /** The API's body for the form: an empty field is left out, which keeps that kind for ever. */
 export function retentionBody(form: Form): Partial<Record<Kind, number>> {
@@ -24,15 +24,25 @@ export function Retention() {
   const { t, i18n } = useTranslation();
   const { api } = useSession();
   const settings = useResource(() => data(api.GET('/api/v1/tenant/retention')), [api]);
-  const [form, setForm] = useState<Form>(EMPTY);
+  const s = settings.data;
+  return (
+    <section aria-labelledby="retention-title">
+      <h1 id="retention-title">{t('retention.title')}</h1>
+      <p>{t('retention.intro')}</p>
+      {settings.problem && <ProblemMessage problem={settings.problem} onRetry={settings.reload} />}
+      {s?.updatedAt && <p className="hint">{t('retention.changed', { at: new Date(s.updatedAt).toLocaleString(i18n.language) })}</p>}
+      {/* the form starts from the settings it shows once they came (typed before, a value would be lost) */}
+      {s && <RetentionForm settings={s} onSaved={settings.reload} />}
+    </section>
+  );
+}
+
+function RetentionForm({ settings, onSaved }: { settings: Settings; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const { api } = useSession();
+  const [form, setForm] = useState<Form>(() => Object.fromEntries(KINDS.map((k) => [k, settings[k] == null ? '' : String(settings[k])])) as Form);
   const [saved, setSaved] = useState<string | null>(null);
   const { busy, problem, run } = useSubmit();
-  const s = settings.data;
-  useEffect(() => {
-    if (s) {
-      setForm(Object.fromEntries(KINDS.map((k) => [k, s[k] == null ? '' : String(s[k])])) as Form);
-    }
-  }, [s]);
 
   function save(e: FormEvent) {
     e.preventDefault();
@@ -40,49 +50,39 @@ export function Retention() {
     void run(async () => {
       await data(api.PUT('/api/v1/tenant/retention', { body: retentionBody(form) }));
       setSaved(t('retention.saved'));
-      settings.reload();
+      onSaved();
     });
   }
 
   return (
-    <section aria-labelledby="retention-title">
-      <h1 id="retention-title">{t('retention.title')}</h1>
-      <p>{t('retention.intro')}</p>
-      {settings.problem && <ProblemMessage problem={settings.problem} onRetry={settings.reload} />}
-      {s?.updatedAt && (
-        <p className="hint">
-{t('retention.changed', { at: new Date(s.updatedAt).toLocaleString(i18n.language) })}
-        </p>
-      )}
-      <form onSubmit={save} aria-labelledby="retention-form-title">
-        <h2 id="retention-form-title">{t('retention.keep')}</h2>
-        {KINDS.map((k) => (
-          <Field
-            key={k}
-            label={t(`retention.kinds.${k}`)}
-            hint={t('retention.hint')}
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={3650}
-            step={1}
-            placeholder={t('retention.forever')}
-            value={form[k]}
-            onChange={(e) => {
-              const value = e.target.value;
-              setForm((f) => ({ ...f, [k]: value }));
-            }}
-            error={fieldError(problem?.errors, k)}
-          />
-        ))}
-        {problem && <ProblemMessage problem={problem} />}
-        <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>
-            {t('retention.save')}
-          </button>
-        </div>
-        {saved && <p role="status">{saved}</p>}
-      </form>
-    </section>
+    <form onSubmit={save} aria-labelledby="retention-form-title">
+      <h2 id="retention-form-title">{t('retention.keep')}</h2>
+      {KINDS.map((k) => (
+        <Field
+          key={k}
+          label={t(`retention.kinds.${k}`)}
+          hint={t('retention.hint')}
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={3650}
+          step={1}
+          placeholder={t('retention.forever')}
+          value={form[k]}
+          onChange={(e) => {
+            const value = e.target.value;
+            setForm((f) => ({ ...f, [k]: value }));
+          }}
+          error={fieldError(problem?.errors, k)}
+        />
+      ))}
+      {problem && <ProblemMessage problem={problem} />}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {t('retention.save')}
+        </button>
+      </div>
+      {saved && <p role="status">{saved}</p>}
+    </form>
   );
 }

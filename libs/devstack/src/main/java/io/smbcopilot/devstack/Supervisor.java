@@ -265,6 +265,10 @@ public final class Supervisor {
         env.put(
             "COPILOT_KEYCLOAK_ADMIN_CLIENT_SECRET",
             keycloak.clientSecret("copilot", "auth-service"));
+        // On a developer's machine a tenant's erasure is done 30 s after it is asked (14 days by
+        // default), looked for every 5 s.
+        env.put("COPILOT_TENANT_ERASURE_GRACE", "PT30S");
+        env.put("COPILOT_TENANT_ERASURE_CHECK", "5s");
       }
       log("starting " + service);
       apps.start(service, env);

@@ -10,6 +10,7 @@ import io.smbcopilot.events.identity.MemberChanged;
 import io.smbcopilot.events.identity.RetentionChanged;
 import io.smbcopilot.events.identity.RoleChanged;
 import io.smbcopilot.events.identity.TenantCreated;
+import io.smbcopilot.events.identity.TenantErased;
 import io.smbcopilot.events.notifications.InvitationMailRequested;
 import io.smbcopilot.events.notifications.NotificationRequested;
 import io.smbcopilot.events.workflows.RunFinished;
@@ -29,6 +30,7 @@ public enum EventType {
   API_KEY_CHANGED(
       "io.smbcopilot.identity.api-key-changed.v1", Topics.IDENTITY, ApiKeyChanged.class),
   ROLE_CHANGED("io.smbcopilot.identity.role-changed.v1", Topics.IDENTITY, RoleChanged.class),
+  TENANT_ERASED("io.smbcopilot.identity.tenant-erased.v1", Topics.IDENTITY, TenantErased.class),
   RETENTION_CHANGED(
       "io.smbcopilot.identity.retention-changed.v1", Topics.IDENTITY, RetentionChanged.class),
   DOCUMENT_UPLOADED("io.smbcopilot.document.uploaded.v1", Topics.DOCUMENTS, DocumentUploaded.class),

@@ -71,6 +71,7 @@ public class Inbox {
   private final MeterRegistry registry;
   private final InboxConfig config;
   private final Tracer tracer;
+  private final TenantErasure erasure;
   private volatile boolean running = true;
 
   public Inbox(
@@ -78,8 +79,10 @@ public class Inbox {
       Pool pool,
       MeterRegistry registry,
       InboxConfig config,
-      Instance<OpenTelemetry> telemetry) {
+      Instance<OpenTelemetry> telemetry,
+      TenantErasure erasure) {
     this.repository = repository;
+    this.erasure = erasure;
     this.pool = pool;
     this.registry = registry;
     this.config = config;
@@ -271,11 +274,14 @@ public class Inbox {
   /**
    * Records the id and runs the handler in the current transaction (and session: what an event of
    * the batch read, the next ones find again without asking the database), unless the consumer does
-   * not want the event: then nothing is written.
+   * not want the event, or its tenant was erased here ({@link TenantErasure}): then nothing is
+   * written.
    */
   private Uni<Applied> applyInSession(CloudEvent event, EventHandlers handlers) {
-    return handlers
-        .wanted(event)
+    Uni<Boolean> erased =
+        event.tenantId() == null ? Uni.createFrom().item(false) : erasure.erased(event.tenantId());
+    return erased
+        .flatMap(gone -> gone ? Uni.createFrom().item(false) : handlers.wanted(event))
         .flatMap(
             wanted ->
                 !wanted

@@ -3,9 +3,11 @@ package io.smbcopilot.outbox;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.events.identity.RetentionChanged;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -15,12 +17,14 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Deletes what is older than the tenants' retention settings (issue 18): a service names its kinds
- * of data, each with a statement that deletes one batch of at most {@link #BATCH} rows past their
- * tenant's limit at a given time ({@code ?1}, a {@code timestamptz}); the sweep runs each batch in
- * a transaction of its own until fewer come, so no sweep holds locks for long. The settings are
- * auth-service's; each service keeps the ones it needs from the {@code retention-changed} events.
- * Deleted rows are counted in {@code copilot_retention_deleted_total{kind}}.
+ * Deletes what is older than the tenants' retention settings (issue 18), every {@code
+ * copilot.retention.every} (off unless a service sets it): a service names its kinds of data in a
+ * {@link Kinds} bean, each with a statement that deletes one batch of at most {@link #BATCH} rows
+ * past their tenant's limit at a given time ({@code ?1}, a {@code timestamptz}); the sweep runs
+ * each batch in a transaction of its own until fewer come, so no sweep holds locks for long. The
+ * settings are auth-service's; each service keeps the ones it needs from the {@code
+ * retention-changed} events. Deleted rows are counted in {@code
+ * copilot_retention_deleted_total{kind}}.
  */
 @ApplicationScoped
 public class Retention {
@@ -30,10 +34,11 @@ public class Retention {
   private static final Logger LOG = Logger.getLogger(Retention.class);
 
   /**
-   * Says, for the transaction, that the retention sweep is deleting: a table that refuses deletes
-   * otherwise (auth-service's append-only audit log) lets this one through.
+   * Says, for the transaction, that the retention sweep (or an erasure, {@link TenantErasure}) is
+   * deleting: a table that refuses deletes otherwise (auth-service's append-only audit log) lets
+   * this one through.
    */
-  private static final String SWEEPING = "SELECT set_config('copilot.retention', 'on', true)";
+  static final String SWEEPING = "SELECT set_config('copilot.retention', 'on', true)";
 
   /**
    * One kind of data: its name (the metric's {@code kind}) and the native statement that deletes a
@@ -41,12 +46,37 @@ public class Retention {
    */
   public record Kind(String name, String deleteBatch) {}
 
+  /** A service's kinds of data under retention (a bean). */
+  public interface Kinds {
+    List<Kind> kinds();
+  }
+
   private final RetentionClock clock;
   private final MeterRegistry registry;
+  private final Instance<Kinds> services;
 
-  public Retention(RetentionClock clock, MeterRegistry registry) {
+  public Retention(RetentionClock clock, MeterRegistry registry, Instance<Kinds> services) {
     this.clock = clock;
     this.registry = registry;
+    this.services = services;
+  }
+
+  @Scheduled(
+      every = "${copilot.retention.every:off}",
+      delayed = "30s",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  Uni<Void> scheduled() {
+    return sweep()
+        .onFailure()
+        .invoke(e -> LOG.warnf("retention: the sweep failed, the next one tries again: %s", e))
+        .onFailure()
+        .recoverWithNull()
+        .replaceWithVoid();
+  }
+
+  /** Sweeps the service's kinds at the clock's time: the rows deleted by kind. */
+  public Uni<Map<String, Long>> sweep() {
+    return sweep(services.stream().flatMap(k -> k.kinds().stream()).toList());
   }
 
   /**
@@ -79,8 +109,7 @@ public class Retention {
         .replaceWithVoid();
   }
 
-  /** Sweeps every kind at the clock's time; the rows deleted by kind. */
-  public Uni<Map<String, Long>> sweep(List<Kind> kinds) {
+  private Uni<Map<String, Long>> sweep(List<Kind> kinds) {
     OffsetDateTime now = clock.now().atOffset(ZoneOffset.UTC);
     Map<String, Long> deleted = new LinkedHashMap<>();
     Uni<Void> all = Uni.createFrom().voidItem();

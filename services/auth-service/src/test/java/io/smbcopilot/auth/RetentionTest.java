@@ -14,13 +14,13 @@ import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.specification.RequestSpecification;
-import io.smbcopilot.auth.service.RetentionService;
 import io.smbcopilot.devstack.DevStackResource;
 import io.smbcopilot.events.CloudEvent;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.KafkaCloudEvents;
 import io.smbcopilot.events.Topics;
 import io.smbcopilot.outbox.KafkaSettings;
+import io.smbcopilot.outbox.Retention;
 import io.smbcopilot.outbox.RetentionClock;
 import io.smbcopilot.testing.InternalTokenResource;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -55,7 +55,7 @@ import org.junit.jupiter.api.Test;
     })
 class RetentionTest {
   @Inject Pool pool;
-  @Inject RetentionService retention;
+  @Inject Retention retention;
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrap;
@@ -188,14 +188,7 @@ class RetentionTest {
   }
 
   private static void at(Instant instant) {
-    QuarkusMock.installMockForType(
-        new RetentionClock() {
-          @Override
-          public Instant now() {
-            return instant;
-          }
-        },
-        RetentionClock.class);
+    QuarkusMock.installMockForType(RetentionClock.at(instant), RetentionClock.class);
   }
 
   private UUID entry(UUID tenant, Instant at) {

@@ -11,10 +11,13 @@ import io.quarkus.vertx.VertxContextSupport;
 import io.smbcopilot.devstack.DevStackResource;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.RetentionChanged;
+import io.smbcopilot.events.identity.TenantCreated;
+import io.smbcopilot.events.identity.TenantErased;
 import io.smbcopilot.notifications.mail.Events;
-import io.smbcopilot.notifications.messaging.RetentionSweep;
+import io.smbcopilot.outbox.Retention;
 import io.smbcopilot.outbox.RetentionClock;
 import io.smbcopilot.testing.InternalTokenResource;
+import io.smbcopilot.testing.TenantTraces;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -22,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -46,7 +50,7 @@ class RetentionSweepTest {
   String bootstrap;
 
   @Inject Pool pool;
-  @Inject RetentionSweep sweep;
+  @Inject Retention retention;
 
   @Test
   void whatIsOlderThanTheTenantsRetentionIsDeletedAndNothingElse() throws Throwable {
@@ -75,7 +79,7 @@ class RetentionSweepTest {
     UUID otherMail = mail(other, "sent", now.minus(Duration.ofDays(900)));
 
     at(now);
-    Map<String, Long> deleted = VertxContextSupport.subscribeAndAwait(() -> sweep.sweep());
+    Map<String, Long> deleted = VertxContextSupport.subscribeAndAwait(() -> retention.sweep());
     assertThat(deleted).containsKeys("notifications", "webhook-deliveries", "mails");
     assertThat(exists("notification", oldNote)).isFalse();
     assertThat(exists("notification", youngNote)).isTrue();
@@ -92,7 +96,7 @@ class RetentionSweepTest {
 
     // two weeks on, the young ones are past the limits too; what waits to go out never is
     at(now.plus(Duration.ofDays(14)));
-    VertxContextSupport.subscribeAndAwait(() -> sweep.sweep());
+    VertxContextSupport.subscribeAndAwait(() -> retention.sweep());
     assertThat(exists("notification", youngNote)).isFalse();
     assertThat(exists("webhook_message", young)).isFalse();
     assertThat(exists("webhook_message", pending)).isTrue();
@@ -100,15 +104,58 @@ class RetentionSweepTest {
     assertThat(exists("notification", otherNote)).isTrue();
   }
 
+  @Test
+  void aTenantsErasureLeavesNothingOfItAndItsLaterEventsAreNotApplied() throws Throwable {
+    Instant now = Instant.now();
+    UUID tenant = UUID.randomUUID();
+    UUID other = UUID.randomUUID();
+    UUID note = notification(tenant, now);
+    String message = message(tenant, endpoint(tenant), "delivered", now);
+    UUID mail = mail(tenant, "sent", now);
+    UUID otherNote = notification(other, now);
+    Events.send(
+        bootstrap,
+        EventType.TENANT_CREATED,
+        tenant,
+        new TenantCreated(
+            tenant.toString(),
+            "Erased Co " + tenant,
+            "o-" + tenant,
+            "o-" + tenant + "@erased.test",
+            "Olga"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> count("SELECT 1 FROM directory_tenant WHERE tenant_id = $1", tenant) == 1);
+
+    Events.send(bootstrap, EventType.TENANT_ERASED, tenant, new TenantErased(tenant.toString()));
+    List<String> needles = List.of(tenant.toString(), "Erased Co " + tenant, "o-" + tenant);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> TenantTraces.find(pool, List.of("notifications_service"), needles).isEmpty());
+    assertThat(exists("notification", note)).isFalse();
+    assertThat(exists("webhook_message", message)).isFalse();
+    assertThat(exists("mail_message", mail)).isFalse();
+    assertThat(exists("notification", otherNote)).isTrue();
+
+    // an event of the tenant that comes after: not applied, not even recorded
+    Events.send(
+        bootstrap,
+        EventType.RETENTION_CHANGED,
+        tenant,
+        new RetentionChanged(tenant.toString(), null, null, 7, 7, null, "owner"));
+    Events.send(
+        bootstrap,
+        EventType.RETENTION_CHANGED,
+        other,
+        new RetentionChanged(other.toString(), null, null, 7, 7, null, "owner"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> count("SELECT 1 FROM retention_policy WHERE tenant_id = $1", other) == 1);
+    assertThat(TenantTraces.find(pool, List.of("notifications_service"), needles)).isEmpty();
+  }
+
   private static void at(Instant instant) {
-    QuarkusMock.installMockForType(
-        new RetentionClock() {
-          @Override
-          public Instant now() {
-            return instant;
-          }
-        },
-        RetentionClock.class);
+    QuarkusMock.installMockForType(RetentionClock.at(instant), RetentionClock.class);
   }
 
   private UUID notification(UUID tenant, Instant at) {

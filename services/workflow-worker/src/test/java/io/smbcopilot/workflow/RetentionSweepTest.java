@@ -13,9 +13,12 @@ import io.smbcopilot.devstack.DevStackResource;
 import io.smbcopilot.events.CloudEvent;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.RetentionChanged;
+import io.smbcopilot.events.identity.TenantErased;
+import io.smbcopilot.outbox.Retention;
 import io.smbcopilot.outbox.RetentionClock;
+import io.smbcopilot.outbox.TenantErasure;
 import io.smbcopilot.testing.InternalTokenResource;
-import io.smbcopilot.workflow.messaging.RetentionSweep;
+import io.smbcopilot.testing.TenantTraces;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -23,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -48,7 +52,7 @@ class RetentionSweepTest {
   String bootstrap;
 
   @Inject Pool pool;
-  @Inject RetentionSweep sweep;
+  @Inject Retention retention;
 
   @Test
   void whatIsOlderThanTheTenantsRetentionIsDeletedAndNothingElse() throws Throwable {
@@ -78,7 +82,7 @@ class RetentionSweepTest {
     UUID otherRun = run(other, workflow(other), "succeeded", now.minus(Duration.ofDays(900)));
 
     at(now);
-    Map<String, Long> deleted = VertxContextSupport.subscribeAndAwait(() -> sweep.sweep());
+    Map<String, Long> deleted = VertxContextSupport.subscribeAndAwait(() -> retention.sweep());
     assertThat(deleted).containsKeys("conversations", "runs");
     assertThat(exists("conversation", oldChat)).isFalse();
     assertThat(count("SELECT 1 FROM message WHERE conversation_id = $1", oldChat)).isZero();
@@ -94,7 +98,7 @@ class RetentionSweepTest {
 
     // three weeks on, the young ones are past the limits too; a waiting run never is
     at(now.plus(Duration.ofDays(21)));
-    VertxContextSupport.subscribeAndAwait(() -> sweep.sweep());
+    VertxContextSupport.subscribeAndAwait(() -> retention.sweep());
     assertThat(exists("conversation", youngChat)).isFalse();
     assertThat(exists("workflow_run", youngRun)).isFalse();
     assertThat(exists("workflow_run", stillWaiting)).isTrue();
@@ -120,19 +124,69 @@ class RetentionSweepTest {
                         tenant)
                     == 1);
     UUID later = conversation(tenant, now.minus(Duration.ofDays(400)));
-    VertxContextSupport.subscribeAndAwait(() -> sweep.sweep());
+    VertxContextSupport.subscribeAndAwait(() -> retention.sweep());
     assertThat(exists("conversation", later)).isTrue();
   }
 
+  @Test
+  void aTenantsErasureLeavesNothingOfItAndItsLaterEventsAreNotApplied() throws Throwable {
+    Instant now = Instant.now();
+    UUID tenant = UUID.randomUUID();
+    UUID other = UUID.randomUUID();
+    UUID chat = conversation(tenant, now);
+    UUID run = run(tenant, workflow(tenant), "succeeded", now);
+    UUID otherChat = conversation(other, now);
+    retention(tenant, 30);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> count("SELECT 1 FROM retention_policy WHERE tenant_id = $1", tenant) == 1);
+
+    EventTriggersTest.publish(
+        bootstrap,
+        CloudEvent.of(
+            EventType.TENANT_ERASED,
+            "/auth-service",
+            tenant.toString(),
+            "tenant/" + tenant,
+            new TenantErased(tenant.toString())));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                TenantTraces.find(pool, List.of("workflow_worker"), List.of(tenant.toString()))
+                    .isEmpty());
+    assertThat(exists("conversation", chat)).isFalse();
+    assertThat(exists("workflow_run", run)).isFalse();
+    assertThat(exists("conversation", otherChat)).isTrue();
+    assertThat(
+            count(
+                "SELECT 1 FROM erased_tenant WHERE digest = $1",
+                TenantErasure.digest(tenant.toString())))
+        .isEqualTo(1);
+
+    // an event of the tenant that comes after: not applied, not even recorded
+    retention(tenant, 60);
+    retention(other, 60);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> count("SELECT 1 FROM retention_policy WHERE tenant_id = $1", other) == 1);
+    assertThat(TenantTraces.find(pool, List.of("workflow_worker"), List.of(tenant.toString())))
+        .isEmpty();
+  }
+
+  private void retention(UUID tenant, int days) throws Exception {
+    EventTriggersTest.publish(
+        bootstrap,
+        CloudEvent.of(
+            EventType.RETENTION_CHANGED,
+            "/auth-service",
+            tenant.toString(),
+            "tenant/" + tenant + "/retention",
+            new RetentionChanged(tenant.toString(), days, days, null, null, null, "owner")));
+  }
+
   private static void at(Instant instant) {
-    QuarkusMock.installMockForType(
-        new RetentionClock() {
-          @Override
-          public Instant now() {
-            return instant;
-          }
-        },
-        RetentionClock.class);
+    QuarkusMock.installMockForType(RetentionClock.at(instant), RetentionClock.class);
   }
 
   private UUID conversation(UUID tenant, Instant lastActive) {
@@ -194,7 +248,7 @@ class RetentionSweepTest {
     pool.preparedQuery(sql).execute(args).await().atMost(Duration.ofSeconds(10));
   }
 
-  private int count(String sql, UUID id) {
+  private int count(String sql, Object id) {
     return pool.preparedQuery(sql)
         .execute(Tuple.of(id))
         .await()

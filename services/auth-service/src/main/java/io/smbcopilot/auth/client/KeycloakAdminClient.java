@@ -105,6 +105,11 @@ public class KeycloakAdminClient {
         });
   }
 
+  /** Whether the service account's secret is set: without it, no user is created or deleted. */
+  public boolean configured() {
+    return config.adminClientSecret().filter(s -> !s.isBlank()).isPresent();
+  }
+
   /** Deletes the user; a user that is gone already is fine. */
   public Uni<Void> deleteUser(String userId) {
     return call(

@@ -22,4 +22,15 @@ public class Tenant {
 
   @Column(name = "created_at", nullable = false, updatable = false)
   public OffsetDateTime createdAt;
+
+  /** When its owner asked for its erasure (null: not asked, or cancelled). */
+  @Column(name = "erasure_requested_at")
+  public OffsetDateTime erasureRequestedAt;
+
+  @Column(name = "erasure_requested_by")
+  public String erasureRequestedBy;
+
+  /** When the erasure is done, unless cancelled before. */
+  @Column(name = "erasure_due_at")
+  public OffsetDateTime erasureDueAt;
 }

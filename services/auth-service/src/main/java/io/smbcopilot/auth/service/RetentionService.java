@@ -4,7 +4,6 @@ import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.auth.domain.TenantRetention;
 import io.smbcopilot.auth.repository.TenantRetentionRepository;
@@ -18,18 +17,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.jboss.logging.Logger;
 
 /**
  * A tenant's retention settings (issue 18): how many days conversations, run histories,
  * notifications, deliveries and the audit log are kept (null: for ever, the default). A change is
- * audited and told to the services (retention-changed), each of which deletes its own; this one
- * sweeps the audit log.
+ * audited and told to the services (retention-changed), each of which deletes its own; here, the
+ * retention sweep ({@link Retention}) deletes the audit log's entries.
  */
 @ApplicationScoped
-public class RetentionService {
-  private static final Logger LOG = Logger.getLogger(RetentionService.class);
-
+public class RetentionService implements Retention.Kinds {
   /** The audit log's sweep: one batch of entries past their tenant's limit at ?1. */
   static final Retention.Kind AUDIT_LOG =
       new Retention.Kind(
@@ -75,13 +71,10 @@ public class RetentionService {
 
   private final TenantRetentionRepository settings;
   private final IdentityRecorder recorder;
-  private final Retention retention;
 
-  public RetentionService(
-      TenantRetentionRepository settings, IdentityRecorder recorder, Retention retention) {
+  public RetentionService(TenantRetentionRepository settings, IdentityRecorder recorder) {
     this.settings = settings;
     this.recorder = recorder;
-    this.retention = retention;
   }
 
   @WithSession
@@ -145,21 +138,9 @@ public class RetentionService {
         .map(RetentionSettings::of);
   }
 
-  @Scheduled(
-      every = "${copilot.retention.every}",
-      delayed = "30s",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  Uni<Void> scheduled() {
-    return sweep()
-        .onFailure()
-        .invoke(e -> LOG.warnf("retention: the sweep failed, the next one tries again: %s", e))
-        .onFailure()
-        .recoverWithNull()
-        .replaceWithVoid();
-  }
-
-  /** Deletes the audit entries past their tenant's retention, at the retention clock's time. */
-  public Uni<Map<String, Long>> sweep() {
-    return retention.sweep(List.of(AUDIT_LOG));
+  /** What the retention sweep deletes here: the audit log entries past their tenant's limit. */
+  @Override
+  public List<Retention.Kind> kinds() {
+    return List.of(AUDIT_LOG);
   }
 }

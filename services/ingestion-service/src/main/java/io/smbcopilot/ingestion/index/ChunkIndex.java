@@ -57,6 +57,12 @@ public interface ChunkIndex extends AutoCloseable {
   /** Removes every chunk of the document. */
   void deleteDocument(UUID tenantId, UUID documentId);
 
+  /**
+   * Removes every chunk of the tenant (its erasure), from the store's files too: nothing of it may
+   * stay readable, even in deleted entries that a merge would drop later.
+   */
+  void deleteTenant(UUID tenantId);
+
   /** Nearest chunks to the vector, approximately (the store's vector index). */
   List<Hit> vector(float[] vector, Filter filter, int k);
 

@@ -230,6 +230,20 @@ public final class LuceneChunkIndex implements ChunkIndex {
   }
 
   @Override
+  public void deleteTenant(UUID tenantId) {
+    try {
+      writer.deleteDocuments(term(TENANT, tenantId.toString()));
+      // rewrites the index: a deleted entry stays in its segment's files until a merge drops it
+      // (forceMergeDeletes left them; an erasure is rare, and worth the rewrite)
+      writer.forceMerge(1);
+      writer.commit();
+      searchers.maybeRefreshBlocking();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
   public List<Hit> vector(float[] vector, Filter filter, int k) {
     Query query =
         new KnnFloatVectorQuery(VECTOR, unit(vector), Math.max(k, candidates), filter(filter));

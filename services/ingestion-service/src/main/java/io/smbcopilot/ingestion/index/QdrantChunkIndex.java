@@ -248,6 +248,17 @@ public final class QdrantChunkIndex implements ChunkIndex {
   }
 
   @Override
+  public void deleteTenant(UUID tenantId) {
+    // Qdrant drops a deleted point from its storage itself (the optimizer's vacuum)
+    await(
+        client.deleteAsync(
+            collection,
+            Points.Filter.newBuilder()
+                .addMust(matchKeyword("tenant", tenantId.toString()))
+                .build()));
+  }
+
+  @Override
   public List<Hit> vector(float[] vector, ChunkIndex.Filter filter, int k) {
     return query(
         QueryPoints.newBuilder()

@@ -161,6 +161,34 @@ abstract class ChunkIndexContract {
   }
 
   @Test
+  void deletingATenantRemovesEveryChunkOfItAndNothingOfAnother() {
+    UUID a = UUID.randomUUID();
+    UUID b = UUID.randomUUID();
+    UUID theirs = UUID.randomUUID();
+    index()
+        .upsert(
+            List.of(
+                entry(tenant, general, a, 0, "Quince jam for the autumn market.", 11),
+                entry(tenant, board, b, 0, "Quince supplier terms.", 11),
+                entry(otherTenant, general, theirs, 0, "Quince notes of another company.", 11)));
+    index().deleteTenant(tenant);
+    assertThat(index().count(tenant, a)).isZero();
+    assertThat(index().count(tenant, b)).isZero();
+    assertThat(
+            index()
+                .keyword(
+                    "quince",
+                    new ChunkIndex.Filter(tenant, java.util.Set.of(general, board), null, null),
+                    10))
+        .isEmpty();
+    assertThat(index().keyword("quince", only(otherTenant, general), 10))
+        .extracting(ChunkIndex.Hit::documentId)
+        .containsExactly(theirs);
+    index().deleteTenant(tenant); // again: nothing to do
+    assertThat(index().count(otherTenant, theirs)).isEqualTo(1);
+  }
+
+  @Test
   void recordsItsModelAcrossWritesAndClearEmptiesItUnderTheNewRecord() {
     UUID doc = UUID.randomUUID();
     index().recordModel("model-a");

@@ -30,6 +30,27 @@ class LuceneChunkIndexTest extends ChunkIndexContract {
     return index;
   }
 
+  /**
+   * An erased tenant's entries are gone from the files, not only marked deleted in their segments
+   * (where their stored text stays until a merge drops it).
+   */
+  @Test
+  void aDeletedTenantsEntriesLeaveTheSegments() throws Exception {
+    index.upsert(
+        List.of(
+            entry(tenant, general, UUID.randomUUID(), 0, "Quince is the house jam.", 1),
+            entry(tenant, general, UUID.randomUUID(), 0, "Quince rota.", 1),
+            entry(otherTenant, general, UUID.randomUUID(), 0, "Another company's rota.", 2)));
+    index.deleteTenant(tenant);
+    try (var reader =
+        org.apache.lucene.index.DirectoryReader.open(
+            org.apache.lucene.store.FSDirectory.open(dir))) {
+      assertThat(reader.numDocs()).isEqualTo(1); // the other tenant's
+      assertThat(reader.numDeletedDocs()).isZero();
+      assertThat(reader.maxDoc()).isEqualTo(1);
+    }
+  }
+
   @Test
   void theModelRecordOutlivesAReopenAndAnOldIndexRecordsNone() {
     assertThat(index.model()).as("a new index records no model").isEmpty();

@@ -7,6 +7,7 @@ import io.smbcopilot.events.identity.MemberChanged;
 import io.smbcopilot.events.identity.RetentionChanged;
 import io.smbcopilot.events.identity.RoleChanged;
 import io.smbcopilot.events.identity.TenantCreated;
+import io.smbcopilot.events.identity.TenantErased;
 import io.smbcopilot.events.notifications.InvitationMailRequested;
 import io.smbcopilot.notifications.mail.MailDeliveries;
 import io.smbcopilot.notifications.service.DirectoryProjection;
@@ -14,6 +15,7 @@ import io.smbcopilot.notifications.service.Notifier;
 import io.smbcopilot.outbox.EventHandlers;
 import io.smbcopilot.outbox.Inbox;
 import io.smbcopilot.outbox.Retention;
+import io.smbcopilot.outbox.TenantErasure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -51,7 +53,8 @@ public class PlatformEventsConsumer {
       MailDeliveries mail,
       DirectoryProjection directory,
       Notifier notifier,
-      Retention retention) {
+      Retention retention,
+      TenantErasure erasure) {
     this.inbox = inbox;
     this.mail = mail;
     EventHandlers all =
@@ -67,11 +70,17 @@ public class PlatformEventsConsumer {
                 (changed, event) ->
                     directory.memberChanged(changed, event).chain(() -> notifier.onEvent(event)))
             .on(EventType.ROLE_CHANGED, RoleChanged.class, directory::roleChanged)
-            // how long the tenant keeps its notifications and deliveries (RetentionSweep)
+            // how long the tenant keeps its notifications and deliveries (RetentionKinds)
             .on(
                 EventType.RETENTION_CHANGED,
                 RetentionChanged.class,
                 (changed, event) -> retention.remember(changed))
+            // the tenant's erasure: every row of it in this schema
+            .on(
+                EventType.TENANT_ERASED,
+                TenantErased.class,
+                (erased, event) ->
+                    erasure.erase(java.util.UUID.fromString(erased.tenantId())).replaceWithVoid())
             .on(
                 EventType.INVITATION_MAIL_REQUESTED,
                 InvitationMailRequested.class,

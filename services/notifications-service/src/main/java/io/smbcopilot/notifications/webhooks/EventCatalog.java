@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The event types partners may receive: the platform's events, but the internal requests of the
- * notifications topic (an invitation's mail carries its sealed token).
+ * notifications topic (an invitation's mail carries its sealed token) and a tenant's erasure.
  */
 public final class EventCatalog {
   /** The type of the event sent by {@code POST /api/v1/webhooks/{id}/test}. */
@@ -18,6 +18,8 @@ public final class EventCatalog {
       java.util.stream.Stream.concat(
               Arrays.stream(EventType.values())
                   .filter(t -> !t.topic().equals(Topics.NOTIFICATIONS))
+                  // the tenant is gone, its endpoints with it
+                  .filter(t -> t != EventType.TENANT_ERASED)
                   .map(EventType::typeName),
               java.util.stream.Stream.of(TEST))
           .toList();

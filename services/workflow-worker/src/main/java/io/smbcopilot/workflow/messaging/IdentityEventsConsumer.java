@@ -6,9 +6,11 @@ import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.MemberChanged;
 import io.smbcopilot.events.identity.RetentionChanged;
 import io.smbcopilot.events.identity.TenantCreated;
+import io.smbcopilot.events.identity.TenantErased;
 import io.smbcopilot.outbox.EventHandlers;
 import io.smbcopilot.outbox.Inbox;
 import io.smbcopilot.outbox.Retention;
+import io.smbcopilot.outbox.TenantErasure;
 import io.smbcopilot.workflow.repository.DirectoryRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
@@ -17,7 +19,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * Who is a member of which tenant ({@code copilot.identity.v1}, through the inbox): a workflow's
  * steps stop once its owner was removed from the tenant. And how long the tenant keeps its
- * conversations and run histories ({@link RetentionSweep}).
+ * conversations and run histories ({@link RetentionKinds}).
  */
 @ApplicationScoped
 public class IdentityEventsConsumer {
@@ -27,7 +29,8 @@ public class IdentityEventsConsumer {
   private final Inbox inbox;
   private final EventHandlers handlers;
 
-  public IdentityEventsConsumer(Inbox inbox, DirectoryRepository directory, Retention retention) {
+  public IdentityEventsConsumer(
+      Inbox inbox, DirectoryRepository directory, Retention retention, TenantErasure erasure) {
     this.inbox = inbox;
     this.handlers =
         EventHandlers.of(CONSUMER)
@@ -51,7 +54,13 @@ public class IdentityEventsConsumer {
             .on(
                 EventType.RETENTION_CHANGED,
                 RetentionChanged.class,
-                (changed, event) -> retention.remember(changed));
+                (changed, event) -> retention.remember(changed))
+            // the tenant's erasure: every row of it in this schema
+            .on(
+                EventType.TENANT_ERASED,
+                TenantErased.class,
+                (erased, event) ->
+                    erasure.erase(java.util.UUID.fromString(erased.tenantId())).replaceWithVoid());
   }
 
   @Incoming(CHANNEL)

@@ -1,23 +1,18 @@
 package io.smbcopilot.notifications.messaging;
 
-import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Uni;
 import io.smbcopilot.outbox.Retention;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.Map;
-import org.jboss.logging.Logger;
 
 /**
- * Deletes the notifications and deliveries past their tenant's retention (issue 18; the settings
- * come with the retention-changed events): in-app notifications by their age; webhook messages
- * (with their attempts) and mails once done (delivered or failed; sent, failed, digested or
- * cancelled) by their last change. What is still to be delivered stays, whatever its age.
+ * What the retention sweep ({@link Retention}) deletes here: the notifications and deliveries past
+ * their tenant's retention (issue 18; the settings come with the retention-changed events): in-app
+ * notifications by their age; webhook messages (with their attempts) and mails once done (delivered
+ * or failed; sent, failed, digested or cancelled) by their last change. What is still to be
+ * delivered stays, whatever its age.
  */
 @ApplicationScoped
-public class RetentionSweep {
-  private static final Logger LOG = Logger.getLogger(RetentionSweep.class);
-
+public class RetentionKinds implements Retention.Kinds {
   static final List<Retention.Kind> KINDS =
       List.of(
           new Retention.Kind(
@@ -49,27 +44,8 @@ public class RetentionSweep {
                 LIMIT %d)"""
                   .formatted(Retention.BATCH)));
 
-  private final Retention retention;
-
-  public RetentionSweep(Retention retention) {
-    this.retention = retention;
-  }
-
-  @Scheduled(
-      every = "${copilot.retention.every}",
-      delayed = "30s",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  Uni<Void> scheduled() {
-    return sweep()
-        .onFailure()
-        .invoke(e -> LOG.warnf("retention: the sweep failed, the next one tries again: %s", e))
-        .onFailure()
-        .recoverWithNull()
-        .replaceWithVoid();
-  }
-
-  /** One sweep at the retention clock's time: the rows deleted by kind. */
-  public Uni<Map<String, Long>> sweep() {
-    return retention.sweep(KINDS);
+  @Override
+  public List<Retention.Kind> kinds() {
+    return KINDS;
   }
 }
