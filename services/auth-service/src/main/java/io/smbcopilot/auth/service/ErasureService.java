@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import io.smbcopilot.auth.client.KeycloakAdminClient;
 import io.smbcopilot.auth.domain.Tenant;
 import io.smbcopilot.auth.repository.MembershipRepository;
+import io.smbcopilot.auth.repository.TenantErasureRepository;
 import io.smbcopilot.auth.repository.TenantRepository;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.TenantErased;
@@ -55,6 +56,7 @@ public class ErasureService {
   private final MembershipRepository memberships;
   private final IdentityRecorder recorder;
   private final TenantErasure erasure;
+  private final TenantErasureRepository records;
   private final KeycloakAdminClient keycloak;
   private final RetentionClock clock;
   private final Duration grace;
@@ -64,6 +66,7 @@ public class ErasureService {
       MembershipRepository memberships,
       IdentityRecorder recorder,
       TenantErasure erasure,
+      TenantErasureRepository records,
       KeycloakAdminClient keycloak,
       RetentionClock clock,
       @ConfigProperty(name = "copilot.tenant.erasure-grace") Duration grace) {
@@ -71,6 +74,7 @@ public class ErasureService {
     this.memberships = memberships;
     this.recorder = recorder;
     this.erasure = erasure;
+    this.records = records;
     this.keycloak = keycloak;
     this.clock = clock;
     this.grace = grace;
@@ -231,24 +235,7 @@ public class ErasureService {
                                   return erasure
                                       .erase(tenantId)
                                       .chain(() -> tenants.delete(t))
-                                      .chain(
-                                          () ->
-                                              Panache.getSession()
-                                                  .chain(
-                                                      s ->
-                                                          s.createNativeQuery(
-                                                                  "INSERT INTO tenant_erasure (id,"
-                                                                      + " tenant_digest,"
-                                                                      + " requested_at, erased_at)"
-                                                                      + " VALUES (?1, ?2, ?3, ?4)")
-                                                              .setParameter(1, UUID.randomUUID())
-                                                              .setParameter(
-                                                                  2,
-                                                                  TenantErasure.digest(
-                                                                      tenantId.toString()))
-                                                              .setParameter(3, requested)
-                                                              .setParameter(4, now())
-                                                              .executeUpdate()))
+                                      .chain(() -> records.record(tenantId, requested, now()))
                                       .chain(
                                           () ->
                                               recorder.emit(

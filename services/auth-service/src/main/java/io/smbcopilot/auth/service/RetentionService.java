@@ -9,11 +9,9 @@ import io.smbcopilot.auth.domain.TenantRetention;
 import io.smbcopilot.auth.repository.TenantRetentionRepository;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.RetentionChanged;
-import io.smbcopilot.outbox.Retention;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -22,22 +20,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * A tenant's retention settings (issue 18): how many days conversations, run histories,
  * notifications, deliveries and the audit log are kept (null: for ever, the default). A change is
  * audited and told to the services (retention-changed), each of which deletes its own; here, the
- * retention sweep ({@link Retention}) deletes the audit log's entries.
+ * retention sweep deletes the audit log's entries ({@code AuditLogRetention}).
  */
 @ApplicationScoped
-public class RetentionService implements Retention.Kinds {
-  /** The audit log's sweep: one batch of entries past their tenant's limit at ?1. */
-  static final Retention.Kind AUDIT_LOG =
-      new Retention.Kind(
-          "audit-log",
-          """
-          DELETE FROM audit_event WHERE seq IN (
-            SELECT a.seq FROM audit_event a JOIN tenant_retention r ON r.tenant_id = a.tenant_id
-            WHERE r.audit_log_days IS NOT NULL
-              AND a.occurred_at < CAST(?1 AS timestamptz) - make_interval(days => r.audit_log_days)
-            LIMIT %d)"""
-              .formatted(Retention.BATCH));
-
+public class RetentionService {
   @Schema(description = "Days each kind of data is kept; null (or left out) keeps it for ever")
   public record RetentionSettings(
       @Schema(description = "conversations with no message for so many days")
@@ -136,11 +122,5 @@ public class RetentionService implements Retention.Kinds {
                                   actor.id())));
             })
         .map(RetentionSettings::of);
-  }
-
-  /** What the retention sweep deletes here: the audit log entries past their tenant's limit. */
-  @Override
-  public List<Retention.Kind> kinds() {
-    return List.of(AUDIT_LOG);
   }
 }

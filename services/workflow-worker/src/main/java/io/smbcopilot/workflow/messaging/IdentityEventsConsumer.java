@@ -19,7 +19,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * Who is a member of which tenant ({@code copilot.identity.v1}, through the inbox): a workflow's
  * steps stop once its owner was removed from the tenant. And how long the tenant keeps its
- * conversations and run histories ({@link RetentionKinds}).
+ * conversations and run histories ({@link io.smbcopilot.workflow.repository.RetentionKinds}).
  */
 @ApplicationScoped
 public class IdentityEventsConsumer {

@@ -1,4 +1,4 @@
-package io.smbcopilot.notifications.messaging;
+package io.smbcopilot.notifications.repository;
 
 import io.smbcopilot.outbox.Retention;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package io.smbcopilot.workflow.messaging;
+package io.smbcopilot.workflow.repository;
 
 import io.smbcopilot.outbox.Retention;
 import jakarta.enterprise.context.ApplicationScoped;
