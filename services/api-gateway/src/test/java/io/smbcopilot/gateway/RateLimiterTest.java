@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 class RateLimiterTest {
   @Inject RateLimiter limiter;
   @Inject RateBucketRepository buckets;
+  @Inject io.vertx.mutiny.sqlclient.Pool pool;
 
   private static RateLimiter.Decision acquire(RateLimiter limiter, RateLimiter.Limit limit) {
     return limiter.acquire(limit).await().atMost(Duration.ofSeconds(10));
@@ -113,5 +114,43 @@ class RateLimiterTest {
       }
     }
     assertThat(admitted).as("both replicas together admit the bucket's 20").isEqualTo(20);
+  }
+
+  @Test
+  void bucketsThatRefilledAreDeletedAndSpentOnesStay() {
+    // 5 tokens refilled at 50 a second: full again a tenth of a second after it is spent
+    RateLimiter.Limit quick = new RateLimiter.Limit("test:" + UUID.randomUUID(), 5, 50);
+    // 40 tokens at one every 20 s: still short during the test
+    RateLimiter.Limit slow = new RateLimiter.Limit("test:" + UUID.randomUUID(), 40, 0.05);
+    for (int i = 0; i < 5; i++) {
+      assertThat(acquire(limiter, quick).allowed()).isTrue();
+      assertThat(acquire(limiter, slow).allowed()).isTrue();
+    }
+    assertThat(bucket(quick)).isTrue();
+    org.awaitility.Awaitility.await()
+        .alias("the refilled bucket is deleted")
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              buckets.forgetFull().await().atMost(Duration.ofSeconds(10));
+              return !bucket(quick);
+            });
+    assertThat(bucket(slow)).as("a bucket still short stays").isTrue();
+    // a new bucket in its place admits what the full one would have: all its tokens
+    RateLimiter fresh = new RateLimiter(buckets);
+    for (int i = 0; i < 5; i++) {
+      assertThat(acquire(fresh, quick).allowed()).as("request %d", i + 1).isTrue();
+    }
+  }
+
+  private boolean bucket(RateLimiter.Limit limit) {
+    return pool.preparedQuery("SELECT count(*) FROM rate_bucket WHERE bucket_key = $1")
+            .execute(io.vertx.mutiny.sqlclient.Tuple.of(limit.key()))
+            .await()
+            .atMost(Duration.ofSeconds(10))
+            .iterator()
+            .next()
+            .getLong(0)
+        > 0;
   }
 }

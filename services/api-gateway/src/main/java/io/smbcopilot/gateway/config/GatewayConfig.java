@@ -112,6 +112,10 @@ public interface GatewayConfig {
 
     /** Limits by plan name: {@code copilot.gateway.rate-limit.plans.<plan>.*}. */
     Map<String, Plan> plans();
+
+    /** How often the shared buckets that are full again are deleted (RateBucketSweep). */
+    @WithDefault("1m")
+    String sweepEvery();
   }
 
   interface Plan {

@@ -21,11 +21,17 @@ public class RateBucketRepository {
           + " * EXTRACT(EPOCH FROM clock_timestamp() - refreshed_at)) AS t"
           + " FROM rate_bucket WHERE bucket_key = $1 FOR UPDATE)"
           + " UPDATE rate_bucket b SET tokens = cur.t - LEAST($4::float8, FLOOR(cur.t)),"
-          + " refreshed_at = clock_timestamp() FROM cur WHERE b.bucket_key = cur.bucket_key"
+          + " refreshed_at = clock_timestamp(), capacity = $2::float8, per_second = $3::float8"
+          + " FROM cur WHERE b.bucket_key = cur.bucket_key"
           + " RETURNING LEAST($4::float8, FLOOR(cur.t)) AS granted, b.tokens AS left_over";
   static final String CREATE =
-      "INSERT INTO rate_bucket (bucket_key, tokens, refreshed_at)"
-          + " VALUES ($1, $2::float8, clock_timestamp()) ON CONFLICT (bucket_key) DO NOTHING";
+      "INSERT INTO rate_bucket (bucket_key, tokens, refreshed_at, capacity, per_second)"
+          + " VALUES ($1, $2::float8, clock_timestamp(), $2::float8, $3::float8)"
+          + " ON CONFLICT (bucket_key) DO NOTHING";
+  static final String FORGET_FULL =
+      "DELETE FROM rate_bucket WHERE tokens + per_second"
+          + " * EXTRACT(EPOCH FROM clock_timestamp() - refreshed_at) >= capacity"
+          + " OR (capacity IS NULL AND refreshed_at < clock_timestamp() - interval '1 hour')";
 
   /**
    * What a lease took.
@@ -49,9 +55,18 @@ public class RateBucketRepository {
             rows ->
                 rows.rowCount() > 0
                     ? Uni.createFrom().item(rows)
-                    : run(CREATE, Tuple.of(key, (double) capacity))
+                    : run(CREATE, Tuple.of(key, (double) capacity, perSecond))
                         .flatMap(created -> run(LEASE, args)))
         .map(RateBucketRepository::lease);
+  }
+
+  /**
+   * Deletes the buckets that have refilled to their size since they were last touched: such a
+   * bucket admits what a new one would, so nothing changes for a caller, and the table keeps only
+   * the keys (tenants, API keys) of the last minutes. How many were deleted.
+   */
+  public Uni<Integer> forgetFull() {
+    return run(FORGET_FULL, Tuple.tuple()).map(RowSet::rowCount);
   }
 
   private static Lease lease(RowSet<Row> rows) {
