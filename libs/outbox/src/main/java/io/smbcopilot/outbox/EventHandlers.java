@@ -71,6 +71,14 @@ public final class EventHandlers {
   }
 
   /**
+   * Adds the handlers another bean registers ({@code .with(erasure::handle)}: {@link
+   * TenantErasure#handle}, {@link Retention#handle}).
+   */
+  public EventHandlers with(java.util.function.UnaryOperator<EventHandlers> more) {
+    return more.apply(this);
+  }
+
+  /**
    * Whether an event is wanted at all, asked in the inbox's transaction before it is recorded: an
    * event nobody has anything to do for is neither recorded nor dispatched (by default every event
    * with a handler is wanted). A redelivered event is asked again: one not wanted before and wanted

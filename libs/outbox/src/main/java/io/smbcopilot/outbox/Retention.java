@@ -79,6 +79,14 @@ public class Retention {
     return sweep(services.stream().flatMap(k -> k.kinds().stream()).toList());
   }
 
+  /** Registers {@link #remember} on the tenant's {@code retention-changed}. */
+  public EventHandlers handle(EventHandlers handlers) {
+    return handlers.on(
+        io.smbcopilot.events.EventType.RETENTION_CHANGED,
+        RetentionChanged.class,
+        (changed, event) -> remember(changed));
+  }
+
   /**
    * Keeps a tenant's settings as the event tells them, in the caller's transaction (the inbox's),
    * in the service's {@code retention_policy} table (tenant_id and the five {@code *_days}).

@@ -61,6 +61,14 @@ public class TenantErasure {
     this.elsewhere = elsewhere;
   }
 
+  /** Registers the erasure of this service's rows on the tenant's {@code tenant-erased}. */
+  public EventHandlers handle(EventHandlers handlers) {
+    return handlers.on(
+        io.smbcopilot.events.EventType.TENANT_ERASED,
+        io.smbcopilot.events.identity.TenantErased.class,
+        (erased, event) -> erase(UUID.fromString(erased.tenantId())).replaceWithVoid());
+  }
+
   /** The SHA-256 of a tenant's id, in hex: how an erased tenant is remembered. */
   public static String digest(String tenantId) {
     try {

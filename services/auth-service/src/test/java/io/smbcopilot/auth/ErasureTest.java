@@ -22,9 +22,9 @@ import io.smbcopilot.outbox.KafkaSettings;
 import io.smbcopilot.outbox.RetentionClock;
 import io.smbcopilot.outbox.TenantErasure;
 import io.smbcopilot.testing.InternalTokenResource;
+import io.smbcopilot.testing.Rows;
 import io.smbcopilot.testing.TenantTraces;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +54,14 @@ import org.junit.jupiter.api.Test;
     })
 class ErasureTest {
   @Inject Pool pool;
+
+  private Rows rows;
+
+  @org.junit.jupiter.api.BeforeEach
+  void rows() {
+    rows = new Rows(pool);
+  }
+
   @Inject ErasureService erasures;
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -168,8 +176,9 @@ class ErasureTest {
         .isNotEmpty();
     // only that an erasure happened stays, under the digest of the id
     String digest = TenantErasure.digest(tenant.id.toString());
-    assertThat(count("SELECT 1 FROM tenant_erasure WHERE tenant_digest = $1", digest)).isEqualTo(1);
-    assertThat(count("SELECT 1 FROM erased_tenant WHERE digest = $1", digest)).isEqualTo(1);
+    assertThat(rows.count("SELECT 1 FROM tenant_erasure WHERE tenant_digest = $1", digest))
+        .isEqualTo(1);
+    assertThat(rows.count("SELECT 1 FROM erased_tenant WHERE digest = $1", digest)).isEqualTo(1);
 
     List<CloudEvent> told = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer =
@@ -200,14 +209,6 @@ class ErasureTest {
   }
 
   private boolean tenantExists(UUID id) {
-    return count("SELECT 1 FROM tenant WHERE id = $1", id) == 1;
-  }
-
-  private int count(String sql, Object arg) {
-    return pool.preparedQuery(sql)
-        .execute(Tuple.of(arg))
-        .await()
-        .atMost(Duration.ofSeconds(10))
-        .size();
+    return rows.count("SELECT 1 FROM tenant WHERE id = $1", id) == 1;
   }
 }

@@ -17,6 +17,7 @@ import io.smbcopilot.notifications.mail.Events;
 import io.smbcopilot.outbox.Retention;
 import io.smbcopilot.outbox.RetentionClock;
 import io.smbcopilot.testing.InternalTokenResource;
+import io.smbcopilot.testing.Rows;
 import io.smbcopilot.testing.TenantTraces;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -50,6 +51,14 @@ class RetentionSweepTest {
   String bootstrap;
 
   @Inject Pool pool;
+
+  private Rows rows;
+
+  @org.junit.jupiter.api.BeforeEach
+  void rows() {
+    rows = new Rows(pool);
+  }
+
   @Inject Retention retention;
 
   @Test
@@ -64,7 +73,8 @@ class RetentionSweepTest {
         new RetentionChanged(tenant.toString(), 30, 30, 14, 30, 365, "owner"));
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> count("SELECT 1 FROM retention_policy WHERE tenant_id = $1", tenant) == 1);
+        .until(
+            () -> rows.count("SELECT 1 FROM retention_policy WHERE tenant_id = $1", tenant) == 1);
 
     UUID oldNote = notification(tenant, now.minus(Duration.ofDays(15)));
     UUID youngNote = notification(tenant, now.minus(Duration.ofDays(5)));
@@ -81,27 +91,29 @@ class RetentionSweepTest {
     at(now);
     Map<String, Long> deleted = VertxContextSupport.subscribeAndAwait(() -> retention.sweep());
     assertThat(deleted).containsKeys("notifications", "webhook-deliveries", "mails");
-    assertThat(exists("notification", oldNote)).isFalse();
-    assertThat(exists("notification", youngNote)).isTrue();
-    assertThat(exists("notification", otherNote)).isTrue();
-    assertThat(exists("webhook_message", delivered)).isFalse();
-    assertThat(exists("webhook_message", failed)).isFalse();
-    assertThat(count("SELECT 1 FROM webhook_attempt WHERE message_id = $1", delivered)).isZero();
-    assertThat(exists("webhook_message", pending)).isTrue();
-    assertThat(exists("webhook_message", young)).isTrue();
-    assertThat(count("SELECT 1 FROM webhook_attempt WHERE message_id = $1", young)).isEqualTo(1);
-    assertThat(exists("mail_message", sentMail)).isFalse();
-    assertThat(exists("mail_message", queuedMail)).isTrue();
-    assertThat(exists("mail_message", otherMail)).isTrue();
+    assertThat(rows.exists("notification", oldNote)).isFalse();
+    assertThat(rows.exists("notification", youngNote)).isTrue();
+    assertThat(rows.exists("notification", otherNote)).isTrue();
+    assertThat(rows.exists("webhook_message", delivered)).isFalse();
+    assertThat(rows.exists("webhook_message", failed)).isFalse();
+    assertThat(rows.count("SELECT 1 FROM webhook_attempt WHERE message_id = $1", delivered))
+        .isZero();
+    assertThat(rows.exists("webhook_message", pending)).isTrue();
+    assertThat(rows.exists("webhook_message", young)).isTrue();
+    assertThat(rows.count("SELECT 1 FROM webhook_attempt WHERE message_id = $1", young))
+        .isEqualTo(1);
+    assertThat(rows.exists("mail_message", sentMail)).isFalse();
+    assertThat(rows.exists("mail_message", queuedMail)).isTrue();
+    assertThat(rows.exists("mail_message", otherMail)).isTrue();
 
     // two weeks on, the young ones are past the limits too; what waits to go out never is
     at(now.plus(Duration.ofDays(14)));
     VertxContextSupport.subscribeAndAwait(() -> retention.sweep());
-    assertThat(exists("notification", youngNote)).isFalse();
-    assertThat(exists("webhook_message", young)).isFalse();
-    assertThat(exists("webhook_message", pending)).isTrue();
-    assertThat(exists("mail_message", queuedMail)).isTrue();
-    assertThat(exists("notification", otherNote)).isTrue();
+    assertThat(rows.exists("notification", youngNote)).isFalse();
+    assertThat(rows.exists("webhook_message", young)).isFalse();
+    assertThat(rows.exists("webhook_message", pending)).isTrue();
+    assertThat(rows.exists("mail_message", queuedMail)).isTrue();
+    assertThat(rows.exists("notification", otherNote)).isTrue();
   }
 
   @Test
@@ -125,17 +137,18 @@ class RetentionSweepTest {
             "Olga"));
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> count("SELECT 1 FROM directory_tenant WHERE tenant_id = $1", tenant) == 1);
+        .until(
+            () -> rows.count("SELECT 1 FROM directory_tenant WHERE tenant_id = $1", tenant) == 1);
 
     Events.send(bootstrap, EventType.TENANT_ERASED, tenant, new TenantErased(tenant.toString()));
     List<String> needles = List.of(tenant.toString(), "Erased Co " + tenant, "o-" + tenant);
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> TenantTraces.find(pool, List.of("notifications_service"), needles).isEmpty());
-    assertThat(exists("notification", note)).isFalse();
-    assertThat(exists("webhook_message", message)).isFalse();
-    assertThat(exists("mail_message", mail)).isFalse();
-    assertThat(exists("notification", otherNote)).isTrue();
+    assertThat(rows.exists("notification", note)).isFalse();
+    assertThat(rows.exists("webhook_message", message)).isFalse();
+    assertThat(rows.exists("mail_message", mail)).isFalse();
+    assertThat(rows.exists("notification", otherNote)).isTrue();
 
     // an event of the tenant that comes after: not applied, not even recorded
     Events.send(
@@ -150,7 +163,7 @@ class RetentionSweepTest {
         new RetentionChanged(other.toString(), null, null, 7, 7, null, "owner"));
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> count("SELECT 1 FROM retention_policy WHERE tenant_id = $1", other) == 1);
+        .until(() -> rows.count("SELECT 1 FROM retention_policy WHERE tenant_id = $1", other) == 1);
     assertThat(TenantTraces.find(pool, List.of("notifications_service"), needles)).isEmpty();
   }
 
@@ -160,7 +173,7 @@ class RetentionSweepTest {
 
   private UUID notification(UUID tenant, Instant at) {
     UUID id = UUID.randomUUID();
-    update(
+    rows.update(
         "INSERT INTO notification (id, tenant_id, user_id, kind, title, created_at)"
             + " VALUES ($1, $2, 'someone', 'member.joined', 'Someone joined', $3)",
         Tuple.of(id, tenant, OffsetDateTime.ofInstant(at, ZoneOffset.UTC)));
@@ -170,7 +183,7 @@ class RetentionSweepTest {
   /** A disabled endpoint: nothing is delivered to it meanwhile. */
   private UUID endpoint(UUID tenant) {
     UUID id = UUID.randomUUID();
-    update(
+    rows.update(
         "INSERT INTO webhook_endpoint (id, tenant_id, url, enabled, secret_encrypted, created_by,"
             + " created_at, updated_at) VALUES ($1, $2, 'https://partner.example/hook', false,"
             + " 'sealed', 'owner', now(), now())",
@@ -181,12 +194,12 @@ class RetentionSweepTest {
   private String message(UUID tenant, UUID endpoint, String status, Instant changed) {
     String id = "msg_" + UUID.randomUUID();
     OffsetDateTime at = OffsetDateTime.ofInstant(changed, ZoneOffset.UTC);
-    update(
+    rows.update(
         "INSERT INTO webhook_message (id, tenant_id, endpoint_id, event_id, event_type, body,"
             + " status, attempts, created_at, updated_at)"
             + " VALUES ($1, $2, $3, $4, 'io.smbcopilot.document.indexed.v1', '{}', $5, 1, $6, $6)",
         Tuple.of(id, tenant, endpoint, UUID.randomUUID().toString(), status, at));
-    update(
+    rows.update(
         "INSERT INTO webhook_attempt (id, tenant_id, message_id, attempted_at, status_code,"
             + " duration_ms) VALUES ($1, $2, $3, $4, 200, 12)",
         Tuple.of(UUID.randomUUID(), tenant, id, at));
@@ -195,27 +208,11 @@ class RetentionSweepTest {
 
   private UUID mail(UUID tenant, String status, Instant changed) {
     UUID id = UUID.randomUUID();
-    update(
+    rows.update(
         "INSERT INTO mail_message (id, tenant_id, to_address, kind, subject, text_body, html_body,"
             + " status, created_at, updated_at)"
             + " VALUES ($1, $2, 'someone@example.test', 'member.joined', 's', 't', 'h', $3, $4, $4)",
         Tuple.of(id, tenant, status, OffsetDateTime.ofInstant(changed, ZoneOffset.UTC)));
     return id;
-  }
-
-  private void update(String sql, Tuple args) {
-    pool.preparedQuery(sql).execute(args).await().atMost(Duration.ofSeconds(10));
-  }
-
-  private int count(String sql, Object id) {
-    return pool.preparedQuery(sql)
-        .execute(Tuple.of(id))
-        .await()
-        .atMost(Duration.ofSeconds(10))
-        .size();
-  }
-
-  private boolean exists(String table, Object id) {
-    return count("SELECT 1 FROM " + table + " WHERE id = $1", id) == 1;
   }
 }

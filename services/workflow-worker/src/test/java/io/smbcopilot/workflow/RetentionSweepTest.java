@@ -18,6 +18,7 @@ import io.smbcopilot.outbox.Retention;
 import io.smbcopilot.outbox.RetentionClock;
 import io.smbcopilot.outbox.TenantErasure;
 import io.smbcopilot.testing.InternalTokenResource;
+import io.smbcopilot.testing.Rows;
 import io.smbcopilot.testing.TenantTraces;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -52,6 +53,14 @@ class RetentionSweepTest {
   String bootstrap;
 
   @Inject Pool pool;
+
+  private Rows rows;
+
+  @org.junit.jupiter.api.BeforeEach
+  void rows() {
+    rows = new Rows(pool);
+  }
+
   @Inject Retention retention;
 
   @Test
@@ -69,7 +78,8 @@ class RetentionSweepTest {
             new RetentionChanged(tenant.toString(), 30, 60, 7, 7, 365, "owner")));
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> count("SELECT 1 FROM retention_policy WHERE tenant_id = $1", tenant) == 1);
+        .until(
+            () -> rows.count("SELECT 1 FROM retention_policy WHERE tenant_id = $1", tenant) == 1);
 
     UUID oldChat = conversation(tenant, now.minus(Duration.ofDays(31)));
     UUID youngChat = conversation(tenant, now.minus(Duration.ofDays(10)));
@@ -84,26 +94,27 @@ class RetentionSweepTest {
     at(now);
     Map<String, Long> deleted = VertxContextSupport.subscribeAndAwait(() -> retention.sweep());
     assertThat(deleted).containsKeys("conversations", "runs");
-    assertThat(exists("conversation", oldChat)).isFalse();
-    assertThat(count("SELECT 1 FROM message WHERE conversation_id = $1", oldChat)).isZero();
-    assertThat(exists("workflow_run", oldRun)).isFalse();
-    assertThat(exists("workflow_run", oldFailed)).isFalse();
-    assertThat(count("SELECT 1 FROM step_run WHERE run_id = $1", oldRun)).isZero();
-    assertThat(exists("conversation", youngChat)).isTrue();
-    assertThat(count("SELECT 1 FROM message WHERE conversation_id = $1", youngChat)).isEqualTo(2);
-    assertThat(exists("workflow_run", youngRun)).isTrue();
-    assertThat(exists("workflow_run", stillWaiting)).isTrue();
-    assertThat(exists("conversation", otherChat)).isTrue();
-    assertThat(exists("workflow_run", otherRun)).isTrue();
+    assertThat(rows.exists("conversation", oldChat)).isFalse();
+    assertThat(rows.count("SELECT 1 FROM message WHERE conversation_id = $1", oldChat)).isZero();
+    assertThat(rows.exists("workflow_run", oldRun)).isFalse();
+    assertThat(rows.exists("workflow_run", oldFailed)).isFalse();
+    assertThat(rows.count("SELECT 1 FROM step_run WHERE run_id = $1", oldRun)).isZero();
+    assertThat(rows.exists("conversation", youngChat)).isTrue();
+    assertThat(rows.count("SELECT 1 FROM message WHERE conversation_id = $1", youngChat))
+        .isEqualTo(2);
+    assertThat(rows.exists("workflow_run", youngRun)).isTrue();
+    assertThat(rows.exists("workflow_run", stillWaiting)).isTrue();
+    assertThat(rows.exists("conversation", otherChat)).isTrue();
+    assertThat(rows.exists("workflow_run", otherRun)).isTrue();
 
     // three weeks on, the young ones are past the limits too; a waiting run never is
     at(now.plus(Duration.ofDays(21)));
     VertxContextSupport.subscribeAndAwait(() -> retention.sweep());
-    assertThat(exists("conversation", youngChat)).isFalse();
-    assertThat(exists("workflow_run", youngRun)).isFalse();
-    assertThat(exists("workflow_run", stillWaiting)).isTrue();
-    assertThat(exists("conversation", otherChat)).isTrue();
-    assertThat(exists("workflow_run", otherRun)).isTrue();
+    assertThat(rows.exists("conversation", youngChat)).isFalse();
+    assertThat(rows.exists("workflow_run", youngRun)).isFalse();
+    assertThat(rows.exists("workflow_run", stillWaiting)).isTrue();
+    assertThat(rows.exists("conversation", otherChat)).isTrue();
+    assertThat(rows.exists("workflow_run", otherRun)).isTrue();
 
     // settings taken back (null days): nothing more goes
     EventTriggersTest.publish(
@@ -118,14 +129,14 @@ class RetentionSweepTest {
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
-                count(
+                rows.count(
                         "SELECT 1 FROM retention_policy WHERE tenant_id = $1"
                             + " AND conversations_days IS NULL AND runs_days IS NULL",
                         tenant)
                     == 1);
     UUID later = conversation(tenant, now.minus(Duration.ofDays(400)));
     VertxContextSupport.subscribeAndAwait(() -> retention.sweep());
-    assertThat(exists("conversation", later)).isTrue();
+    assertThat(rows.exists("conversation", later)).isTrue();
   }
 
   @Test
@@ -139,7 +150,8 @@ class RetentionSweepTest {
     retention(tenant, 30);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> count("SELECT 1 FROM retention_policy WHERE tenant_id = $1", tenant) == 1);
+        .until(
+            () -> rows.count("SELECT 1 FROM retention_policy WHERE tenant_id = $1", tenant) == 1);
 
     EventTriggersTest.publish(
         bootstrap,
@@ -155,11 +167,11 @@ class RetentionSweepTest {
             () ->
                 TenantTraces.find(pool, List.of("workflow_worker"), List.of(tenant.toString()))
                     .isEmpty());
-    assertThat(exists("conversation", chat)).isFalse();
-    assertThat(exists("workflow_run", run)).isFalse();
-    assertThat(exists("conversation", otherChat)).isTrue();
+    assertThat(rows.exists("conversation", chat)).isFalse();
+    assertThat(rows.exists("workflow_run", run)).isFalse();
+    assertThat(rows.exists("conversation", otherChat)).isTrue();
     assertThat(
-            count(
+            rows.count(
                 "SELECT 1 FROM erased_tenant WHERE digest = $1",
                 TenantErasure.digest(tenant.toString())))
         .isEqualTo(1);
@@ -169,7 +181,7 @@ class RetentionSweepTest {
     retention(other, 60);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> count("SELECT 1 FROM retention_policy WHERE tenant_id = $1", other) == 1);
+        .until(() -> rows.count("SELECT 1 FROM retention_policy WHERE tenant_id = $1", other) == 1);
     assertThat(TenantTraces.find(pool, List.of("workflow_worker"), List.of(tenant.toString())))
         .isEmpty();
   }
@@ -192,12 +204,12 @@ class RetentionSweepTest {
   private UUID conversation(UUID tenant, Instant lastActive) {
     UUID id = UUID.randomUUID();
     OffsetDateTime at = OffsetDateTime.ofInstant(lastActive, ZoneOffset.UTC);
-    update(
+    rows.update(
         "INSERT INTO conversation (id, tenant_id, user_id, title, created_at, updated_at)"
             + " VALUES ($1, $2, 'someone', 'Descaling', $3, $3)",
         Tuple.of(id, tenant, at));
     for (int seq = 0; seq < 2; seq++) {
-      update(
+      rows.update(
           "INSERT INTO message (id, conversation_id, tenant_id, seq, role, content, created_at)"
               + " VALUES ($1, $2, $3, $4, $5, 'text', $6)",
           Tuple.tuple()
@@ -213,7 +225,7 @@ class RetentionSweepTest {
 
   private UUID workflow(UUID tenant) {
     UUID id = UUID.randomUUID();
-    update(
+    rows.update(
         "INSERT INTO workflow (id, tenant_id, name, version, owner_id) VALUES ($1, $2, 'w', 1, 'o')",
         Tuple.of(id, tenant));
     return id;
@@ -228,11 +240,11 @@ class RetentionSweepTest {
             (finished == null ? Instant.now().minus(Duration.ofDays(500)) : finished)
                 .minusSeconds(60),
             ZoneOffset.UTC);
-    update(
+    rows.update(
         "INSERT INTO workflow_run (id, tenant_id, workflow_id, version, status, trigger_data,"
             + " started_by, created_at, finished_at) VALUES ($1, $2, $3, 1, $4, '{}', 'o', $5, $6)",
         Tuple.of(id, tenant, workflow, status, start, end));
-    update(
+    rows.update(
         "INSERT INTO step_run (id, run_id, tenant_id, seq, step_id, type, status, attempts,"
             + " started_at, finished_at) VALUES ($1, $2, $3, 0, 's', 'notify', $4, 1, $5, $5)",
         Tuple.of(
@@ -242,21 +254,5 @@ class RetentionSweepTest {
             "waiting".equals(status) ? "waiting" : "succeeded",
             start));
     return id;
-  }
-
-  private void update(String sql, Tuple args) {
-    pool.preparedQuery(sql).execute(args).await().atMost(Duration.ofSeconds(10));
-  }
-
-  private int count(String sql, Object id) {
-    return pool.preparedQuery(sql)
-        .execute(Tuple.of(id))
-        .await()
-        .atMost(Duration.ofSeconds(10))
-        .size();
-  }
-
-  private boolean exists(String table, UUID id) {
-    return count("SELECT 1 FROM " + table + " WHERE id = $1", id) == 1;
   }
 }

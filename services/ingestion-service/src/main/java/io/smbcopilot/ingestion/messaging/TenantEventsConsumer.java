@@ -1,8 +1,6 @@
 package io.smbcopilot.ingestion.messaging;
 
 import io.smallrye.mutiny.Uni;
-import io.smbcopilot.events.EventType;
-import io.smbcopilot.events.identity.TenantErased;
 import io.smbcopilot.ingestion.index.ChunkIndex;
 import io.smbcopilot.outbox.EventHandlers;
 import io.smbcopilot.outbox.Inbox;
@@ -28,13 +26,7 @@ public class TenantEventsConsumer {
 
   public TenantEventsConsumer(Inbox inbox, TenantErasure erasure) {
     this.inbox = inbox;
-    this.handlers =
-        EventHandlers.of(CONSUMER)
-            .on(
-                EventType.TENANT_ERASED,
-                TenantErased.class,
-                (erased, event) ->
-                    erasure.erase(UUID.fromString(erased.tenantId())).replaceWithVoid());
+    this.handlers = EventHandlers.of(CONSUMER).with(erasure::handle);
   }
 
   @Incoming(CHANNEL)

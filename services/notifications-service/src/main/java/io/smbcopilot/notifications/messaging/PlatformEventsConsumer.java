@@ -4,10 +4,8 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.MemberChanged;
-import io.smbcopilot.events.identity.RetentionChanged;
 import io.smbcopilot.events.identity.RoleChanged;
 import io.smbcopilot.events.identity.TenantCreated;
-import io.smbcopilot.events.identity.TenantErased;
 import io.smbcopilot.events.notifications.InvitationMailRequested;
 import io.smbcopilot.notifications.mail.MailDeliveries;
 import io.smbcopilot.notifications.service.DirectoryProjection;
@@ -70,17 +68,10 @@ public class PlatformEventsConsumer {
                 (changed, event) ->
                     directory.memberChanged(changed, event).chain(() -> notifier.onEvent(event)))
             .on(EventType.ROLE_CHANGED, RoleChanged.class, directory::roleChanged)
-            // how long the tenant keeps its notifications and deliveries (RetentionKinds)
-            .on(
-                EventType.RETENTION_CHANGED,
-                RetentionChanged.class,
-                (changed, event) -> retention.remember(changed))
-            // the tenant's erasure: every row of it in this schema
-            .on(
-                EventType.TENANT_ERASED,
-                TenantErased.class,
-                (erased, event) ->
-                    erasure.erase(java.util.UUID.fromString(erased.tenantId())).replaceWithVoid())
+            // how long the tenant keeps its rows (RetentionKinds), and its erasure: every row of
+            // it in this schema
+            .with(retention::handle)
+            .with(erasure::handle)
             .on(
                 EventType.INVITATION_MAIL_REQUESTED,
                 InvitationMailRequested.class,

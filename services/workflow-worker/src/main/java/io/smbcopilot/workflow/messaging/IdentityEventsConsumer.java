@@ -4,9 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.MemberChanged;
-import io.smbcopilot.events.identity.RetentionChanged;
 import io.smbcopilot.events.identity.TenantCreated;
-import io.smbcopilot.events.identity.TenantErased;
 import io.smbcopilot.outbox.EventHandlers;
 import io.smbcopilot.outbox.Inbox;
 import io.smbcopilot.outbox.Retention;
@@ -51,16 +49,10 @@ public class IdentityEventsConsumer {
                             changed.userId(),
                             changed.role(),
                             "removed".equals(changed.change())))
-            .on(
-                EventType.RETENTION_CHANGED,
-                RetentionChanged.class,
-                (changed, event) -> retention.remember(changed))
-            // the tenant's erasure: every row of it in this schema
-            .on(
-                EventType.TENANT_ERASED,
-                TenantErased.class,
-                (erased, event) ->
-                    erasure.erase(java.util.UUID.fromString(erased.tenantId())).replaceWithVoid());
+            // how long the tenant keeps its rows (RetentionKinds), and its erasure: every row of
+            // it in this schema
+            .with(retention::handle)
+            .with(erasure::handle);
   }
 
   @Incoming(CHANNEL)
