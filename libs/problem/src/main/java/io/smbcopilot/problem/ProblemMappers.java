@@ -62,7 +62,10 @@ public class ProblemMappers {
         "A field has a value of the wrong type",
         List.of(
             new Problem.FieldError(
-                jsonPath(e), "expected " + e.getTargetType().getSimpleName().toLowerCase())),
+                jsonPath(e),
+                NoNulCharacters.hasNul(e.getValue())
+                    ? NoNulCharacters.MESSAGE
+                    : "expected " + e.getTargetType().getSimpleName().toLowerCase())),
         request,
         uri);
   }
@@ -94,6 +97,20 @@ public class ProblemMappers {
     if (status == 400 && causedByJson(e)) {
       // Quarkus REST wraps a body it cannot parse in a plain 400
       return malformedJson(null, request, uri);
+    }
+    if (status == 404
+        && e.getCause() != null
+        && !(e.getCause() instanceof WebApplicationException)) {
+      // a path or query parameter that could not be converted (JAX-RS makes it a 404 with the
+      // converter's exception as its cause): the request is wrong, not the address
+      return respond(
+          ProblemType.VALIDATION,
+          "A path or query parameter has a value of the wrong type ("
+              + e.getCause().getClass().getSimpleName()
+              + ")",
+          List.of(),
+          request,
+          uri);
     }
     ProblemType type = ProblemType.forStatus(status);
     String detail =

@@ -15,6 +15,7 @@ public enum ProblemType {
   CONFLICT(409, "conflict", "Conflict"),
   GONE(410, "gone", "Gone"),
   PAYLOAD_TOO_LARGE(413, "payload-too-large", "Payload too large"),
+  URI_TOO_LONG(414, "uri-too-long", "URI too long"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
   UNPROCESSABLE(422, "unprocessable", "The request cannot be processed"),
   RATE_LIMITED(429, "rate-limited", "Too many requests"),

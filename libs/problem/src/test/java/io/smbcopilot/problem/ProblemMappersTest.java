@@ -41,6 +41,21 @@ class ProblemMappersTest {
   }
 
   @Test
+  void aQueryParameterOfTheWrongTypeIsABadRequest() {
+    for (String limit : java.util.List.of("abc", "99999999999999999999", "1.5")) {
+      given()
+          .get("/test-problems/items?limit=" + limit)
+          .then()
+          .statusCode(400)
+          .contentType("application/problem+json")
+          .body("type", equalTo(BASE + "validation"))
+          .body("detail", containsString("wrong type"));
+    }
+    // an address that is not there is still a 404
+    given().get("/test-problems/nothing-here").then().statusCode(404);
+  }
+
+  @Test
   void malformedJsonIsABadRequestNotAServerError() {
     given()
         .contentType(ContentType.JSON)
@@ -62,6 +77,42 @@ class ProblemMappersTest {
         .statusCode(400)
         .body("type", equalTo(BASE + "validation"))
         .body("errors[0].field", equalTo("seats"));
+  }
+
+  @Test
+  void aNulCharacterIsRefusedInAStringAndInATree() {
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"tenantName\":\"Ac\\u0000me\",\"email\":\"a@b.test\",\"seats\":1}")
+        .post("/test-problems/signup")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("errors[0].field", equalTo("tenantName"))
+        .body("errors[0].message", equalTo("NUL characters are not allowed"));
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"data\":{\"list\":[1,{\"deep\":\"x\\u0000\"}]}}")
+        .post("/test-problems/notes")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("errors[0].field", equalTo("data"));
+    // text without one, a tree and JSON null still read as before
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"tenantName\":\"Ac\\\\u0000me\",\"email\":\"a@b.test\",\"seats\":1}")
+        .post("/test-problems/signup")
+        .then()
+        .statusCode(200)
+        .body("tenantName", equalTo("Ac\\u0000me"));
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"data\":{\"list\":[1,{\"deep\":\"x\"}]}}")
+        .post("/test-problems/notes")
+        .then()
+        .statusCode(200)
+        .body("data.list[1].deep", equalTo("x"));
   }
 
   @Test

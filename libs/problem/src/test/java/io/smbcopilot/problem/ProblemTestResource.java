@@ -26,6 +26,15 @@ public class ProblemTestResource {
     return body;
   }
 
+  public record Note(com.fasterxml.jackson.databind.JsonNode data) {}
+
+  @POST
+  @Path("/notes")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Note note(Note body) {
+    return body;
+  }
+
   @GET
   @Path("/items")
   public List<String> items(@QueryParam("limit") @Max(100) int limit) {

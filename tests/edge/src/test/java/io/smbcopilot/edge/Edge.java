@@ -200,6 +200,18 @@ final class Edge {
     return secrets.getProperty("keycloak.admin.password");
   }
 
+  /** A connection to one of the stack's databases (copilot, keycloak) as PostgreSQL's superuser. */
+  Connection superuser(String database) throws Exception {
+    Properties secrets = new Properties();
+    try (Reader reader = Files.newBufferedReader(stack.home().secretsFile())) {
+      secrets.load(reader);
+    }
+    return DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + state.get("postgres.port") + "/" + database,
+        "postgres",
+        secrets.getProperty("postgres.superuser.password"));
+  }
+
   /** A master-realm admin token. */
   String adminToken() throws Exception {
     return passwordGrant("master", "admin-cli", "admin", adminPassword());

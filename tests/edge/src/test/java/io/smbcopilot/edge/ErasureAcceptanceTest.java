@@ -7,16 +7,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smbcopilot.testing.TenantTraces;
 import io.smbcopilot.testing.webhooks.WebhookReceiver;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FieldInfo;
@@ -146,10 +142,10 @@ class ErasureAcceptanceTest {
 
       int tables;
       int keycloakTables;
-      try (Connection c = superuser(edge, "copilot")) {
+      try (Connection c = edge.superuser("copilot")) {
         tables = TenantTraces.tablesJdbc(c, schemas(c));
       }
-      try (Connection c = superuser(edge, "keycloak")) {
+      try (Connection c = edge.superuser("keycloak")) {
         keycloakTables = TenantTraces.tablesJdbc(c, List.of("public"));
       }
       assertThat(tables).isGreaterThan(40);
@@ -193,27 +189,15 @@ class ErasureAcceptanceTest {
   }
 
   private static List<String> traces(Edge edge, List<String> needles) throws Exception {
-    try (Connection c = superuser(edge, "copilot")) {
+    try (Connection c = edge.superuser("copilot")) {
       return TenantTraces.findJdbc(c, schemas(c), needles);
     }
   }
 
   private static List<String> keycloakTraces(Edge edge, List<String> needles) throws Exception {
-    try (Connection c = superuser(edge, "keycloak")) {
+    try (Connection c = edge.superuser("keycloak")) {
       return TenantTraces.findJdbc(c, List.of("public"), needles);
     }
-  }
-
-  /** A connection to one of the stack's databases as PostgreSQL's superuser. */
-  private static Connection superuser(Edge edge, String database) throws Exception {
-    Properties secrets = new Properties();
-    try (Reader reader = Files.newBufferedReader(edge.stack.home().secretsFile())) {
-      secrets.load(reader);
-    }
-    return DriverManager.getConnection(
-        "jdbc:postgresql://127.0.0.1:" + edge.state.get("postgres.port") + "/" + database,
-        "postgres",
-        secrets.getProperty("postgres.superuser.password"));
   }
 
   /**

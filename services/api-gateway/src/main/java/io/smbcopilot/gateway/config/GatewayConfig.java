@@ -68,6 +68,13 @@ public interface GatewayConfig {
   @WithDefault("30s")
   Duration defaultTimeout();
 
+  /**
+   * The longest path and query the gateway takes (characters); a longer one is a 414 problem. The
+   * HTTP codec's own limit ({@code quarkus.http.limits.max-initial-line-length}) is above it.
+   */
+  @WithDefault("8192")
+  int maxUriLength();
+
   /** Timeout of upload routes. */
   @WithDefault("300s")
   Duration uploadTimeout();

@@ -50,6 +50,16 @@ public class ProxyHandler {
     String requestId = RequestId.keepOrGenerate(request.getHeader(RequestId.HEADER));
     response.putHeader(RequestId.HEADER, requestId);
     String path = ctx.normalizedPath();
+    if (request.uri().length() > config.maxUriLength()) {
+      Problems.send(
+          response,
+          ProblemType.URI_TOO_LONG,
+          "the path and query are longer than " + config.maxUriLength() + " characters",
+          path.length() > 200 ? path.substring(0, 200) : path,
+          requestId,
+          Map.of());
+      return;
+    }
     Optional<Route> match = routes.match(request.method().name(), path);
     if (match.isEmpty()) {
       boolean known = routes.knowsPath(path);

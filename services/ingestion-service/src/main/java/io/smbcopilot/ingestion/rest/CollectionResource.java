@@ -36,18 +36,18 @@ public class CollectionResource {
   public record CreateCollection(
       @NotBlank @Size(max = 80) String name,
       @Size(max = 500) String description,
-      List<String> readRoles,
-      List<String> readUsers,
-      List<String> writeRoles,
-      List<String> writeUsers) {}
+      List<@NotBlank String> readRoles,
+      List<@NotBlank String> readUsers,
+      List<@NotBlank String> writeRoles,
+      List<@NotBlank String> writeUsers) {}
 
   /** Only the fields present change. */
   public record UpdateCollection(
       @Size(max = 500) String description,
-      List<String> readRoles,
-      List<String> readUsers,
-      List<String> writeRoles,
-      List<String> writeUsers) {}
+      List<@NotBlank String> readRoles,
+      List<@NotBlank String> readUsers,
+      List<@NotBlank String> writeRoles,
+      List<@NotBlank String> writeUsers) {}
 
   private final CollectionService collections;
   private final TenantContext context;

@@ -8,6 +8,7 @@ import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.problem.Page;
 import io.smbcopilot.problem.Paging;
+import io.smbcopilot.problem.Problem;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
 import io.smbcopilot.security.Permission;
@@ -27,6 +28,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -40,7 +42,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class WorkflowRunResource {
   public record StartRequest(
-      @Schema(description = "the run's input: what its expressions read as trigger")
+      @Schema(description = "the run's input, a JSON object: what its expressions read as trigger")
           JsonNode input) {}
 
   private final WorkflowService workflows;
@@ -91,6 +93,16 @@ public class WorkflowRunResource {
       StartRequest request) {
     UUID tenant = context.tenantId();
     String user = context.subject();
+    JsonNode input =
+        request == null || request.input() == null || request.input().isNull()
+            ? null
+            : request.input();
+    if (input != null && !input.isObject()) {
+      throw new ProblemException(
+          ProblemType.VALIDATION,
+          "input must be a JSON object",
+          List.of(new Problem.FieldError("input", "expected an object")));
+    }
     return Panache.withTransaction(
             () ->
                 workflows
@@ -108,13 +120,7 @@ public class WorkflowRunResource {
                               .definition(tenant, w.id, w.version)
                               .chain(
                                   definition ->
-                                      engine.startOnce(
-                                          w,
-                                          definition,
-                                          request == null ? null : request.input(),
-                                          "manual",
-                                          user,
-                                          key));
+                                      engine.startOnce(w, definition, input, "manual", user, key));
                         }))
         // two starts with the same key at once: the second finds the first's run
         .onFailure(e -> key != null && io.smbcopilot.outbox.SqlErrors.uniqueViolation(e))
