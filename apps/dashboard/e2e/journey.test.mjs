@@ -561,7 +561,7 @@ describe('the dashboard journey', { concurrency: false }, () => {
     }
   });
 
-  test('the owner reads the audit log filtered, the model in use, usage by day and person, runs an evaluation and sets the data retention', async () => {
+  test('the owner reads the audit log filtered, the model in use, usage by day and person, runs an evaluation, sets the data retention, and asks for the erasure and cancels it', async () => {
     const page = ownerPage;
     const settings = page.getByRole('navigation', { name: 'Settings' });
     await settings.getByRole('link', { name: 'Audit log' }).click();
@@ -632,6 +632,23 @@ describe('the dashboard journey', { concurrency: false }, () => {
     assert.equal(await page.getByLabel('Copilot conversations (since their last message)').inputValue(), '90');
     assert.equal(await page.getByLabel('Finished workflow runs').inputValue(), '');
     await check(page, 'retention');
+
+    // erasing the business: only its name exactly unlocks it; asked, it says when, and is cancelled
+    await settings.getByRole('link', { name: 'Delete the business' }).click();
+    await page.getByRole('heading', { name: 'Delete the business', level: 1 }).waitFor();
+    const name = page.getByLabel(/^Type the business's name to confirm/);
+    const erase = page.getByRole('button', { name: 'Erase the business' });
+    await name.fill(owner.business.toLowerCase());
+    assert.equal(await erase.isDisabled(), true, 'a name in another case does not confirm');
+    await name.fill(owner.business);
+    await check(page, 'erasure');
+    await erase.click();
+    const due = page.getByRole('alert').filter({ hasText: 'This business will be erased on' });
+    await due.waitFor();
+    await check(page, 'erasure-due');
+    await page.getByRole('button', { name: 'Cancel the erasure' }).click();
+    await page.getByRole('button', { name: 'Erase the business' }).waitFor();
+    assert.equal(await due.count(), 0);
   });
 
   test('the owner chooses where a kind of notification goes, and it is kept', async () => {

@@ -7,3 +7,4 @@ export { Audit } from './Audit';
 export { Model } from './Model';
 export { Evaluations } from './Evaluations';
 export { Retention } from './Retention';
+export { Erasure } from './Erasure';

@@ -30,13 +30,43 @@ public final class Cli {
           case "status" -> status(home);
           case "start", "stop" -> component(home, command, args.length > 1 ? args[1] : "");
           case "log" -> log(home, args.length > 1 ? args[1] : "");
+          case "backup", "restore" -> backup(home, command, args.length > 1 ? args[1] : "");
           default -> {
             System.err.println(
-                "usage: copilot up [-d] | down | status | logs <name> | start|stop <component>");
+                "usage: copilot up [-d] | down | status | logs <name> | start|stop <component>"
+                    + " | backup|restore <dir>");
             yield 2;
           }
         };
     System.exit(exit);
+  }
+
+  /** {@code backup DIR} or {@code restore DIR}, on the running stack (or one started for it). */
+  private static int backup(StackHome home, String command, String dir) throws Exception {
+    if (dir.isBlank()) {
+      System.err.println("usage: copilot " + command + " <dir>");
+      return 2;
+    }
+    DevStack stack = DevStack.attachOrStart(home, 0, false);
+    Path folder = Path.of(dir).toAbsolutePath();
+    try {
+      if (command.equals("backup")) {
+        Map<String, String> manifest = stack.backup(folder);
+        long files = manifest.keySet().stream().filter(k -> k.endsWith(".sha256")).count();
+        System.out.printf(
+            "Backed up %s (%d files, databases %s) into %s in %s s.%n",
+            home.project(), files, manifest.get("databases"), folder, manifest.get("seconds"));
+      } else {
+        Map<String, String> manifest = stack.restore(folder);
+        System.out.printf(
+            "Restored the backup of %s from %s in %s s; the services are up again.%n",
+            manifest.get("created-at"), folder, manifest.get("restore-seconds"));
+      }
+      return 0;
+    } catch (Exception e) {
+      System.err.println("copilot " + command + " failed: " + e.getMessage());
+      return 1;
+    }
   }
 
   private static int up(StackHome home, boolean detach, boolean monitoring) throws Exception {

@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 public final class DevStack {
   private static final Duration SUPERVISOR_START = Duration.ofSeconds(30);
   private static final Duration CALL_TIMEOUT = Duration.ofMinutes(6);
+  private static final Duration BACKUP_TIMEOUT = Duration.ofMinutes(60);
 
   private final StackHome home;
   private final String controlUrl;
@@ -234,6 +235,23 @@ public final class DevStack {
   /** The secret Keycloak generated for a confidential client of the copilot realm. */
   public String keycloakClientSecret(String clientId) throws Exception {
     return call("/keycloak/client-secret", Map.of("client", clientId), CALL_TIMEOUT).get("secret");
+  }
+
+  /**
+   * Backs the platform's data up into an empty folder: both databases as pg_dump archives, the
+   * embedded index, and a manifest of every file's SHA-256 (answered).
+   */
+  public Map<String, String> backup(java.nio.file.Path dir) throws Exception {
+    return call("/backup", Map.of("dir", dir.toAbsolutePath().toString()), BACKUP_TIMEOUT);
+  }
+
+  /**
+   * Restores a backup after checking it against its manifest (a damaged one changes nothing): stops
+   * the services and Keycloak, replaces both databases and the index, starts everything. Answers
+   * the manifest with {@code restore-seconds}.
+   */
+  public Map<String, String> restore(java.nio.file.Path dir) throws Exception {
+    return call("/restore", Map.of("dir", dir.toAbsolutePath().toString()), BACKUP_TIMEOUT);
   }
 
   /** Stops one service gracefully; {@link #startApps()} starts it again. */

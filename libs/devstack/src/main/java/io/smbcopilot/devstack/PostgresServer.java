@@ -28,7 +28,7 @@ import java.util.zip.ZipFile;
  */
 final class PostgresServer implements Component {
   static final String DATABASE = "copilot";
-  private static final String SYSTEM_USER = "postgres";
+  static final String SYSTEM_USER = "postgres";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   private final StackHome home;
@@ -236,7 +236,7 @@ final class PostgresServer implements Component {
     return role;
   }
 
-  private void ensureDatabase(String database, String owner) throws Exception {
+  void ensureDatabase(String database, String owner) throws Exception {
     if (!sql("postgres", "SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
       sql("postgres", "CREATE DATABASE " + database + " OWNER " + owner + " ENCODING 'UTF8'");
     }

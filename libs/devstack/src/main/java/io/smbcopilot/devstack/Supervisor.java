@@ -176,6 +176,11 @@ public final class Supervisor {
               writeState();
               yield format(state());
             }
+            case "/backup" -> {
+              postgres.start();
+              yield format(new Backups(home, postgres).backup(Path.of(query.get("dir"))));
+            }
+            case "/restore" -> format(restore(Path.of(query.get("dir"))));
             case "/shutdown" -> {
               Thread.ofPlatform().start(() -> System.exit(0));
               yield "stopping\n";
@@ -211,6 +216,31 @@ public final class Supervisor {
     log("stopping " + name);
     component.stop();
     writeState();
+  }
+
+  /**
+   * Restores a backup ({@link Backups}): checks it first, then stops the services and Keycloak,
+   * gives every role its schema or database (a new cluster has none), restores, and starts
+   * everything again. Answers the manifest with the seconds it took.
+   */
+  synchronized Map<String, String> restore(Path dir) throws Exception {
+    Map<String, String> manifest = Backups.verify(dir);
+    long started = System.nanoTime();
+    log("restoring " + dir);
+    apps.stopAll();
+    stopComponent(Names.KEYCLOAK);
+    postgres.start();
+    // the roles first (a new cluster has none: the dumps name them as owners)
+    postgres.ensureDatabase(PostgresServer.DATABASE, PostgresServer.SYSTEM_USER);
+    for (String service : Apps.SERVICES) {
+      postgres.provision(service);
+    }
+    postgres.provisionDatabase("keycloak");
+    new Backups(home, postgres).restore(dir, manifest);
+    startApps();
+    manifest.put("restore-seconds", String.format("%.1f", (System.nanoTime() - started) / 1e9));
+    log("restored " + dir + " in " + manifest.get("restore-seconds") + " s");
+    return manifest;
   }
 
   /** Builds nothing: starts the services that ./copilot built, once their dependencies run. */
