@@ -88,6 +88,12 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- $errors = append $errors (printf "services.%s.persistence: a ReadWriteOnce claim serves one replica; run one, or use ReadWriteMany (for the search index: Qdrant)" $name) -}}
 {{- end -}}
 {{- end -}}
+{{- if and .Values.backup.enabled (not (hasPrefix "s3://" .Values.backup.destination)) -}}
+{{- $errors = append $errors "backup.destination is required when backup.enabled is true: an object storage prefix, s3://bucket/path" -}}
+{{- end -}}
+{{- if and .Values.backup.enabled (not .Values.backup.databaseSecret) -}}
+{{- $errors = append $errors "backup.databaseSecret is required when backup.enabled is true: name a Secret with username and password of a role that reads every schema" -}}
+{{- end -}}
 {{- if and .Values.ingress.enabled (not .Values.ingress.hosts) -}}
 {{- $errors = append $errors "ingress.hosts is required when ingress.enabled is true" -}}
 {{- end -}}

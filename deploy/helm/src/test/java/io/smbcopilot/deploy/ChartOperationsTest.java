@@ -20,7 +20,9 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
@@ -61,7 +63,9 @@ class ChartOperationsTest {
     List<HasMetadata> objects = render(values);
     List<NetworkPolicy> policies = of(objects, NetworkPolicy.class);
     List<HasMetadata> workloads =
-        objects.stream().filter(o -> o instanceof Deployment || o instanceof Job).toList();
+        objects.stream()
+            .filter(o -> o instanceof Deployment || o instanceof Job || o instanceof CronJob)
+            .toList();
     assertThat(workloads).hasSizeGreaterThanOrEqualTo(SERVICES.size());
     NetworkPolicy deny = find(objects, NetworkPolicy.class, "copilot-smb-copilot-default-deny");
     assertThat(deny.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
@@ -70,9 +74,12 @@ class ChartOperationsTest {
 
     for (HasMetadata workload : workloads) {
       PodTemplateSpec template =
-          workload instanceof Deployment d
-              ? d.getSpec().getTemplate()
-              : ((Job) workload).getSpec().getTemplate();
+          switch (workload) {
+            case Deployment d -> d.getSpec().getTemplate();
+            case Job j -> j.getSpec().getTemplate();
+            case CronJob c -> c.getSpec().getJobTemplate().getSpec().getTemplate();
+            default -> throw new AssertionError(workload);
+          };
       String what = workload.getKind() + " " + workload.getMetadata().getName();
       PodSpec pod = template.getSpec();
       Map<String, String> labels = template.getMetadata().getLabels();
@@ -81,7 +88,16 @@ class ChartOperationsTest {
           .as(what)
           .isEqualTo("RuntimeDefault");
       assertThat(pod.getAutomountServiceAccountToken()).as(what).isFalse();
-      for (Container c : pod.getContainers()) {
+      if (!(workload instanceof Deployment)) {
+        JobSpec job =
+            workload instanceof Job j
+                ? j.getSpec()
+                : ((CronJob) workload).getSpec().getJobTemplate().getSpec();
+        assertThat(job.getBackoffLimit()).as("%s gives up", what).isNotNull();
+      }
+      List<Container> containers = new ArrayList<>(pod.getContainers());
+      containers.addAll(pod.getInitContainers());
+      for (Container c : containers) {
         assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).as(what).isTrue();
         assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).as(what).isFalse();
         assertThat(c.getSecurityContext().getCapabilities().getDrop())
@@ -195,6 +211,11 @@ class ChartOperationsTest {
     }
     expected.add("realm-import -> kube-system:53/UDP");
     expected.add("realm-import -> kube-system:53");
+    // the backup CronJob: PostgreSQL in, object storage out
+    expected.add("backup -> 10.0.32.0/20:5432");
+    expected.add("backup -> any:443");
+    expected.add("backup -> kube-system:53/UDP");
+    expected.add("backup -> kube-system:53");
     assertThat(production).containsExactlyInAnyOrderElementsOf(expected);
 
     // Defaults: any address on the infrastructure's ports, no Qdrant, no SMTP server yet, and the
@@ -208,6 +229,7 @@ class ChartOperationsTest {
             "workflow-worker -> any:8443",
             "workflow-worker -> internet:any")
         .noneMatch(f -> f.endsWith(":6334") || f.endsWith(":587") || f.startsWith("realm-import"))
+        .noneMatch(f -> f.startsWith("backup"))
         .noneMatch(f -> f.matches("(api-gateway|auth-service|ingestion-service) -> internet:.*"))
         .noneMatch(f -> f.matches("any -> (?!api-gateway).*"));
   }

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -242,6 +243,76 @@ class HelmChartTest {
     assertThat(String.join("\n", container.getCommand())).contains("partialImport");
     ConfigMap realmFile = find(objects, ConfigMap.class, "copilot-smb-copilot-realm-import");
     assertThat(realmFile.getData().get("realm.json")).contains("\"realm\": \"copilot\"");
+  }
+
+  /**
+   * The backup CronJob, on in production: one run at a time, bounded, a dump of each database with
+   * the role of backup.databaseSecret, then the upload with the pod's identity; its scripts are the
+   * chart's files and parse as shell. Off by default, and refused without a destination.
+   */
+  @Test
+  void theBackupCronJobDumpsEachDatabaseThenUploadsAndIsOffByDefault() throws Exception {
+    assertThat(render("values.yaml")).noneMatch(o -> o.getKind().equals("CronJob"));
+
+    List<HasMetadata> objects = render("ci/production-values.yaml");
+    CronJob cron = find(objects, CronJob.class, "copilot-smb-copilot-backup");
+    assertThat(cron.getSpec().getSchedule()).isEqualTo("17 2 * * *");
+    assertThat(cron.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
+    assertThat(cron.getSpec().getJobTemplate().getSpec().getActiveDeadlineSeconds())
+        .isEqualTo(10800L);
+    var pod = cron.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+    assertThat(pod.getServiceAccountName()).isEqualTo("copilot-smb-copilot-backup");
+    assertThat(
+            find(objects, ServiceAccount.class, "copilot-smb-copilot-backup")
+                .getMetadata()
+                .getAnnotations())
+        .containsEntry(
+            "eks.amazonaws.com/role-arn", "arn:aws:iam::123456789012:role/copilot-backup");
+    Container dump = pod.getInitContainers().get(0);
+    assertThat(dump.getCommand()).containsExactly("/bin/sh", "/scripts/dump.sh");
+    assertThat(dump.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("DATABASES");
+              assertThat(e.getValue()).isEqualTo("copilot keycloak");
+            })
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("PGHOST");
+              assertThat(e.getValue()).isEqualTo("copilot-db.example.internal");
+            })
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("PGPASSWORD");
+              assertThat(e.getValueFrom().getSecretKeyRef().getName())
+                  .isEqualTo("smb-copilot-backup-db");
+            });
+    Container upload = pod.getContainers().get(0);
+    assertThat(upload.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("DESTINATION");
+              assertThat(e.getValue()).isEqualTo("s3://acme-copilot-backups/production");
+            })
+        .noneMatch(e -> e.getName().equals("AWS_SECRET_ACCESS_KEY"));
+    ConfigMap scripts = find(objects, ConfigMap.class, "copilot-smb-copilot-backup");
+    for (String script : List.of("dump.sh", "upload.sh")) {
+      String text = scripts.getData().get(script);
+      assertThat(text + "\n").isEqualTo(Files.readString(CHART.resolve("files/backup/" + script)));
+      Process sh = new ProcessBuilder("sh", "-n").redirectErrorStream(true).start();
+      sh.getOutputStream().write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      sh.getOutputStream().close();
+      String out = new String(sh.getInputStream().readAllBytes());
+      assertThat(sh.waitFor()).as("%s parses: %s", script, out).isZero();
+    }
+
+    Path noDestination = Files.createTempFile("backup-values", ".yaml");
+    Files.writeString(noDestination, "backup:\n  enabled: true\n");
+    assertThatThrownBy(
+            () ->
+                new Helm(CHART).template().withName("copilot").withValuesFile(noDestination).call())
+        .hasMessageContaining("backup.destination is required")
+        .hasMessageContaining("backup.databaseSecret is required");
   }
 
   @Test
