@@ -1,11 +1,13 @@
 #!/bin/sh
 # The backup CronJob's first step: one pg_dump archive (custom format, one consistent snapshot)
 # per database of $DATABASES into /backup/out, and manifest.properties with each file's size and
-# SHA-256, in the layout of `./copilot backup` (so `./copilot restore` and the runbook read it).
+# SHA-256, in the layout of `./copilot backup` (`./copilot restore` restores it; tests/edge
+# BackupDrillTest runs this script).
 set -eu
-out=/backup/out
+scratch=${BACKUP_DIR:-/backup}
+out=$scratch/out
 mkdir -p "$out"
-date -u +%Y%m%dT%H%M%SZ > /backup/stamp
+date -u +%Y%m%dT%H%M%SZ > "$scratch/stamp"
 started=$(date +%s)
 for db in $DATABASES; do
   echo "dumping $db from $PGHOST:$PGPORT"

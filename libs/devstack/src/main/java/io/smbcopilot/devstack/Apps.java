@@ -59,6 +59,25 @@ final class Apps {
   }
 
   /**
+   * Starts a service that was stopped again, with the settings it had and {@code extra} besides,
+   * this once (a later {@link #start} or replica does not keep them).
+   */
+  void startAgain(String service, Map<String, String> extra) throws IOException {
+    Map<String, String> env = environments.get(service);
+    if (env == null) {
+      throw new IOException(service + " was never started: start the services first");
+    }
+    Map<String, String> all = new LinkedHashMap<>(env);
+    all.putAll(extra);
+    launch(service, service, all);
+  }
+
+  /** The folder of an instance's embedded index. */
+  Path index(String name) {
+    return home.dir().resolve("index").resolve(name);
+  }
+
+  /**
    * A second instance of a running service ({@code <service>-2}), with the same settings on a port
    * of its own: two gateway replicas, for instance.
    *
@@ -103,8 +122,7 @@ final class Apps {
       all.put("COPILOT_SERVICES_" + other.toUpperCase().replace('-', '_') + "_URL", url(other));
     }
     // Each instance keeps its own embedded index (Lucene takes a lock on its folder).
-    all.putIfAbsent(
-        "COPILOT_INGESTION_INDEX_PATH", home.dir().resolve("index").resolve(name).toString());
+    all.putIfAbsent("COPILOT_INGESTION_INDEX_PATH", index(name).toString());
     Files.createDirectories(home.logs());
     Files.writeString(log(name), "");
     List<String> command = new ArrayList<>();

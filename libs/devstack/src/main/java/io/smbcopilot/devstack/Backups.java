@@ -88,6 +88,11 @@ final class Backups {
     return manifest;
   }
 
+  /** Whether the backup holds the embedded index (the chart's CronJob leaves it out). */
+  static boolean hasIndex(Path dir) {
+    return Files.isDirectory(dir.resolve(INDEX));
+  }
+
   /**
    * Checks every file of the backup against its manifest; throws, having changed nothing, when one
    * is missing, extra or altered. Answers the manifest.
@@ -151,7 +156,7 @@ final class Backups {
     }
     Path index = home.dir().resolve(INDEX);
     Supervisor.deleteTree(index);
-    if (Files.isDirectory(dir.resolve(INDEX))) {
+    if (hasIndex(dir)) {
       copyTree(dir.resolve(INDEX), index);
     }
   }

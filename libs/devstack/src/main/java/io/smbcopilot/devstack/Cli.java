@@ -31,10 +31,11 @@ public final class Cli {
           case "start", "stop" -> component(home, command, args.length > 1 ? args[1] : "");
           case "log" -> log(home, args.length > 1 ? args[1] : "");
           case "backup", "restore" -> backup(home, command, args.length > 1 ? args[1] : "");
+          case "reindex" -> reindex(home, args.length > 1 ? args[1] : "");
           default -> {
             System.err.println(
                 "usage: copilot up [-d] | down | status | logs <name> | start|stop <component>"
-                    + " | backup|restore <dir>");
+                    + " | backup|restore <dir> | reindex --all");
             yield 2;
           }
         };
@@ -65,6 +66,26 @@ public final class Cli {
       return 0;
     } catch (Exception e) {
       System.err.println("copilot " + command + " failed: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** {@code reindex --all}: the embedded index rebuilt from the documents' saved chunks. */
+  private static int reindex(StackHome home, String scope) throws Exception {
+    if (!scope.equals("--all")) {
+      System.err.println("usage: copilot reindex --all");
+      return 2;
+    }
+    DevStack stack = DevStack.attachOrStart(home, 0, false);
+    try {
+      Map<String, String> done = stack.reindexAll();
+      System.out.printf(
+          "Rebuilt the search index of %s: %s documents embedded again from their saved chunks"
+              + " in %s s.%n",
+          home.project(), done.get("documents"), done.get("seconds"));
+      return 0;
+    } catch (Exception e) {
+      System.err.println("copilot reindex failed: " + e.getMessage());
       return 1;
     }
   }

@@ -254,6 +254,14 @@ public final class DevStack {
     return call("/restore", Map.of("dir", dir.toAbsolutePath().toString()), BACKUP_TIMEOUT);
   }
 
+  /**
+   * Rebuilds the embedded search index from the documents' saved chunks and waits until every
+   * document is in it again. Answers {@code documents} (indexed) and {@code seconds}.
+   */
+  public Map<String, String> reindexAll() throws Exception {
+    return call("/reindex", Map.of(), BACKUP_TIMEOUT);
+  }
+
   /** Stops one service gracefully; {@link #startApps()} starts it again. */
   public Map<String, String> stopApp(String service) throws Exception {
     return call("/apps/stop", Map.of("service", service), CALL_TIMEOUT);

@@ -176,6 +176,7 @@ final class PostgresServer implements Component {
     info.put("jdbc-url", jdbcUrl(DATABASE));
     info.put("data", dataDir().toString());
     info.put("log", base.resolve("server.log").toString());
+    info.put("bin", bin.toString());
     return info;
   }
 
@@ -261,6 +262,18 @@ final class PostgresServer implements Component {
         }
       }
       return row;
+    }
+  }
+
+  /** The number a query of one row and column answers, as the superuser. */
+  long number(String database, String query) throws Exception {
+    DriverManager.setLoginTimeout(10);
+    try (Connection connection =
+            DriverManager.getConnection(jdbcUrl(database), SYSTEM_USER, superuserPassword());
+        Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

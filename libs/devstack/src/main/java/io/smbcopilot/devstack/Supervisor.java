@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -181,6 +182,7 @@ public final class Supervisor {
               yield format(new Backups(home, postgres).backup(Path.of(query.get("dir"))));
             }
             case "/restore" -> format(restore(Path.of(query.get("dir"))));
+            case "/reindex" -> format(reindexAll());
             case "/shutdown" -> {
               Thread.ofPlatform().start(() -> System.exit(0));
               yield "stopping\n";
@@ -221,7 +223,8 @@ public final class Supervisor {
   /**
    * Restores a backup ({@link Backups}): checks it first, then stops the services and Keycloak,
    * gives every role its schema or database (a new cluster has none), restores, and starts
-   * everything again. Answers the manifest with the seconds it took.
+   * everything again; a backup without the index gets it rebuilt ({@link #reindexAll}). Answers the
+   * manifest with the seconds it took.
    */
   synchronized Map<String, String> restore(Path dir) throws Exception {
     Map<String, String> manifest = Backups.verify(dir);
@@ -238,9 +241,50 @@ public final class Supervisor {
     postgres.provisionDatabase("keycloak");
     new Backups(home, postgres).restore(dir, manifest);
     startApps();
+    if (!Backups.hasIndex(dir)) {
+      // a backup without the index (the chart's CronJob makes such): rebuilt from the chunks
+      manifest.put("reindexed-documents", reindexAll().get("documents"));
+    }
     manifest.put("restore-seconds", String.format("%.1f", (System.nanoTime() - started) / 1e9));
     log("restored " + dir + " in " + manifest.get("restore-seconds") + " s");
     return manifest;
+  }
+
+  /**
+   * Rebuilds the embedded search index from the documents' saved chunks (no original is read
+   * again): stops ingestion-service, deletes its index, starts it with {@code
+   * COPILOT_INGESTION_INDEX_REBUILD=true} (an empty index while documents are indexed is rebuilt at
+   * start) and waits until no document is being embedded. Answers how many documents are indexed
+   * and the seconds it took.
+   */
+  synchronized Map<String, String> reindexAll() throws Exception {
+    String service = "ingestion-service";
+    if (!apps.alive(service)) {
+      startApps();
+    }
+    long started = System.nanoTime();
+    log("reindex: rebuilding the index of " + service + " from the documents' saved chunks");
+    apps.stop(service);
+    deleteTree(apps.index(service));
+    apps.startAgain(service, Map.of("COPILOT_INGESTION_INDEX_REBUILD", "true"));
+    writeState();
+    apps.awaitReady(service);
+    long deadline = System.nanoTime() + Duration.ofMinutes(55).toNanos();
+    while (postgres.sql(
+        PostgresServer.DATABASE,
+        "SELECT 1 FROM ingestion_service.document WHERE status = 'embedding' LIMIT 1")) {
+      if (System.nanoTime() > deadline) {
+        throw new IOException("documents are still being embedded after 55 minutes: see its log");
+      }
+      Thread.sleep(500);
+    }
+    long documents =
+        postgres.number(
+            PostgresServer.DATABASE,
+            "SELECT count(*) FROM ingestion_service.document WHERE status = 'indexed'");
+    String seconds = String.format("%.1f", (System.nanoTime() - started) / 1e9);
+    log("reindex: " + documents + " documents indexed again in " + seconds + " s");
+    return Map.of("documents", String.valueOf(documents), "seconds", seconds);
   }
 
   /** Builds nothing: starts the services that ./copilot built, once their dependencies run. */

@@ -11,11 +11,17 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.smbcopilot.devstack.DevStackResource;
+import io.smbcopilot.events.CloudEvent;
+import io.smbcopilot.events.EventType;
+import io.smbcopilot.events.KafkaCloudEvents;
+import io.smbcopilot.events.Topics;
 import io.smbcopilot.ingestion.index.ChunkIndex;
 import io.smbcopilot.ingestion.index.LuceneChunkIndex;
 import io.smbcopilot.ingestion.pipeline.Embedder;
+import io.smbcopilot.ingestion.pipeline.IndexModel;
 import io.smbcopilot.ingestion.pipeline.Location;
 import io.smbcopilot.ingestion.pipeline.Pipeline;
+import io.smbcopilot.outbox.KafkaSettings;
 import io.smbcopilot.testing.InternalTokenResource;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -31,6 +37,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -98,6 +107,11 @@ class ModelChangeTest {
   }
 
   @Inject Pipeline pipeline;
+  @Inject IndexModel indexModel;
+
+  @ConfigProperty(name = "kafka.bootstrap.servers")
+  String bootstrap;
+
   @Inject ChunkIndex index;
   @Inject Pool pool;
 
@@ -172,6 +186,47 @@ class ModelChangeTest {
                     200)
                 .getList("hits.documentId"))
         .containsExactly(kept);
+
+    // A lost index (empty while documents are indexed): left as it is without the setting, its
+    // documents embedded again with it.
+    index.clear(Embedder.QUANTIZED);
+    assertThat(indexModel.settle(false)).isTrue();
+    assertThat(status(kept)).isEqualTo("indexed");
+    assertThat(index.count(tenant, UUID.fromString(kept))).isZero();
+    assertThat(indexModel.settle(true)).isTrue();
+    awaitIndexed(kept);
+    assertThat(index.count(tenant, UUID.fromString(kept))).isEqualTo(chunks);
+
+    // Announced once, when it was first indexed: embedding it again changes nothing about it.
+    assertThat(indexedEvents(kept)).isEqualTo(1);
+  }
+
+  /** How many document.indexed events about the document are on the documents topic. */
+  int indexedEvents(String documentId) {
+    java.util.concurrent.atomic.AtomicInteger found =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            KafkaSettings.consumer(bootstrap, "model-change-" + UUID.randomUUID()))) {
+      consumer.subscribe(List.of(Topics.DOCUMENTS));
+      // until the first is read, and nothing more comes for 3 s
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(40))
+          .until(
+              () -> {
+                for (ConsumerRecord<String, byte[]> record :
+                    consumer.poll(Duration.ofMillis(200))) {
+                  CloudEvent event = KafkaCloudEvents.fromRecord(record);
+                  if (EventType.DOCUMENT_INDEXED.typeName().equals(event.type())
+                      && ("document/" + documentId).equals(event.subject())) {
+                    found.incrementAndGet();
+                  }
+                }
+                return found.get() > 0;
+              });
+    }
+    return found.get();
   }
 
   String status(String id) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smbcopilot.testing.webhooks.WebhookReceiver;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,7 +17,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -25,7 +29,9 @@ import org.junit.jupiter.api.Test;
  * runs, and webhooks; a backup; a damaged copy of it refused with nothing changed; the stack's data
  * destroyed (both databases dropped, the index deleted); the backup restored. Afterwards everything
  * is back: the same search hits, the conversations and run histories as they were, people sign in,
- * and no webhook is delivered again. Last of the platform's tests: it restarts every service.
+ * and no webhook is delivered again. Then a backup made by the chart's CronJob script (no index) is
+ * restored and the index rebuilt from the saved chunks alone: the same hits, and no document
+ * announced again. Last of the platform's tests: it restarts every service.
  */
 @Order(Integer.MAX_VALUE)
 class BackupDrillTest {
@@ -103,6 +109,34 @@ class BackupDrillTest {
         Map<String, String> after = snapshot(edge, b, token);
         after.forEach((what, value) -> assertThat(value).as(what).isEqualTo(before.get(what)));
       }
+      // The chart's backup CronJob's dump step, its own script on this PostgreSQL: a backup
+      // without the index, restored; the index is rebuilt from the saved chunks alone (reindex
+      // --all). Everything as before, the same hits (their scores are the new index's), and no
+      // document announced again.
+      Path chart = chartDump(edge, dir.resolve("chart"));
+      long chartRestoring = System.nanoTime();
+      Map<String, String> fromChart = edge.stack.restore(chart);
+      double chartSeconds = (System.nanoTime() - chartRestoring) / 1e9;
+      assertThat(Long.parseLong(fromChart.get("reindexed-documents"))).isGreaterThanOrEqualTo(2);
+      edge.stack.startReplica("api-gateway");
+      for (Business b : businesses) {
+        String token = edge.password(b.owner().email(), Edge.PASSWORD);
+        Map<String, String> after = snapshot(edge, b, token);
+        after.forEach(
+            (what, value) -> {
+              if (what.startsWith("search ")) {
+                assertThat(hits(value)).as(what).isEqualTo(hits(before.get(what))).isNotEmpty();
+              } else if (what.startsWith("document ")) {
+                // embedded again: its status went through embedding, so it was updated then
+                assertThat(value.replaceAll("\"updatedAt\":\"[^\"]*\"", ""))
+                    .as(what)
+                    .isEqualTo(before.get(what).replaceAll("\"updatedAt\":\"[^\"]*\"", ""));
+              } else {
+                assertThat(value).as(what).isEqualTo(before.get(what));
+              }
+            });
+      }
+
       // nothing is delivered again: the restored outbox and deliveries were all done
       Awaitility.await()
           .during(Duration.ofSeconds(10))
@@ -110,13 +144,16 @@ class BackupDrillTest {
           .until(() -> receiver.received().size() == delivered);
       System.out.printf(
           "backup drill: %d businesses; backup %.1f s (%s files); restore %.1f s (the devstack"
-              + " says %s s), search, conversations and runs as before, %d webhook deliveries"
-              + " and none again%n",
+              + " says %s s), search, conversations and runs as before; the chart's dump"
+              + " (no index) restored in %.1f s with %s documents reindexed, the same hits; %d"
+              + " webhook deliveries and none again%n",
           businesses.size(),
           backupSeconds,
           manifest.keySet().stream().filter(k -> k.endsWith(".sha256")).count(),
           restoreSeconds,
           restored.get("restore-seconds"),
+          chartSeconds,
+          fromChart.get("reindexed-documents"),
           delivered);
     }
   }
@@ -180,6 +217,47 @@ class BackupDrillTest {
             .get("hits");
     assertThat(hits.size()).isPositive();
     return hits.toString();
+  }
+
+  /**
+   * Runs the dump step of the chart's backup CronJob (deploy/helm's files/backup/dump.sh) against
+   * the stack's PostgreSQL, with its binaries; answers the backup folder it wrote.
+   */
+  private static Path chartDump(Edge edge, Path scratch) throws Exception {
+    Path script =
+        Path.of("..", "..", "deploy", "helm", "smb-copilot", "files", "backup", "dump.sh");
+    Properties secrets = new Properties();
+    try (Reader reader = Files.newBufferedReader(edge.stack.home().secretsFile())) {
+      secrets.load(reader);
+    }
+    ProcessBuilder sh = new ProcessBuilder("sh", script.toString()).redirectErrorStream(true);
+    Map<String, String> env = sh.environment();
+    env.put("PATH", edge.state.get("postgres.bin") + ":" + System.getenv("PATH"));
+    env.put("BACKUP_DIR", scratch.toString());
+    env.put("DATABASES", "copilot keycloak");
+    env.put("PGHOST", "127.0.0.1");
+    env.put("PGPORT", edge.state.get("postgres.port"));
+    env.put("PGUSER", "postgres");
+    env.put("PGPASSWORD", secrets.getProperty("postgres.superuser.password"));
+    Process process = sh.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).as(output).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output).contains("dumped 2 databases");
+    return scratch.resolve("out");
+  }
+
+  /** The hits of a search answer as document and chunk, in order (not their scores). */
+  private static List<String> hits(String answer) {
+    List<String> hits = new ArrayList<>();
+    try {
+      for (JsonNode hit : new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer)) {
+        hits.add(hit.get("documentId").asText() + "#" + hit.get("chunk").asText());
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return hits;
   }
 
   private static String body(Edge edge, String path, String token) {

@@ -130,8 +130,10 @@ public interface IngestionConfig {
     /**
      * When the index was built by another model than {@code model}: empty it at start and embed
      * every document again with {@code model} (from its saved chunks, without parsing it again).
-     * Without it such a service stays not ready and says so. Nothing happens when the models match,
-     * so it may stay on.
+     * Without it such a service stays not ready and says so. Also at start: an empty index while
+     * documents are indexed (lost, or restored without it) gets every such document embedded again;
+     * without it the service logs what is missing. Nothing happens when the models match and the
+     * index has vectors, so it may stay on.
      */
     @WithDefault("false")
     boolean rebuild();

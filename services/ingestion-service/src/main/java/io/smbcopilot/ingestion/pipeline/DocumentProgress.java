@@ -179,9 +179,9 @@ public class DocumentProgress {
 
   /**
    * The document is indexed, its last progress saved with it; its {@code document.indexed} event
-   * goes out with the change. False when the document was deleted meanwhile.
+   * goes out with the change, when {@code announce}. False when the document was deleted meanwhile.
    */
-  boolean indexed(UUID tenantId, UUID documentId, UUID collectionId, int total) {
+  boolean indexed(UUID tenantId, UUID documentId, UUID collectionId, int total, boolean announce) {
     return JobWorkers.awaitOnContext(
         () ->
             Panache.withTransaction(
@@ -192,27 +192,34 @@ public class DocumentProgress {
                             updated ->
                                 updated == 0
                                     ? Uni.createFrom().item(false)
-                                    : documents
-                                        .findById(documentId)
-                                        .chain(
-                                            d ->
-                                                outbox.append(
-                                                    event(
-                                                        EventType.DOCUMENT_INDEXED,
-                                                        tenantId,
-                                                        documentId,
-                                                        new DocumentIndexed(
-                                                            tenantId.toString(),
-                                                            documentId.toString(),
-                                                            collectionId.toString(),
-                                                            total,
-                                                            d.createdBy,
-                                                            titleOf(d),
-                                                            d.mediaType,
-                                                            d.tags == null
-                                                                ? List.of()
-                                                                : List.copyOf(d.tags)))))
+                                    : (announce
+                                            ? announceIndexed(
+                                                tenantId, documentId, collectionId, total)
+                                            : Uni.createFrom().voidItem())
                                         .replaceWith(true))));
+  }
+
+  /** The {@code document.indexed} event, in the outbox of the current transaction. */
+  private Uni<Void> announceIndexed(UUID tenantId, UUID documentId, UUID collectionId, int total) {
+    return documents
+        .findById(documentId)
+        .chain(
+            d ->
+                outbox.append(
+                    event(
+                        EventType.DOCUMENT_INDEXED,
+                        tenantId,
+                        documentId,
+                        new DocumentIndexed(
+                            tenantId.toString(),
+                            documentId.toString(),
+                            collectionId.toString(),
+                            total,
+                            d.createdBy,
+                            titleOf(d),
+                            d.mediaType,
+                            d.tags == null ? List.of() : List.copyOf(d.tags)))))
+        .replaceWithVoid();
   }
 
   /**

@@ -2,6 +2,7 @@ package io.smbcopilot.ingestion.pipeline;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
 import io.smbcopilot.ingestion.index.ChunkIndex;
 import io.smbcopilot.ingestion.repository.DocumentRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +15,7 @@ import org.jboss.logging.Logger;
  * model that built it; a service that finds another model's vectors at start neither indexes nor
  * searches, stays not ready and says what fixes it, until it is started with {@code
  * copilot.ingestion.index.rebuild=true}, which empties the index and embeds every document again.
+ * The same setting rebuilds an index that was lost: empty while documents are indexed.
  */
 @ApplicationScoped
 public class IndexModel {
@@ -48,6 +50,9 @@ public class IndexModel {
       }
       mismatch = null;
       LOG.infof("index: vectors of %s", configured);
+      if (index.isEmpty()) {
+        settleEmpty(rebuild);
+      }
       return true;
     }
     if (rebuild) {
@@ -57,6 +62,27 @@ public class IndexModel {
     mismatch = report(built);
     LOG.error(mismatch);
     return false;
+  }
+
+  /**
+   * An empty index while documents are indexed: it was lost (a new volume, a backup restored
+   * without it, a deleted Qdrant collection). With {@code rebuild} every such document is embedded
+   * again from its saved chunks; without it the service says so and what fixes it (new uploads are
+   * indexed and searched meanwhile).
+   */
+  private void settleEmpty(boolean rebuild) {
+    long indexed = await(documents::countIndexed);
+    if (indexed == 0) {
+      return;
+    }
+    if (rebuild) {
+      rebuild();
+    } else {
+      LOG.errorf(
+          "index: it is empty but %d documents are indexed (it was lost or replaced): search finds"
+              + " none of them until it is rebuilt; start the service once with %s",
+          indexed, REBUILD);
+    }
   }
 
   private String report(String built) {
@@ -78,23 +104,27 @@ public class IndexModel {
    * be embedded again from its saved chunks (no parsing). Answers how many documents were queued.
    */
   public int rebuild() {
-    String from = index.model().orElse(Embedder.FULL);
+    String from = index.isEmpty() ? "nothing" : "vectors of " + index.model().orElse(Embedder.FULL);
     index.clear(embedder.name());
     int queued = requeueAll();
     mismatch = null;
     LOG.warnf(
-        "index: rebuilt for %s (it held vectors of %s): %d documents are embedded again",
+        "index: rebuilt for %s (it held %s): %d documents are embedded again",
         embedder.name(), from, queued);
     return queued;
   }
 
   /** {@link DocumentRepository#requeueAllForEmbedding}, in a transaction of its own. */
   private int requeueAll() {
+    return await(() -> documents.requeueAllForEmbedding(IngestQueue.QUEUE));
+  }
+
+  /** Runs a repository call in a transaction of its own and waits for it (at start). */
+  private static <T> T await(java.util.function.Supplier<Uni<T>> call) {
     try {
-      return VertxContextSupport.subscribeAndAwait(
-          () -> Panache.withTransaction(() -> documents.requeueAllForEmbedding(IngestQueue.QUEUE)));
+      return VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(call));
     } catch (Throwable e) {
-      throw new IllegalStateException("cannot queue the documents for the rebuild", e);
+      throw new IllegalStateException("the index cannot read the documents' state", e);
     }
   }
 

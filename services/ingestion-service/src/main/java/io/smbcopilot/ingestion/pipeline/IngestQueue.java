@@ -39,9 +39,25 @@ public class IngestQueue {
   /** The document a job is for. */
   UUID documentOf(Job job) {
     try {
-      JsonNode payload = json.readTree(job.payload());
-      return UUID.fromString(payload.path("documentId").asText());
-    } catch (IOException | IllegalArgumentException e) {
+      return UUID.fromString(payload(job).path("documentId").asText());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("job " + job.id() + " names no document: " + job.payload());
+    }
+  }
+
+  /**
+   * Whether the job embeds an indexed document again for a rebuilt index ({@link
+   * io.smbcopilot.ingestion.repository.DocumentRepository#requeueAllForEmbedding}): nothing about
+   * the document changes, so it is not announced again.
+   */
+  boolean reindexes(Job job) {
+    return payload(job).path("reindex").asBoolean(false);
+  }
+
+  private JsonNode payload(Job job) {
+    try {
+      return json.readTree(job.payload());
+    } catch (IOException e) {
       throw new IllegalStateException("job " + job.id() + " names no document: " + job.payload());
     }
   }

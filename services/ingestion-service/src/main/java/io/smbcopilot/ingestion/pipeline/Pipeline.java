@@ -189,7 +189,7 @@ public class Pipeline implements JobWorkers.Handler {
         .item(
             () -> {
               Timer.Sample sample = Timer.start();
-              process(job.tenantId(), queue.documentOf(job));
+              process(job.tenantId(), queue.documentOf(job), !queue.reindexes(job));
               sample.stop(documentTime);
               return null;
             });
@@ -216,7 +216,12 @@ public class Pipeline implements JobWorkers.Handler {
             });
   }
 
-  void process(UUID tenantId, UUID documentId) {
+  /**
+   * Parses, chunks, embeds and indexes the document (or embeds its saved chunks, when it resumes);
+   * {@code announce}: its {@code document.indexed} event goes out (not when a rebuilt index gets it
+   * again).
+   */
+  void process(UUID tenantId, UUID documentId, boolean announce) {
     DocumentProgress.Begun begun = status.begin(tenantId, documentId);
     if (begun == null) {
       return; // deleted meanwhile: the job is done
@@ -285,7 +290,7 @@ public class Pipeline implements JobWorkers.Handler {
     }
     // The last batch's progress is saved with the end of the document, in one transaction.
     Timer.Sample save = Timer.start();
-    boolean exists = status.indexed(tenantId, documentId, work.collectionId, total);
+    boolean exists = status.indexed(tenantId, documentId, work.collectionId, total, announce);
     save.stop(saveTime);
     if (!exists) {
       deleted(tenantId, documentId);

@@ -116,7 +116,8 @@ public class DocumentRepository implements PanacheRepositoryBase<Document, UUID>
    * For a rebuilt index: every indexed document back to {@code embedding} from its first chunk,
    * with a job of the queue; a document already embedding (it has its job) starts again from its
    * first chunk. In the current transaction (native SQL: one statement for every tenant's
-   * documents). Answers how many documents got a job.
+   * documents). Answers how many documents got a job. The jobs say {@code reindex}: a document
+   * embedded again is not announced again ({@code document.indexed} went out the first time).
    */
   public Uni<Integer> requeueAllForEmbedding(String queue) {
     return getSession()
@@ -137,7 +138,8 @@ public class DocumentRepository implements PanacheRepositoryBase<Document, UUID>
                                         + " RETURNING tenant_id, id)"
                                         + " INSERT INTO job (id, queue, tenant_id, payload)"
                                         + " SELECT gen_random_uuid(), :queue, tenant_id,"
-                                        + " jsonb_build_object('documentId', id) FROM moved")
+                                        + " jsonb_build_object('documentId', id, 'reindex', true)"
+                                        + " FROM moved")
                                 .setParameter("queue", queue)
                                 .executeUpdate()));
   }
@@ -165,6 +167,11 @@ public class DocumentRepository implements PanacheRepositoryBase<Document, UUID>
 
   public Uni<Integer> saveProgress(UUID id, int done, OffsetDateTime now) {
     return update("chunksDone = ?2, updatedAt = ?3 where id = ?1", id, done, now);
+  }
+
+  /** Documents indexed with at least one chunk: what an index should hold. */
+  public Uni<Long> countIndexed() {
+    return count("status = 'indexed' and chunksTotal > 0");
   }
 
   public Uni<Integer> markIndexed(UUID id, int total, OffsetDateTime now) {
