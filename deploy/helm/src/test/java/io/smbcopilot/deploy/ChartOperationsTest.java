@@ -171,8 +171,10 @@ class ChartOperationsTest {
                 "ingestion-service -> api-gateway:8080",
                 "workflow-worker -> api-gateway:8080",
                 "notifications-service -> api-gateway:8080",
-                // the copilot searches
+                // the copilot searches; a tenant's export fetches every service's part
                 "workflow-worker -> ingestion-service:8080",
+                "workflow-worker -> auth-service:8080",
+                "workflow-worker -> notifications-service:8080",
                 // PostgreSQL: every service
                 "api-gateway -> 10.0.32.0/20:5432",
                 "auth-service -> 10.0.32.0/20:5432",

@@ -13,6 +13,7 @@ import io.smbcopilot.events.identity.TenantCreated;
 import io.smbcopilot.events.identity.TenantErased;
 import io.smbcopilot.events.notifications.InvitationMailRequested;
 import io.smbcopilot.events.notifications.NotificationRequested;
+import io.smbcopilot.events.notifications.TenantExportReady;
 import io.smbcopilot.events.workflows.RunFinished;
 import io.smbcopilot.events.workflows.RunStarted;
 import io.smbcopilot.events.workflows.RunWaiting;
@@ -48,7 +49,11 @@ public enum EventType {
   INVITATION_MAIL_REQUESTED(
       "io.smbcopilot.notification.invitation-mail-requested.v1",
       Topics.NOTIFICATIONS,
-      InvitationMailRequested.class);
+      InvitationMailRequested.class),
+  TENANT_EXPORT_READY(
+      "io.smbcopilot.notification.tenant-export-ready.v1",
+      Topics.NOTIFICATIONS,
+      TenantExportReady.class);
 
   private final String typeName;
   private final String topic;

@@ -38,7 +38,8 @@ public class TenantErasure {
     Uni<Void> erase(UUID tenantId);
   }
 
-  private static final String TABLES =
+  /** The tables of the service's schema with a tenant_id column (the export reads them too). */
+  static final String TABLES =
       """
       SELECT c.table_name FROM information_schema.columns c
         JOIN information_schema.tables t

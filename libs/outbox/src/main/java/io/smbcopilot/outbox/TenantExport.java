@@ -52,15 +52,6 @@ public class TenantExport {
   static final Set<String> BOOKKEEPING =
       Set.of("outbox_event", "inbox_event", "erased_tenant", "job");
 
-  private static final String TABLES =
-      """
-      SELECT c.table_name FROM information_schema.columns c
-        JOIN information_schema.tables t
-          ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-      WHERE c.table_schema = current_schema() AND c.column_name = 'tenant_id'
-        AND t.table_type = 'BASE TABLE'
-      ORDER BY c.table_name""";
-
   /** Files a service adds to its part, read in the export's snapshot. */
   public interface Attachments {
     void write(UUID tenantId, SqlConnection snapshot, Sink sink) throws IOException;
@@ -100,7 +91,7 @@ public class TenantExport {
         ZipOutputStream zip = new ZipOutputStream(out)) {
       run(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       List<String> tables = new ArrayList<>();
-      for (Row row : connection.query(TABLES).execute().await().atMost(STEP)) {
+      for (Row row : connection.query(TenantErasure.TABLES).execute().await().atMost(STEP)) {
         String table = row.getString(0);
         if (!BOOKKEEPING.contains(table) && !omitted.contains(table)) {
           tables.add(table);

@@ -37,6 +37,9 @@ public class RouteTable {
     add(ALL, "/api/v1/roles/**", AUTH, Permission.MEMBERS_MANAGE);
     add(ALL, "/api/v1/api-keys/**", AUTH, Permission.API_KEYS_MANAGE);
     add(READ, "/api/v1/audit-events/**", AUTH, Permission.AUDIT_READ);
+    // the tenant's export: the worker builds it from every service's part
+    add(POST, "/api/v1/tenant/export", WORKFLOW, Permission.TENANT_MANAGE);
+    add(READ, "/api/v1/tenant/exports/**", WORKFLOW, Permission.TENANT_MANAGE);
     add(ALL, "/api/v1/tenant/**", AUTH, Permission.TENANT_MANAGE);
     // knowledge
     add(READ, "/api/v1/collections/**", INGESTION, Permission.DOCUMENTS_READ);

@@ -39,7 +39,8 @@ public class PlatformEventsConsumer {
           EventType.RUN_FINISHED,
           EventType.COPILOT_BUDGET_REACHED,
           // a workflow's notify step (kind workflow.message)
-          EventType.NOTIFICATION_REQUESTED);
+          EventType.NOTIFICATION_REQUESTED,
+          EventType.TENANT_EXPORT_READY);
 
   private final Inbox inbox;
   private final MailDeliveries mail;

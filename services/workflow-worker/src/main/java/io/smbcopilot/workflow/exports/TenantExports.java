@@ -1,0 +1,194 @@
+package io.smbcopilot.workflow.exports;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.mutiny.Uni;
+import io.smbcopilot.jobs.JobQueue;
+import io.smbcopilot.jobs.JobWorkers;
+import io.smbcopilot.jobs.Jobs;
+import io.smbcopilot.outbox.RetentionClock;
+import io.smbcopilot.outbox.SqlErrors;
+import io.smbcopilot.problem.ProblemException;
+import io.smbcopilot.problem.ProblemType;
+import io.smbcopilot.workflow.repository.TenantExportRepository;
+import io.smbcopilot.workflow.repository.TenantExportRepository.Export;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * A tenant's exports (issue 18): an owner asks; a job on the {@value #QUEUE} queue builds the
+ * archive ({@link ExportBuilder}); it can be downloaded until it expires ({@code
+ * copilot.exports.expire-after}), then its archive is deleted. One export of a tenant is built at a
+ * time.
+ */
+@ApplicationScoped
+public class TenantExports {
+  private static final Logger LOG = Logger.getLogger(TenantExports.class);
+  public static final String QUEUE = "tenant-export";
+
+  @ConfigMapping(prefix = "copilot.exports")
+  public interface Config {
+    /** How long an archive can be downloaded once it is built. */
+    @WithDefault("P7D")
+    Duration expireAfter();
+
+    /** Longest an export may take to build before the attempt is given up and tried again. */
+    @WithDefault("PT30M")
+    Duration buildTimeout();
+
+    /** How often archives past their time are deleted ({@code @Scheduled} reads it). */
+    @WithDefault("1h")
+    Duration sweepEvery();
+  }
+
+  private final TenantExportRepository exports;
+  private final Jobs jobs;
+  private final Config config;
+  private final RetentionClock clock;
+  private final Pool pool;
+  private final ExportBuilder builder;
+  private final MeterRegistry registry;
+  private volatile JobWorkers workers;
+
+  public TenantExports(
+      TenantExportRepository exports,
+      Jobs jobs,
+      Config config,
+      RetentionClock clock,
+      Pool pool,
+      ExportBuilder builder,
+      MeterRegistry registry) {
+    this.exports = exports;
+    this.jobs = jobs;
+    this.config = config;
+    this.clock = clock;
+    this.pool = pool;
+    this.builder = builder;
+    this.registry = registry;
+  }
+
+  void start(@Observes StartupEvent event) {
+    workers =
+        new JobWorkers(
+            new JobQueue(pool),
+            new JobWorkers.Settings(
+                QUEUE,
+                1,
+                Duration.ofMinutes(1),
+                Duration.ofSeconds(2),
+                3,
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(10),
+                config.buildTimeout(),
+                0),
+            builder,
+            "exports-" + UUID.randomUUID(),
+            registry);
+    workers.start();
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (workers != null) {
+      workers.close();
+    }
+  }
+
+  OffsetDateTime now() {
+    return clock.now().atOffset(ZoneOffset.UTC);
+  }
+
+  /** Asks for an export; 409 while another of the tenant's is being built. */
+  public Uni<Export> request(UUID tenantId, String userId) {
+    UUID id = UUID.randomUUID();
+    String payload = "{\"exportId\":\"" + id + "\",\"requestedBy\":" + quoted(userId) + "}";
+    return Panache.withTransaction(
+            () ->
+                exports
+                    .start(id, tenantId, userId, now())
+                    .chain(() -> jobs.enqueue(QUEUE, tenantId, payload, Duration.ZERO)))
+        .onFailure(SqlErrors::uniqueViolation)
+        .transform(
+            e ->
+                new ProblemException(
+                    ProblemType.CONFLICT,
+                    "an export of the business is being built: wait until it is ready"))
+        .invoke(() -> workers.wake())
+        .chain(() -> Panache.withSession(() -> exports.find(tenantId, id)))
+        .map(found -> found.orElseThrow());
+  }
+
+  public Uni<List<Export>> list(UUID tenantId) {
+    return Panache.withSession(() -> exports.list(tenantId, 50));
+  }
+
+  public Uni<Export> get(UUID tenantId, UUID id) {
+    return Panache.withSession(() -> exports.find(tenantId, id))
+        .map(
+            found ->
+                found.orElseThrow(
+                    () -> new ProblemException(ProblemType.NOT_FOUND, "no such export")));
+  }
+
+  /** The export, if its archive can be downloaded now: 409 while building or failed, 410 past. */
+  public Uni<Export> downloadable(UUID tenantId, UUID id) {
+    return get(tenantId, id)
+        .map(
+            e ->
+                switch (e.status()) {
+                  case "ready" -> {
+                    if (!e.expiresAt().isAfter(now())) {
+                      throw new ProblemException(
+                          ProblemType.GONE, "the export expired: ask for a new one");
+                    }
+                    yield e;
+                  }
+                  case "expired" ->
+                      throw new ProblemException(
+                          ProblemType.GONE, "the export expired: ask for a new one");
+                  case "failed" ->
+                      throw new ProblemException(
+                          ProblemType.CONFLICT, "the export could not be built: " + e.error());
+                  default ->
+                      throw new ProblemException(
+                          ProblemType.CONFLICT,
+                          "the export is being built: wait until it is ready");
+                });
+  }
+
+  /** The archive's piece, read in a session of its own (from a blocking stream). */
+  public byte[] piece(UUID id, int seq) {
+    return JobWorkers.awaitOnContext(() -> Panache.withSession(() -> exports.piece(id, seq)))
+        .orElse(null);
+  }
+
+  /** Deletes the archives past their time. */
+  @Scheduled(
+      every = "${copilot.exports.sweep-every:1h}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  public Uni<Void> sweep() {
+    return Panache.withTransaction(() -> exports.expire(now()))
+        .invoke(
+            n -> {
+              if (n > 0) {
+                LOG.infof("exports: %d archives expired and deleted", n);
+              }
+            })
+        .replaceWithVoid();
+  }
+
+  private static String quoted(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+}

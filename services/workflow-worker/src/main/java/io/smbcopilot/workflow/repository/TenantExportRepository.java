@@ -1,0 +1,204 @@
+package io.smbcopilot.workflow.repository;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A tenant's exports ({@code tenant_export}) and their archives, kept as numbered pieces ({@code
+ * tenant_export_piece}). In the caller's Hibernate Reactive session.
+ */
+@ApplicationScoped
+public class TenantExportRepository {
+  private static final String COLUMNS =
+      "id, requested_by, status, requested_at, finished_at, expires_at, size_bytes, sha256,"
+          + " contents::text, error";
+
+  /** One export, as its row says. */
+  public record Export(
+      UUID id,
+      String requestedBy,
+      String status,
+      OffsetDateTime requestedAt,
+      OffsetDateTime finishedAt,
+      OffsetDateTime expiresAt,
+      Long sizeBytes,
+      String sha256,
+      String contents,
+      String error) {
+
+    static Export of(Object[] r) {
+      return new Export(
+          (UUID) r[0],
+          (String) r[1],
+          (String) r[2],
+          time(r[3]),
+          time(r[4]),
+          time(r[5]),
+          r[6] == null ? null : ((Number) r[6]).longValue(),
+          (String) r[7],
+          (String) r[8],
+          (String) r[9]);
+    }
+
+    private static OffsetDateTime time(Object value) {
+      if (value == null) {
+        return null;
+      }
+      if (value instanceof OffsetDateTime t) {
+        return t;
+      }
+      if (value instanceof java.time.Instant i) {
+        return i.atOffset(java.time.ZoneOffset.UTC);
+      }
+      return ((java.time.LocalDateTime) value).atOffset(java.time.ZoneOffset.UTC);
+    }
+  }
+
+  /** A new export being built; fails on the unique index when one of the tenant's is. */
+  public Uni<Void> start(UUID id, UUID tenantId, String requestedBy, OffsetDateTime now) {
+    return Panache.getSession()
+        .chain(
+            s ->
+                s.createNativeQuery(
+                        "INSERT INTO tenant_export (id, tenant_id, requested_by, status,"
+                            + " requested_at) VALUES (?1, ?2, ?3, 'building', ?4)")
+                    .setParameter(1, id)
+                    .setParameter(2, tenantId)
+                    .setParameter(3, requestedBy)
+                    .setParameter(4, now)
+                    .executeUpdate())
+        .replaceWithVoid();
+  }
+
+  /** The tenant's exports, newest first. */
+  public Uni<List<Export>> list(UUID tenantId, int limit) {
+    return Panache.getSession()
+        .chain(
+            s ->
+                s.createNativeQuery(
+                        "SELECT "
+                            + COLUMNS
+                            + " FROM tenant_export WHERE tenant_id = ?1"
+                            + " ORDER BY requested_at DESC, id LIMIT ?2",
+                        Object[].class)
+                    .setParameter(1, tenantId)
+                    .setParameter(2, limit)
+                    .getResultList())
+        .map(rows -> rows.stream().map(Export::of).toList());
+  }
+
+  public Uni<Optional<Export>> find(UUID tenantId, UUID id) {
+    return Panache.getSession()
+        .chain(
+            s ->
+                s.createNativeQuery(
+                        "SELECT "
+                            + COLUMNS
+                            + " FROM tenant_export WHERE tenant_id = ?1 AND id = ?2",
+                        Object[].class)
+                    .setParameter(1, tenantId)
+                    .setParameter(2, id)
+                    .getResultList())
+        .map(rows -> rows.stream().findFirst().map(Export::of));
+  }
+
+  /** Forgets the pieces of an earlier attempt at the archive. */
+  public Uni<Integer> dropPieces(UUID id) {
+    return Panache.getSession()
+        .chain(
+            s ->
+                s.createNativeQuery("DELETE FROM tenant_export_piece WHERE export_id = ?1")
+                    .setParameter(1, id)
+                    .executeUpdate());
+  }
+
+  public Uni<Integer> addPiece(UUID id, UUID tenantId, int seq, byte[] bytes) {
+    return Panache.getSession()
+        .chain(
+            s ->
+                s.createNativeQuery(
+                        "INSERT INTO tenant_export_piece (export_id, tenant_id, seq, bytes)"
+                            + " VALUES (?1, ?2, ?3, ?4)")
+                    .setParameter(1, id)
+                    .setParameter(2, tenantId)
+                    .setParameter(3, seq)
+                    .setParameter(4, bytes)
+                    .executeUpdate());
+  }
+
+  /** The archive's piece, or empty past its last. */
+  public Uni<Optional<byte[]>> piece(UUID id, int seq) {
+    return Panache.getSession()
+        .chain(
+            s ->
+                s.createNativeQuery(
+                        "SELECT bytes FROM tenant_export_piece WHERE export_id = ?1 AND seq = ?2",
+                        byte[].class)
+                    .setParameter(1, id)
+                    .setParameter(2, seq)
+                    .getResultList())
+        .map(rows -> rows.stream().findFirst());
+  }
+
+  /** Built: its archive is complete, until {@code expiresAt}. 0 when it is not being built. */
+  public Uni<Integer> ready(
+      UUID id,
+      long size,
+      String sha256,
+      String contents,
+      OffsetDateTime now,
+      OffsetDateTime expiresAt) {
+    return Panache.getSession()
+        .chain(
+            s ->
+                s.createNativeQuery(
+                        "UPDATE tenant_export SET status = 'ready', size_bytes = ?2, sha256 = ?3,"
+                            + " contents = cast(cast(?4 as text) as jsonb), finished_at = ?5,"
+                            + " expires_at = ?6"
+                            + " WHERE id = ?1 AND status = 'building'")
+                    .setParameter(1, id)
+                    .setParameter(2, size)
+                    .setParameter(3, sha256)
+                    .setParameter(4, contents)
+                    .setParameter(5, now)
+                    .setParameter(6, expiresAt)
+                    .executeUpdate());
+  }
+
+  /** It could not be built; its pieces go. */
+  public Uni<Integer> failed(UUID id, String error, OffsetDateTime now) {
+    return dropPieces(id)
+        .chain(
+            () ->
+                Panache.getSession()
+                    .chain(
+                        s ->
+                            s.createNativeQuery(
+                                    "UPDATE tenant_export SET status = 'failed', error = ?2,"
+                                        + " finished_at = ?3 WHERE id = ?1 AND status = 'building'")
+                                .setParameter(1, id)
+                                .setParameter(2, error)
+                                .setParameter(3, now)
+                                .executeUpdate()));
+  }
+
+  /** Ready exports past their time become expired, their archives deleted; answers how many. */
+  public Uni<Long> expire(OffsetDateTime now) {
+    return Panache.getSession()
+        .chain(
+            s ->
+                s.createNativeQuery(
+                        "WITH gone AS (UPDATE tenant_export SET status = 'expired'"
+                            + " WHERE status = 'ready' AND expires_at <= ?1 RETURNING id),"
+                            + " pieces AS (DELETE FROM tenant_export_piece WHERE export_id IN"
+                            + " (SELECT id FROM gone)) SELECT count(*) FROM gone",
+                        Long.class)
+                    .setParameter(1, now)
+                    .getSingleResult());
+  }
+}

@@ -1,0 +1,228 @@
+package io.smbcopilot.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smbcopilot.testing.mail.Mailbox;
+import io.smbcopilot.testing.webhooks.WebhookReceiver;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A tenant's export (issue 18) on the whole platform: an owner of a business that used every
+ * feature asks; the archive is built in the background from every service's part; the owner is told
+ * in the app and by mail; the archive holds the originals as uploaded and JSON Lines of every
+ * service's data (documents and chunks, the conversation, the run and its steps, notifications, the
+ * webhook and its delivery, the audit log, the people), each file as its manifest says, no secret
+ * and nothing of another business. A member may not ask, nor download.
+ */
+class ExportAcceptanceTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void anOwnerGetsEverythingOfTheBusinessInOneArchive() throws Exception {
+    Edge edge = Edge.get();
+    int imap = Integer.parseInt(edge.state.get("smtp.imap-port"));
+    String mark = UUID.randomUUID().toString().substring(0, 8);
+    Edge.User owner = edge.signup("Exported Bakery " + mark);
+    Edge.User member = edge.invite(owner, "member");
+    Edge.User other = edge.signup("Other Bakery " + mark);
+    String word = "numbat" + mark;
+    byte[] original =
+        ("# Recipes\n\nThe " + word + " bun bakes for 23 minutes.\n")
+            .getBytes(StandardCharsets.UTF_8);
+
+    try (WebhookReceiver receiver = new WebhookReceiver()) {
+      String hook = "/exported-" + mark;
+      Edge.Response endpoint =
+          edge.call(
+              "POST",
+              "/api/v1/webhooks",
+              owner.token(),
+              "{\"url\":\""
+                  + receiver.url(hook)
+                  + "\",\"eventTypes\":[\"io.smbcopilot.document.indexed.v1\"]}");
+      assertThat(endpoint.status()).as(endpoint.body()).isEqualTo(201);
+      String document =
+          CopilotAcceptanceTest.uploadIndexed(
+              edge, owner, "recipes-" + mark + ".md", new String(original, StandardCharsets.UTF_8));
+      CopilotAcceptanceTest.uploadIndexed(
+          edge, other, "other-" + mark + ".md", "# Other\n\nThe wallaby roll, for someone else.\n");
+      String question = "How long does the " + word + " bun bake?";
+      String conversation =
+          CopilotAcceptanceTest.ask(edge, member.token(), question).get("conversationId").asText();
+      String run =
+          WorkflowsAcceptanceTest.run(
+                  edge,
+                  owner,
+                  WorkflowsAcceptanceTest.create(edge, owner, WorkflowsAcceptanceTest.DEFINITION))
+              .get("id")
+              .asText();
+      edge.apiKey(owner, "\"search\"");
+      await()
+          .alias("the webhook delivered")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> !receiver.received().isEmpty());
+
+      // a member may not ask
+      assertThat(edge.call("POST", "/api/v1/tenant/export", member.token(), null).status())
+          .isEqualTo(403);
+
+      long asked = System.nanoTime();
+      Edge.Response accepted = edge.call("POST", "/api/v1/tenant/export", owner.token(), null);
+      assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+      String id = accepted.json().get("id").asText();
+      assertThat(
+              accepted.headers().entrySet().stream()
+                  .filter(h -> h.getKey().equalsIgnoreCase("location"))
+                  .flatMap(h -> h.getValue().stream()))
+          .singleElement()
+          .asString()
+          .endsWith("/api/v1/tenant/exports/" + id);
+      assertThat(accepted.json().get("status").asText()).isEqualTo("building");
+
+      JsonNode ready =
+          await()
+              .alias("the export built")
+              .atMost(Duration.ofSeconds(120))
+              .pollInterval(Duration.ofMillis(500))
+              .until(
+                  () ->
+                      edge.call("GET", "/api/v1/tenant/exports/" + id, owner.token(), null).json(),
+                  e -> !e.get("status").asText().equals("building"));
+      double seconds = (System.nanoTime() - asked) / 1e9;
+      assertThat(ready.get("status").asText()).as(ready.toString()).isEqualTo("ready");
+      assertThat(ready.get("archive").asText())
+          .isEqualTo("/api/v1/tenant/exports/" + id + "/archive");
+      assertThat(ready.get("contents").get("ingestion-service").get("files").asInt())
+          .as("documents, chunks, collections and the original")
+          .isGreaterThanOrEqualTo(4);
+
+      // told in the app and by mail
+      await()
+          .alias("the owner is told")
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  edge.call("GET", "/api/v1/notifications", owner.token(), null)
+                      .body()
+                      .contains("Your export is ready"));
+      await()
+          .alias("the mail")
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () -> new Mailbox(imap, owner.email()).read(),
+              mails -> mails.stream().anyMatch(m -> m.subject().contains("Your export is ready")));
+
+      // the archive, only for who manages the business
+      assertThat(download(edge, member.token(), id).statusCode()).isEqualTo(403);
+      HttpResponse<byte[]> archive = download(edge, owner.token(), id);
+      assertThat(archive.statusCode()).isEqualTo(200);
+      assertThat(archive.headers().firstValue("content-type")).contains("application/zip");
+      assertThat(
+              HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(archive.body())))
+          .isEqualTo(ready.get("sha256").asText());
+      Map<String, byte[]> files = unzip(archive.body());
+
+      // every file as the manifest says
+      JsonNode manifest = JSON.readTree(files.get("manifest.json"));
+      assertThat(manifest.get("format").asText()).isEqualTo("smb-copilot-export/1");
+      assertThat(manifest.get("tenantId").asText()).isEqualTo(owner.tenantId());
+      manifest
+          .get("files")
+          .properties()
+          .forEach(
+              f -> {
+                byte[] content = files.get(f.getKey());
+                assertThat(content).as(f.getKey()).isNotNull();
+                assertThat(content.length)
+                    .as(f.getKey())
+                    .isEqualTo(f.getValue().get("bytes").asLong());
+              });
+
+      // the originals as uploaded, and every service's data
+      assertThat(files.get("ingestion-service/originals/" + document + "/recipes-" + mark + ".md"))
+          .isEqualTo(original);
+      assertThat(text(files, "ingestion-service/document.jsonl")).contains(document);
+      assertThat(text(files, "ingestion-service/chunk.jsonl")).contains(word);
+      assertThat(text(files, "workflow-worker/conversation.jsonl")).contains(conversation);
+      assertThat(text(files, "workflow-worker/message.jsonl")).contains(question);
+      assertThat(text(files, "workflow-worker/workflow_run.jsonl")).contains(run);
+      assertThat(text(files, "workflow-worker/step_run.jsonl")).contains(run);
+      assertThat(text(files, "notifications-service/notification.jsonl")).isNotEmpty();
+      assertThat(text(files, "notifications-service/webhook_endpoint.jsonl")).contains(hook);
+      assertThat(text(files, "notifications-service/webhook_attempt.jsonl")).isNotEmpty();
+      assertThat(text(files, "auth-service/membership.jsonl"))
+          .contains(owner.email())
+          .contains(member.email());
+      assertThat(text(files, "auth-service/audit_event.jsonl")).isNotEmpty();
+      assertThat(text(files, "auth-service/tenant.json")).contains("Exported Bakery " + mark);
+
+      // no secret, nothing of the other business, no earlier export
+      String all = new String(concat(files), StandardCharsets.UTF_8);
+      assertThat(all)
+          .doesNotContain("secret_encrypted")
+          .doesNotContain("secret_hash")
+          .doesNotContain("token_hash")
+          .doesNotContain(other.tenantId())
+          .doesNotContain("wallaby");
+      assertThat(files.keySet()).noneMatch(n -> n.contains("tenant_export"));
+
+      // one at a time: a second ask while none is building is fine, and listed
+      Edge.Response again = edge.call("POST", "/api/v1/tenant/export", owner.token(), null);
+      assertThat(again.status()).as(again.body()).isIn(202, 409);
+      Edge.Response list = edge.call("GET", "/api/v1/tenant/exports", owner.token(), null);
+      assertThat(list.json().get("items").toString()).contains(id);
+
+      System.out.printf(
+          "export: %d files, %d bytes, ready %.1f s after it was asked; contents %s%n",
+          files.size(), archive.body().length, seconds, ready.get("contents"));
+    }
+  }
+
+  private static HttpResponse<byte[]> download(Edge edge, String token, String id)
+      throws Exception {
+    return Edge.HTTP.send(
+        HttpRequest.newBuilder(
+                URI.create(edge.gateway + "/api/v1/tenant/exports/" + id + "/archive"))
+            .header("Authorization", "Bearer " + token)
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static Map<String, byte[]> unzip(byte[] zip) throws Exception {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        files.put(e.getName(), in.readAllBytes());
+      }
+    }
+    return files;
+  }
+
+  private static String text(Map<String, byte[]> files, String name) {
+    assertThat(files).as("the archive's files").containsKey(name);
+    return new String(files.get(name), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] concat(Map<String, byte[]> files) {
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    files.values().forEach(all::writeBytes);
+    return all.toByteArray();
+  }
+}
