@@ -653,7 +653,7 @@ class ApiFuzzTest {
     long[] since = {System.nanoTime()};
     Awaitility.await()
         .alias("the tenant's rows settle")
-        .atMost(Duration.ofSeconds(60))
+        .atMost(Duration.ofSeconds(180))
         .pollInterval(Duration.ofMillis(200))
         .until(
             () -> {
@@ -680,9 +680,14 @@ class ApiFuzzTest {
                 "SELECT (SELECT count(*) FROM workflow_worker.workflow_run"
                     + " WHERE tenant_id::text = ? AND status = 'running')"
                     + " + (SELECT count(*) FROM notifications_service.webhook_message"
-                    + " WHERE tenant_id::text = ? AND status = 'pending')")) {
-      s.setString(1, tenantId);
-      s.setString(2, tenantId);
+                    + " WHERE tenant_id::text = ? AND status = 'pending')"
+                    + " + (SELECT count(*) FROM workflow_worker.tenant_export"
+                    + " WHERE tenant_id::text = ? AND status = 'building')"
+                    + " + (SELECT count(*) FROM workflow_worker.outbox_event"
+                    + " WHERE tenant_id = ?)")) {
+      for (int i = 1; i <= 4; i++) {
+        s.setString(i, tenantId);
+      }
       try (ResultSet r = s.executeQuery()) {
         r.next();
         return r.getLong(1) > 0;
