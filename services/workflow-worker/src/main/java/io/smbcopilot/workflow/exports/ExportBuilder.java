@@ -149,7 +149,8 @@ public class ExportBuilder implements JobWorkers.Handler {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(archive));
           ZipOutputStream zip = new ZipOutputStream(out)) {
         for (String service : SERVICES) {
-          Path part = fetch(service, owner.token());
+          // a token of its own for each part: one lives a minute, a big part takes longer
+          Path part = fetch(service, owners.owner(tenantId, requestedBy).token());
           try {
             copy(part, zip, files);
           } finally {
