@@ -55,26 +55,29 @@ class TenantExportExpiryTest {
   @Test
   void anArchiveIsDownloadedWholeUntilItExpiresThenItsBytesGo() throws Throwable {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    Rows rows = new Rows(pool);
     UUID tenant = UUID.randomUUID();
     String owner =
         TestTokens.get().user(tenant, "owner-" + tenant, "owner", List.of("tenant:manage"));
     UUID id = UUID.randomUUID();
-    sql(
+    rows.update(
         "INSERT INTO tenant_export (id, tenant_id, requested_by, status, requested_at, finished_at,"
             + " expires_at, size_bytes, sha256) VALUES ($1, $2, $3, 'ready', $4, $4, $5, 11, $6)",
-        id,
-        tenant,
-        "owner-" + tenant,
-        now.atOffset(ZoneOffset.UTC),
-        now.plus(Duration.ofDays(7)).atOffset(ZoneOffset.UTC),
-        HexFormat.of().formatHex(sha256("hello world")));
-    sql(
+        Tuple.of(
+            id,
+            tenant,
+            "owner-" + tenant,
+            now.atOffset(ZoneOffset.UTC),
+            now.plus(Duration.ofDays(7)).atOffset(ZoneOffset.UTC),
+            HexFormat.of().formatHex(sha256("hello world"))));
+    rows.update(
         "INSERT INTO tenant_export_piece (export_id, tenant_id, seq, bytes) VALUES ($1, $2, 0, $3),"
             + " ($1, $2, 1, $4)",
-        id,
-        tenant,
-        io.vertx.core.buffer.Buffer.buffer("hello "),
-        io.vertx.core.buffer.Buffer.buffer("world"));
+        Tuple.of(
+            id,
+            tenant,
+            io.vertx.core.buffer.Buffer.buffer("hello "),
+            io.vertx.core.buffer.Buffer.buffer("world")));
 
     QuarkusMock.installMockForType(
         RetentionClock.at(now.plus(Duration.ofDays(6))), RetentionClock.class);
@@ -111,7 +114,6 @@ class TenantExportExpiryTest {
         .statusCode(410)
         .contentType("application/problem+json");
     VertxContextSupport.subscribeAndAwait(() -> exports.sweep());
-    Rows rows = new Rows(pool);
     assertThat(rows.count("SELECT 1 FROM tenant_export_piece WHERE export_id = $1", id)).isZero();
     given()
         .header("Authorization", "Bearer " + owner)
@@ -123,13 +125,10 @@ class TenantExportExpiryTest {
 
     // one being built: not downloadable, and no second one
     UUID building = UUID.randomUUID();
-    sql(
+    rows.update(
         "INSERT INTO tenant_export (id, tenant_id, requested_by, status, requested_at)"
             + " VALUES ($1, $2, $3, 'building', $4)",
-        building,
-        tenant,
-        "owner-" + tenant,
-        now.atOffset(ZoneOffset.UTC));
+        Tuple.of(building, tenant, "owner-" + tenant, now.atOffset(ZoneOffset.UTC)));
     given()
         .header("Authorization", "Bearer " + owner)
         .get("/api/v1/tenant/exports/" + building + "/archive")
@@ -145,13 +144,6 @@ class TenantExportExpiryTest {
             rows.count(
                 "SELECT 1 FROM tenant_export WHERE tenant_id = $1 AND status = 'building'", tenant))
         .isEqualTo(1);
-  }
-
-  private void sql(String statement, Object... params) {
-    pool.preparedQuery(statement)
-        .execute(Tuple.from(params))
-        .await()
-        .atMost(Duration.ofSeconds(10));
   }
 
   private static byte[] sha256(String text) throws Exception {

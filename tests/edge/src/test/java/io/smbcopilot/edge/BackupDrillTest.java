@@ -79,13 +79,7 @@ class BackupDrillTest {
           .isEqualTo(before.get("search " + businesses.get(0).word()));
 
       // the data is lost: both databases and the index
-      for (String service :
-          List.of(
-              "api-gateway",
-              "auth-service",
-              "ingestion-service",
-              "workflow-worker",
-              "notifications-service")) {
+      for (String service : io.smbcopilot.devstack.Names.SERVICES) {
         edge.stack.stopApp(service);
       }
       edge.stack.stop("keycloak");
@@ -161,15 +155,7 @@ class BackupDrillTest {
   private static Business business(Edge edge, WebhookReceiver receiver, int i) throws Exception {
     String mark = UUID.randomUUID().toString().substring(0, 8);
     Edge.User owner = edge.signup("Drill Bakery " + i + " " + mark);
-    Edge.Response endpoint =
-        edge.call(
-            "POST",
-            "/api/v1/webhooks",
-            owner.token(),
-            "{\"url\":\""
-                + receiver.url("/drill-" + i)
-                + "\",\"eventTypes\":[\"io.smbcopilot.document.indexed.v1\"]}");
-    assertThat(endpoint.status()).as(endpoint.body()).isEqualTo(201);
+    edge.indexedWebhook(owner, receiver.url("/drill-" + i));
     String word = "drill" + mark;
     String document =
         CopilotAcceptanceTest.uploadIndexed(

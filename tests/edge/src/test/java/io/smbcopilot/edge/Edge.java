@@ -314,6 +314,19 @@ final class Edge {
   }
 
   /** A connection to a service's own schema, as that service's role. */
+  /** A webhook endpoint of the owner's tenant for documents being indexed, at this URL. */
+  void indexedWebhook(User owner, String url) {
+    Response endpoint =
+        call(
+            "POST",
+            "/api/v1/webhooks",
+            owner.token(),
+            "{\"url\":\"" + url + "\",\"eventTypes\":[\"io.smbcopilot.document.indexed.v1\"]}");
+    if (endpoint.status() != 201) {
+      throw new AssertionError("the webhook endpoint was not made: " + endpoint.body());
+    }
+  }
+
   /** A new API key of the owner's tenant with these scopes: its secret. */
   String apiKey(User owner, String scopes) {
     return call(

@@ -46,15 +46,7 @@ class ErasureAcceptanceTest {
 
     try (WebhookReceiver receiver = new WebhookReceiver()) {
       String hookPath = "/erasable-" + mark;
-      Edge.Response endpoint =
-          edge.call(
-              "POST",
-              "/api/v1/webhooks",
-              owner.token(),
-              "{\"url\":\""
-                  + receiver.url(hookPath)
-                  + "\",\"eventTypes\":[\"io.smbcopilot.document.indexed.v1\"]}");
-      assertThat(endpoint.status()).as(endpoint.body()).isEqualTo(201);
+      edge.indexedWebhook(owner, receiver.url(hookPath));
       String document =
           CopilotAcceptanceTest.uploadIndexed(
               edge,

@@ -48,15 +48,7 @@ class ExportAcceptanceTest {
 
     try (WebhookReceiver receiver = new WebhookReceiver()) {
       String hook = "/exported-" + mark;
-      Edge.Response endpoint =
-          edge.call(
-              "POST",
-              "/api/v1/webhooks",
-              owner.token(),
-              "{\"url\":\""
-                  + receiver.url(hook)
-                  + "\",\"eventTypes\":[\"io.smbcopilot.document.indexed.v1\"]}");
-      assertThat(endpoint.status()).as(endpoint.body()).isEqualTo(201);
+      edge.indexedWebhook(owner, receiver.url(hook));
       String document =
           CopilotAcceptanceTest.uploadIndexed(
               edge, owner, "recipes-" + mark + ".md", new String(original, StandardCharsets.UTF_8));

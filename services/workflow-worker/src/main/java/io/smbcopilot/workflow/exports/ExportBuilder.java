@@ -163,10 +163,11 @@ public class ExportBuilder implements JobWorkers.Handler {
         } finally {
           Files.deleteIfExists(own.file());
         }
-        add(zip, "README.txt", readme().getBytes(StandardCharsets.UTF_8), null);
-        zip.putNextEntry(new ZipEntry("manifest.json"));
-        zip.write(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
-        zip.closeEntry();
+        add(zip, "README.txt", readme().getBytes(StandardCharsets.UTF_8));
+        add(
+            zip,
+            "manifest.json",
+            json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
       }
       store(tenantId, exportId, requestedBy, archive, files);
       LOG.infof(
@@ -244,14 +245,10 @@ public class ExportBuilder implements JobWorkers.Handler {
     }
   }
 
-  private void add(ZipOutputStream zip, String name, byte[] content, ObjectNode files)
-      throws IOException {
+  private static void add(ZipOutputStream zip, String name, byte[] content) throws IOException {
     zip.putNextEntry(new ZipEntry(name));
     zip.write(content);
     zip.closeEntry();
-    if (files != null) {
-      files.putObject(name).put("bytes", content.length);
-    }
   }
 
   /** The archive in pieces, then ready with its event, in one transaction. */

@@ -1,5 +1,6 @@
 package io.smbcopilot.workflow.exports;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
@@ -60,6 +61,7 @@ public class TenantExports {
   private final Pool pool;
   private final ExportBuilder builder;
   private final MeterRegistry registry;
+  private final ObjectMapper json;
   private volatile JobWorkers workers;
 
   public TenantExports(
@@ -69,7 +71,8 @@ public class TenantExports {
       RetentionClock clock,
       Pool pool,
       ExportBuilder builder,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      ObjectMapper json) {
     this.exports = exports;
     this.jobs = jobs;
     this.config = config;
@@ -77,6 +80,7 @@ public class TenantExports {
     this.pool = pool;
     this.builder = builder;
     this.registry = registry;
+    this.json = json;
   }
 
   void start(@Observes StartupEvent event) {
@@ -112,7 +116,11 @@ public class TenantExports {
   /** Asks for an export; 409 while another of the tenant's is being built. */
   public Uni<Export> request(UUID tenantId, String userId) {
     UUID id = UUID.randomUUID();
-    String payload = "{\"exportId\":\"" + id + "\",\"requestedBy\":" + quoted(userId) + "}";
+    String payload =
+        json.createObjectNode()
+            .put("exportId", id.toString())
+            .put("requestedBy", userId)
+            .toString();
     return Panache.withTransaction(
             () ->
                 exports
@@ -186,9 +194,5 @@ public class TenantExports {
               }
             })
         .replaceWithVoid();
-  }
-
-  private static String quoted(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 }
