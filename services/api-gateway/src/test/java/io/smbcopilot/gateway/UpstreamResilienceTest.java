@@ -61,8 +61,9 @@ class UpstreamResilienceTest {
           .header("X-API-Key", KEY)
           .get("/api/v1/me")
           .then()
-          .statusCode(502)
+          .statusCode(503)
           .contentType("application/problem+json")
+          .header("Retry-After", "1")
           .body("detail", containsString("cannot be reached"));
       assertThat(StubAuthService.proxied.get() - before)
           .as("request %d: the first attempt and two retries reached the upstream", request)

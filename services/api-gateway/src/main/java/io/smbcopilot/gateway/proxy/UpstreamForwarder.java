@@ -33,9 +33,9 @@ import org.jboss.logging.Logger;
 /**
  * Forwards an admitted request to its upstream and streams the answer back: the internal token in
  * place of the client's credential, the body streamed within the route's limit, each upstream
- * behind its {@link UpstreamGuard} (circuit breaker, retries), failures as problems (503 while the
- * breaker is open, 504 for a timeout, 502 for an unreachable upstream, 413 for a body over the
- * limit).
+ * behind its {@link UpstreamGuard} (circuit breaker, retries), failures as problems (503 with
+ * Retry-After while the breaker is open or the upstream cannot be reached, 504 for a timeout, 413
+ * for a body over the limit).
  */
 @ApplicationScoped
 public class UpstreamForwarder {
@@ -176,6 +176,17 @@ public class UpstreamForwarder {
           admitted.path(),
           admitted.requestId(),
           Map.of("Retry-After", Long.toString(guard.retryAfterSeconds())));
+    } else if (cause instanceof UpstreamGuard.Unreachable) {
+      // the service is down or restarting (refused, or dropped the connection): a passing outage,
+      // as a load balancer with no ready target says it (503 and when to try again)
+      LOG.debugf("upstream %s unreachable for %s: %s", name, admitted.requestId(), cause);
+      Problems.send(
+          request.response(),
+          ProblemType.SERVICE_UNAVAILABLE,
+          name + " cannot be reached; try again",
+          admitted.path(),
+          admitted.requestId(),
+          Map.of("Retry-After", "1"));
     } else {
       boolean timeout = cause instanceof UpstreamGuard.TimedOut;
       LOG.debugf("upstream %s failed for %s: %s", name, admitted.requestId(), cause);
