@@ -133,7 +133,7 @@ public class ProblemMappers {
   @ServerExceptionMapper
   public Response unexpected(Throwable e, ContainerRequestContext request, UriInfo uri) {
     String requestId = RequestIdFilter.of(request);
-    if (causedBy(e, java.net.ConnectException.class)) {
+    if (unavailable(e)) {
       // the database (or another backing service) is down: the client may try again later
       Log.warnf(
           "a backing service cannot be reached on %s %s (request %s): %s",
@@ -153,6 +153,32 @@ public class ProblemMappers {
         List.of(),
         request,
         uri);
+  }
+
+  /**
+   * Whether the failure comes from a backing service that is away (the database, another service):
+   * it could not be reached, it closed the connection before it answered (killed, restarting), or
+   * the database said it is shutting down or not yet accepting connections. Such a request may
+   * succeed when tried again: a 503.
+   */
+  public static boolean unavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.ConnectException
+          || t instanceof io.vertx.core.http.HttpClosedException
+          || t instanceof io.vertx.sqlclient.ClosedConnectionException
+          || (t instanceof io.vertx.sqlclient.DatabaseException db && away(db.getSqlState()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * SQLSTATEs of a database that is away: class 08 (connection exception) and 57P (shutting down,
+   * crashed, not accepting connections yet).
+   */
+  private static boolean away(String sqlState) {
+    return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("57P"));
   }
 
   /** Whether the failure or any of its causes is of the type. */

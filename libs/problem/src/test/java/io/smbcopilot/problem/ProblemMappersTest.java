@@ -180,4 +180,26 @@ class ProblemMappersTest {
         .header("X-Request-Id", not(containsString(" ")))
         .body("requestId", not(containsString("<")));
   }
+
+  @Test
+  void aServiceThatClosedTheConnectionBeforeItAnsweredIsA503() {
+    given()
+        .get("/test-problems/away")
+        .then()
+        .statusCode(503)
+        .contentType("application/problem+json")
+        .body("type", equalTo(BASE + "service-unavailable"))
+        .body("detail", containsString("cannot be reached; try again"));
+  }
+
+  @Test
+  void aDatabaseShuttingDownIsA503AndARefusedQueryIsNot() {
+    given()
+        .get("/test-problems/database-away")
+        .then()
+        .statusCode(503)
+        .contentType("application/problem+json")
+        .body("type", equalTo(BASE + "service-unavailable"));
+    given().get("/test-problems/database-refused").then().statusCode(500);
+  }
 }

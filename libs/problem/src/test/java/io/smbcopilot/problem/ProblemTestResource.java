@@ -53,6 +53,30 @@ public class ProblemTestResource {
     throw new ProblemException(ProblemType.CONFLICT, "the email is already registered");
   }
 
+  /** A call to another service that closed the connection before it answered (it was killed). */
+  @GET
+  @Path("/away")
+  public String away() {
+    throw new IllegalStateException(
+        "the search failed", new io.vertx.core.http.HttpClosedException("Connection was closed"));
+  }
+
+  /** A query while PostgreSQL shuts down. */
+  @GET
+  @Path("/database-away")
+  public String databaseAway() {
+    throw new io.vertx.sqlclient.DatabaseException(
+        "FATAL: the database system is shutting down", 0, "57P03") {};
+  }
+
+  /** A query refused for what it asked (a unique key): the request's fault or ours, not a 503. */
+  @GET
+  @Path("/database-refused")
+  public String databaseRefused() {
+    throw new io.vertx.sqlclient.DatabaseException(
+        "ERROR: duplicate key value violates unique constraint", 0, "23505") {};
+  }
+
   @GET
   @Path("/boom")
   public String boom() {

@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Multi;
 import io.smbcopilot.problem.Heartbeats;
 import io.smbcopilot.problem.Problem;
 import io.smbcopilot.problem.ProblemException;
+import io.smbcopilot.problem.ProblemMappers;
 import io.smbcopilot.problem.ProblemType;
 import io.smbcopilot.workflow.copilot.AnswerEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -69,6 +70,10 @@ public class StreamedAnswer {
     if (failure instanceof ProblemException p) {
       type = p.type();
       detail = p.getMessage();
+    } else if (ProblemMappers.unavailable(failure)) {
+      LOG.warnf("a streamed answer stopped: a service it needs is away (%s)", failure.toString());
+      type = ProblemType.SERVICE_UNAVAILABLE;
+      detail = "A service the answer needs cannot be reached; ask again";
     } else {
       LOG.errorf(failure, "a streamed answer failed");
       type = ProblemType.INTERNAL;
