@@ -124,6 +124,14 @@ final class Apps {
     // Each instance keeps its own embedded index (Lucene takes a lock on its folder).
     all.putIfAbsent("COPILOT_INGESTION_INDEX_PATH", index(name).toString());
     Files.createDirectories(home.logs());
+    // the log of the instance before (stopped, or killed) is kept beside the new one, as
+    // kubectl logs --previous shows it
+    if (Files.exists(log(name))) {
+      Files.move(
+          log(name),
+          home.logs().resolve(name + ".previous.log"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
     Files.writeString(log(name), "");
     List<String> command = new ArrayList<>();
     command.add(jdk.resolve("bin").resolve("java").toString());
