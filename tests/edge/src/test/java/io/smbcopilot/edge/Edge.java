@@ -313,7 +313,6 @@ final class Edge {
         password(email, PASSWORD));
   }
 
-  /** A connection to a service's own schema, as that service's role. */
   /** A webhook endpoint of the owner's tenant for documents being indexed, at this URL. */
   void indexedWebhook(User owner, String url) {
     Response endpoint =

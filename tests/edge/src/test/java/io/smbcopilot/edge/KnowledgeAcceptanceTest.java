@@ -40,6 +40,12 @@ class KnowledgeAcceptanceTest {
   /** Uploads to the collection (id or name; null: the default one). */
   static Edge.Response upload(Edge edge, String token, String name, byte[] bytes, String collection)
       throws Exception {
+    return upload(edge.gateway, token, name, bytes, collection);
+  }
+
+  /** Uploads through this gateway. */
+  static Edge.Response upload(
+      String gateway, String token, String name, byte[] bytes, String collection) throws Exception {
     String boundary = "----copilot" + UUID.randomUUID();
     String field =
         collection == null
@@ -64,7 +70,8 @@ class KnowledgeAcceptanceTest {
     System.arraycopy(tail, 0, body, head.length + bytes.length, tail.length);
     HttpResponse<String> r =
         Edge.HTTP.send(
-            HttpRequest.newBuilder(URI.create(edge.gateway + "/api/v1/documents"))
+            HttpRequest.newBuilder(URI.create(gateway + "/api/v1/documents"))
+                .timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))

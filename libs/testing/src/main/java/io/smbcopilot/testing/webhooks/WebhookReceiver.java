@@ -42,7 +42,8 @@ public final class WebhookReceiver implements AutoCloseable {
     }
   }
 
-  private final HttpServer server;
+  private volatile HttpServer server;
+  private final int port;
   private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -53,15 +54,35 @@ public final class WebhookReceiver implements AutoCloseable {
   private volatile Duration delay = Duration.ZERO;
 
   public WebhookReceiver() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    server.setExecutor(Executors.newCachedThreadPool());
-    server.createContext("/", this::handle);
-    server.start();
+    server = listen(0);
+    port = server.getAddress().getPort();
+  }
+
+  private HttpServer listen(int on) throws IOException {
+    HttpServer http =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), on), 64);
+    http.setExecutor(Executors.newCachedThreadPool());
+    http.createContext("/", this::handle);
+    http.start();
+    return http;
   }
 
   /** The URL of a path on this receiver: {@code http://127.0.0.1:port/path}. */
   public String url(String path) {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    return "http://127.0.0.1:" + port + path;
+  }
+
+  /**
+   * Goes away as a killed receiver does: its port refuses connections (requests being answered are
+   * cut) until {@link #up()}.
+   */
+  public synchronized void down() {
+    server.stop(0);
+  }
+
+  /** Listens again on the same port after {@link #down()}. */
+  public synchronized void up() throws IOException {
+    server = listen(port);
   }
 
   /** Answers the next requests with these, in order. */
