@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { BASE, DESKTOP, PHONE, awaitMail, check, keycloakSignIn, launch, linkIn, newContext } from './browser.mjs';
 
@@ -561,7 +562,7 @@ describe('the dashboard journey', { concurrency: false }, () => {
     }
   });
 
-  test('the owner reads the audit log filtered, the model in use, usage by day and person, runs an evaluation, sets the data retention, and asks for the erasure and cancels it', async () => {
+  test('the owner reads the audit log filtered, the model in use, usage by day and person, runs an evaluation, sets the data retention, exports the business and downloads it, and asks for the erasure and cancels it', async () => {
     const page = ownerPage;
     const settings = page.getByRole('navigation', { name: 'Settings' });
     await settings.getByRole('link', { name: 'Audit log' }).click();
@@ -632,6 +633,23 @@ describe('the dashboard journey', { concurrency: false }, () => {
     assert.equal(await page.getByLabel('Copilot conversations (since their last message)').inputValue(), '90');
     assert.equal(await page.getByLabel('Finished workflow runs').inputValue(), '');
     await check(page, 'retention');
+
+    // exporting the business: asked, built in the background, then downloaded as one zip with its
+    // manifest
+    await settings.getByRole('link', { name: 'Export the data' }).click();
+    await page.getByRole('heading', { name: 'Export the data', level: 1 }).waitFor();
+    await page.getByText('No export asked yet.').waitFor();
+    await page.getByRole('button', { name: 'Export everything' }).click();
+    const exports = page.getByRole('region', { name: 'Exports' });
+    const download = exports.getByRole('button', { name: 'Download' });
+    await download.waitFor({ timeout: 120_000 });
+    assert.match(await exports.locator('tbody tr').first().innerText(), /\tReady\t\d+(\.\d)? kB\t/);
+    await check(page, 'export');
+    const [saved] = await Promise.all([page.waitForEvent('download'), download.click()]);
+    assert.match(saved.suggestedFilename(), /^smb-copilot-export-\d{4}-\d{2}-\d{2}\.zip$/);
+    const zip = await readFile(await saved.path());
+    assert.equal(zip.subarray(0, 4).toString('latin1'), 'PK\x03\x04', 'a zip archive');
+    assert.ok(zip.includes('manifest.json'), 'the archive holds its manifest');
 
     // erasing the business: only its name exactly unlocks it; asked, it says when, and is cancelled
     await settings.getByRole('link', { name: 'Delete the business' }).click();

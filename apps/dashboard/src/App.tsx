@@ -38,6 +38,7 @@ const Model = lazy(() => settings().then((m) => ({ default: m.Model })));
 const Usage = lazy(() => import('./pages/settings/Usage').then((m) => ({ default: m.Usage })));
 const Evaluations = lazy(() => settings().then((m) => ({ default: m.Evaluations })));
 const Retention = lazy(() => settings().then((m) => ({ default: m.Retention })));
+const Export = lazy(() => settings().then((m) => ({ default: m.Export })));
 const Erasure = lazy(() => settings().then((m) => ({ default: m.Erasure })));
 
 /** Each settings page (the permission each needs is in SETTINGS; the API refuses the others anyway). */
@@ -51,6 +52,7 @@ const SETTINGS_PAGES: Record<(typeof SETTINGS)[number]['path'], ReactNode> = {
   usage: <Usage />,
   evaluations: <Evaluations />,
   retention: <Retention />,
+  export: <Export />,
   erasure: <Erasure />,
 };
 

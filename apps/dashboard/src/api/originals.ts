@@ -1,12 +1,12 @@
 import { problemOf, unreachable, type Problem } from './problem';
 
 /**
- * Saves a document's original as uploaded (fetched with the token: a plain link would not carry
- * it); null when it came, else the API's problem.
+ * Saves what the API serves at the path as a file of that name (fetched with the token: a plain
+ * link would not carry it); null when it came, else the API's problem.
  */
-export async function openOriginal(id: string, fileName: string, token: string | null): Promise<Problem | null> {
+export async function saveDownload(path: string, fileName: string, token: string | null): Promise<Problem | null> {
   try {
-    const response = await fetch(`/api/v1/documents/${id}/content`, {
+    const response = await fetch(path, {
       headers: token ? { Authorization: `Bearer ${token}` } : {},
     });
     if (!response.ok) {
@@ -22,4 +22,9 @@ export async function openOriginal(id: string, fileName: string, token: string |
   } catch (e) {
     return unreachable(e);
   }
+}
+
+/** Saves a document's original as uploaded; null when it came, else the API's problem. */
+export function openOriginal(id: string, fileName: string, token: string | null): Promise<Problem | null> {
+  return saveDownload(`/api/v1/documents/${id}/content`, fileName, token);
 }

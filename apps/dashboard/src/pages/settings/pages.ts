@@ -7,4 +7,5 @@ export { Audit } from './Audit';
 export { Model } from './Model';
 export { Evaluations } from './Evaluations';
 export { Retention } from './Retention';
+export { Export } from './Export';
 export { Erasure } from './Erasure';

@@ -9,6 +9,7 @@ export const SETTINGS = [
   { path: 'usage', label: 'settings.usage', permission: 'tenant:manage' },
   { path: 'evaluations', label: 'settings.evaluations', permission: 'tenant:manage' },
   { path: 'retention', label: 'settings.retention', permission: 'tenant:manage' },
+  { path: 'export', label: 'settings.export', permission: 'tenant:manage' },
   { path: 'erasure', label: 'settings.erasure', permission: 'tenant:manage' },
 ] as const;
 

@@ -25,6 +25,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -40,6 +41,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class TenantExportResource {
   static final String BASE = "/api/v1/tenant/exports/";
 
+  @Schema(name = "TenantExport", description = "An export of everything of the business")
   public record View(
       UUID id,
       @Schema(description = "building, ready, failed or expired") String status,
@@ -49,10 +51,12 @@ public class TenantExportResource {
       @Schema(description = "until when the archive can be downloaded") OffsetDateTime expiresAt,
       Long sizeBytes,
       @Schema(description = "SHA-256 of the archive, hex") String sha256,
-      @Schema(description = "files and rows by service") JsonNode contents,
+      @Schema(type = SchemaType.OBJECT, description = "files and rows by service")
+          JsonNode contents,
       @Schema(description = "why it could not be built") String error,
       @Schema(description = "where the archive is downloaded, while it is ready") String archive) {}
 
+  @Schema(name = "TenantExportPage")
   public record Page(List<View> items) {}
 
   private final TenantExports exports;
