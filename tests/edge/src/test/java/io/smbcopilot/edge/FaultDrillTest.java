@@ -228,96 +228,81 @@ class FaultDrillTest {
           });
       // uploads: a new file every 3 s; an upload not taken is not sent again (another follows)
       workload.add(
-          pool.submit(
-              () -> {
-                for (int i = 0; working.get(); i++) {
-                  Edge.reach(started + i * 3_000L);
-                  String name = "drill-" + mark + "-" + i + ".md";
-                  byte[] text =
-                      ("# Order "
-                              + i
-                              + "\n\nThe "
-                              + word
-                              + " order "
-                              + i
-                              + " ships on day "
-                              + i
-                              + ".\n")
-                          .getBytes(StandardCharsets.UTF_8);
-                  Edge.Response r = null;
-                  for (String gateway : client.gateways()) {
-                    try {
-                      r = KnowledgeAcceptanceTest.upload(gateway, token.get(), name, text, null);
-                      break;
-                    } catch (IOException e) {
-                      seen.count("upload " + reason(e));
-                    }
-                  }
-                  if (r != null) {
-                    seen.answered("upload", r.status(), r.body(), 202);
-                    if (r.status() == 202) {
-                      accepted.put(r.json().get("id").asText(), name);
-                    }
+          paced(
+              pool,
+              working,
+              started,
+              3_000,
+              i -> {
+                String name = "drill-" + mark + "-" + i + ".md";
+                byte[] text =
+                    "# Order %d\n\nThe %s order %d ships on day %d.\n"
+                        .formatted(i, word, i, i)
+                        .getBytes(StandardCharsets.UTF_8);
+                Edge.Response r = null;
+                for (String gateway : client.gateways()) {
+                  try {
+                    r = KnowledgeAcceptanceTest.upload(gateway, token.get(), name, text, null);
+                    break;
+                  } catch (IOException e) {
+                    seen.count("upload " + reason(e));
                   }
                 }
-                return null;
+                if (r != null) {
+                  seen.answered("upload", r.status(), r.body(), 202);
+                  if (r.status() == 202) {
+                    accepted.put(r.json().get("id").asText(), name);
+                  }
+                }
               }));
       // searches, one a second
       workload.add(
-          pool.submit(
-              () -> {
-                for (int i = 0; working.get(); i++) {
-                  Edge.reach(started + i * 1_000L);
-                  Edge.Response r =
-                      client.send(
-                          "search",
-                          "POST",
-                          "/api/v1/search",
-                          "{\"query\":\"" + word + " order\",\"mode\":\"hybrid\",\"topK\":3}");
-                  if (r != null) {
-                    seen.answered("search", r.status(), r.body(), 200);
-                  }
+          paced(
+              pool,
+              working,
+              started,
+              1_000,
+              i -> {
+                Edge.Response r =
+                    client.send(
+                        "search",
+                        "POST",
+                        "/api/v1/search",
+                        "{\"query\":\"" + word + " order\",\"mode\":\"hybrid\",\"topK\":3}");
+                if (r != null) {
+                  seen.answered("search", r.status(), r.body(), 200);
                 }
-                return null;
               }));
       // streamed answers, one every 5 s
-      workload.add(
-          pool.submit(
-              () -> {
-                for (int i = 0; working.get(); i++) {
-                  Edge.reach(started + i * 5_000L);
-                  ask(client, word);
-                }
-                return null;
-              }));
+      workload.add(paced(pool, working, started, 5_000, i -> ask(client, word)));
       // runs: one every 3 s, each started again with its key until it is taken
       workload.add(
-          pool.submit(
-              () -> {
-                for (int i = 0; working.get(); i++) {
-                  Edge.reach(started + i * 3_000L);
-                  String key = "drill-" + mark + "-" + i;
-                  long giveUp = System.currentTimeMillis() + 180_000;
-                  while (System.currentTimeMillis() < giveUp) {
-                    Edge.Response r =
-                        client.send(
-                            "run",
-                            "POST",
-                            "/api/v1/workflows/" + workflow + "/runs",
-                            "{\"input\": {}}",
-                            "Idempotency-Key",
-                            key);
-                    if (r != null) {
-                      seen.answered("run", r.status(), r.body(), 200, 202);
-                      if (r.status() == 200 || r.status() == 202) {
-                        runs.add(r.json().get("id").asText());
-                        break;
-                      }
+          paced(
+              pool,
+              working,
+              started,
+              3_000,
+              i -> {
+                String key = "drill-" + mark + "-" + i;
+                long giveUp = System.currentTimeMillis() + 180_000;
+                while (System.currentTimeMillis() < giveUp) {
+                  Edge.Response r =
+                      client.send(
+                          "run",
+                          "POST",
+                          "/api/v1/workflows/" + workflow + "/runs",
+                          "{\"input\": {}}",
+                          "Idempotency-Key",
+                          key);
+                  if (r != null) {
+                    seen.answered("run", r.status(), r.body(), 200, 202);
+                    if (r.status() == 200 || r.status() == 202) {
+                      runs.add(r.json().get("id").asText());
+                      return;
                     }
-                    Edge.reach(System.currentTimeMillis() + 1_000);
                   }
+                  Edge.reach(System.currentTimeMillis() + 1_000);
                 }
-                return null;
               }));
       // the approver: every second, approves the runs that wait
       Future<?> approver =
@@ -382,34 +367,25 @@ class FaultDrillTest {
 
       // ---- reconciliation ----
       // every run finishes (the approver goes on until none waits)
-      await()
-          .alias("every run finished")
-          .atMost(Duration.ofMinutes(5))
-          .pollInterval(Duration.ofSeconds(1))
-          .until(
-              () ->
-                  edge.number(
-                          "workflow-worker",
-                          "SELECT count(*) FROM workflow_run WHERE tenant_id = ?::uuid"
-                              + " AND status IN ('succeeded', 'failed', 'cancelled')",
-                          owner.tenantId())
-                      == runs.size());
+      settles(
+          edge,
+          "every run finished",
+          "workflow-worker",
+          "SELECT count(*) FROM workflow_run WHERE tenant_id = ?::uuid"
+              + " AND status IN ('succeeded', 'failed', 'cancelled')",
+          owner.tenantId(),
+          runs.size());
       approving.set(false);
       approver.get(1, TimeUnit.MINUTES);
       assertThat(WorkflowsKillTest.count(edge, owner, "succeeded")).isEqualTo(runs.size());
       // every document indexed, the accepted ones and any whose answer was lost to a fault
-      await()
-          .alias("every document indexed")
-          .atMost(Duration.ofMinutes(5))
-          .pollInterval(Duration.ofSeconds(1))
-          .until(
-              () ->
-                  edge.number(
-                          "ingestion-service",
-                          "SELECT count(*) FROM document WHERE tenant_id = ?::uuid"
-                              + " AND status <> 'indexed'",
-                          owner.tenantId())
-                      == 0);
+      settles(
+          edge,
+          "every document indexed",
+          "ingestion-service",
+          "SELECT count(*) FROM document WHERE tenant_id = ?::uuid AND status <> 'indexed'",
+          owner.tenantId(),
+          0);
       Map<String, Integer> byName = new HashMap<>();
       Set<String> indexed = new HashSet<>();
       try (Connection c = edge.database("ingestion-service");
@@ -453,20 +429,11 @@ class FaultDrillTest {
       // none arriving after its step was recorded done; one note per run
       Map<String, Long> done = stepsDone(edge, workflow);
       assertThat(done).hasSize(3 * runs.size());
-      Map<String, Integer> calls = new HashMap<>();
-      int late = 0;
-      for (WebhookReceiver.Received call : receiver.received()) {
-        if (!call.path().equals("/effects")) {
-          continue;
-        }
-        String key = call.header("Idempotency-Key");
-        calls.merge(key, 1, Integer::sum);
-        Long recorded = done.get(key);
-        assertThat(recorded).as("the call %s belongs to a recorded step", key).isNotNull();
-        if (call.atMillis() > recorded + 1) {
-          late++;
-        }
-      }
+      WorkflowsKillTest.Calls made =
+          WorkflowsKillTest.Calls.of(
+              receiver.received().stream().filter(r -> r.path().equals("/effects")).toList(), done);
+      Map<String, Integer> calls = made.byKey();
+      int late = made.late();
       Set<String> runKeys = new HashSet<>();
       runs.forEach(run -> runKeys.add(run + ":1"));
       assertThat(calls.keySet()).isEqualTo(runKeys);
@@ -558,6 +525,37 @@ class FaultDrillTest {
       edge.stack.start("postgres");
       edge.stack.startApps();
     }
+  }
+
+  /** One turn of a paced client: its number. */
+  interface Turn {
+    void take(int i) throws Exception;
+  }
+
+  /**
+   * A client that takes a turn every so many milliseconds (the i-th at {@code started + i * every})
+   * while the workload goes on.
+   */
+  private static Future<?> paced(
+      ExecutorService pool, AtomicBoolean working, long started, long every, Turn turn) {
+    return pool.submit(
+        () -> {
+          for (int i = 0; working.get(); i++) {
+            Edge.reach(started + i * every);
+            turn.take(i);
+          }
+          return null;
+        });
+  }
+
+  /** Waits (5 minutes at most) until the count the query answers for the tenant is this one. */
+  private static void settles(
+      Edge edge, String what, String service, String sql, String tenantId, long count) {
+    await()
+        .alias(what)
+        .atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> edge.number(service, sql, tenantId) == count);
   }
 
   /** Stops the component, waits the outage, starts it again; the services ready once more. */

@@ -208,19 +208,9 @@ class WorkflowsKillTest {
       assertThat(done).hasSize(3 * RUNS);
 
       // the http calls: one key per run's first step, none after its step was recorded
-      Map<String, Integer> calls = new HashMap<>();
-      int late = 0;
-      for (WebhookReceiver.Received call : receiver.received()) {
-        String key = call.header("Idempotency-Key");
-        calls.merge(key, 1, Integer::sum);
-        Long recorded = done.get(key);
-        assertThat(recorded).as("the call %s belongs to a recorded step", key).isNotNull();
-        // the receiver's clock and PostgreSQL's are this machine's; a call made before the step
-        // was recorded arrives before it (a millisecond of rounding allowed)
-        if (call.atMillis() > recorded + 1) {
-          late++;
-        }
-      }
+      Calls made = Calls.of(receiver.received(), done);
+      Map<String, Integer> calls = made.byKey();
+      int late = made.late();
       Set<String> runKeys = new HashSet<>();
       for (String run : runs) {
         runKeys.add(run + ":1");
@@ -271,6 +261,30 @@ class WorkflowsKillTest {
     } finally {
       edge.stack.startApps();
       edge.stack.stopApp("workflow-worker-2");
+    }
+  }
+
+  /** A step's http calls counted by their Idempotency-Key, and those after it was recorded. */
+  record Calls(Map<String, Integer> byKey, int late) {
+    /**
+     * The calls the receiver got, each of a recorded step (its key {@code run:seq} in {@code done},
+     * with when the step was recorded): the receiver's clock and PostgreSQL's are this machine's,
+     * so a call made before its step was recorded arrives before it (a millisecond of rounding
+     * allowed).
+     */
+    static Calls of(List<WebhookReceiver.Received> received, Map<String, Long> done) {
+      Map<String, Integer> byKey = new HashMap<>();
+      int late = 0;
+      for (WebhookReceiver.Received call : received) {
+        String key = call.header("Idempotency-Key");
+        byKey.merge(key, 1, Integer::sum);
+        Long recorded = done.get(key);
+        assertThat(recorded).as("the call %s belongs to a recorded step", key).isNotNull();
+        if (call.atMillis() > recorded + 1) {
+          late++;
+        }
+      }
+      return new Calls(byKey, late);
     }
   }
 
