@@ -453,6 +453,53 @@ class IdentityServiceTest {
   }
 
   @Test
+  void aPersonLeavesTheBusinessTheirKeysStopAndTheLastOwnerCannotLeave() {
+    IdentityTestSupport tenant = IdentityTestSupport.tenant(pool);
+    String member = tenant.member("member-" + tenant.id, "member");
+    String admin = tenant.member("admin-" + tenant.id, "admin");
+    String key =
+        as(tenant.token(admin, "admin"))
+            .body(Map.of("name", "their key", "scopes", List.of("search")))
+            .post("/api/v1/api-keys")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("secret");
+    // a key does not leave: only a person
+    String keyToken =
+        io.smbcopilot.testing.TestTokens.get()
+            .sign(
+                new io.smbcopilot.security.InternalToken(
+                    tenant.id.toString(),
+                    UUID.randomUUID().toString(),
+                    io.smbcopilot.security.PrincipalType.API_KEY,
+                    List.of(),
+                    List.of("search"),
+                    List.of("search"),
+                    "test-" + UUID.randomUUID(),
+                    "127.0.0.1",
+                    "team"));
+    as(keyToken).delete("/api/v1/me/membership").then().statusCode(403);
+
+    as(tenant.token(member, "member")).delete("/api/v1/me/membership").then().statusCode(204);
+    as(tenant.token(admin, "admin")).delete("/api/v1/me/membership").then().statusCode(204);
+    as(tenant.ownerToken()).get("/api/v1/members/" + member).then().statusCode(404);
+    as(tenant.ownerToken()).get("/api/v1/members/" + admin).then().statusCode(404);
+    verifyKey(key).statusCode(401);
+    // once gone, leaving again finds no membership
+    as(tenant.token(member, "member")).delete("/api/v1/me/membership").then().statusCode(404);
+    // the only owner stays, and is told why
+    as(tenant.ownerToken())
+        .delete("/api/v1/me/membership")
+        .then()
+        .statusCode(409)
+        .body("detail", containsString("the last owner cannot leave"));
+    as(tenant.ownerToken()).get("/api/v1/members/" + tenant.owner()).then().statusCode(200);
+    assertThat(tenant.audit("member.left"))
+        .containsExactly("member.left:denied", "member.left:success", "member.left:success");
+  }
+
+  @Test
   void meSaysWhoIsCalling() {
     IdentityTestSupport tenant = IdentityTestSupport.tenant(pool);
     as(tenant.ownerToken())

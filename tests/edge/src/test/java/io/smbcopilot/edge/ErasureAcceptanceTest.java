@@ -165,6 +165,31 @@ class ErasureAcceptanceTest {
     }
   }
 
+  @Test
+  void aPersonWhoLeavesIsGoneFromTheBusinessAndFromKeycloakAndTheLastOwnerStays() throws Exception {
+    Edge edge = Edge.get();
+    Edge.User owner = edge.signup("Leaving Bakery");
+    Edge.User member = edge.invite(owner, "member");
+    Edge.Response left = edge.call("DELETE", "/api/v1/me/membership", member.token(), null);
+    assertThat(left.status()).as(left.body()).isEqualTo(204);
+    assertThat(edge.call("GET", "/api/v1/members/" + member.userId(), owner.token(), null).status())
+        .isEqualTo(404);
+    assertThatThrownBy(() -> edge.password(member.email(), Edge.PASSWORD))
+        .as("their account is deleted: they can no longer sign in")
+        .hasMessageContaining("invalid_grant");
+    // the business's only owner stays, told why
+    Edge.Response stays = edge.call("DELETE", "/api/v1/me/membership", owner.token(), null);
+    assertThat(stays.status()).as(stays.body()).isEqualTo(409);
+    assertThat(stays.json().get("detail").asText()).contains("the last owner cannot leave");
+    JsonNode audit =
+        edge.call("GET", "/api/v1/audit-events?action=member.left", owner.token(), null)
+            .json()
+            .get("items");
+    assertThat(audit).hasSize(2);
+    assertThat(audit.get(1).get("actorId").asText()).isEqualTo(member.userId());
+    assertThat(audit.get(1).get("result").asText()).isEqualTo("success");
+  }
+
   /** Each schema of the platform's database but PostgreSQL's own. */
   private static List<String> schemas(Connection c) throws Exception {
     List<String> schemas = new ArrayList<>();

@@ -33,6 +33,8 @@ public class RouteTable {
     open(POST, "/api/v1/signup", AUTH);
     open(POST, "/api/v1/invitations/accept", AUTH);
     add(READ, "/api/v1/me", AUTH, null);
+    // a person leaves the business themselves: no permission but being a member
+    add(Set.of("DELETE"), "/api/v1/me/membership", AUTH, null);
     add(ALL, "/api/v1/members/**", AUTH, Permission.MEMBERS_MANAGE);
     add(ALL, "/api/v1/roles/**", AUTH, Permission.MEMBERS_MANAGE);
     add(ALL, "/api/v1/api-keys/**", AUTH, Permission.API_KEYS_MANAGE);

@@ -1,12 +1,15 @@
 package io.smbcopilot.auth.rest;
 
 import io.smallrye.mutiny.Uni;
+import io.smbcopilot.auth.service.Actor;
 import io.smbcopilot.auth.service.ApiKeyService;
 import io.smbcopilot.auth.service.MemberService;
 import io.smbcopilot.auth.service.PrincipalService;
 import io.smbcopilot.problem.ProblemException;
+import io.smbcopilot.problem.ProblemType;
 import io.smbcopilot.security.PrincipalType;
 import io.smbcopilot.security.TenantContext;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -93,5 +96,24 @@ public class MeResource {
                             t,
                             roles,
                             permissions)));
+  }
+
+  @DELETE
+  @Path("/membership")
+  @Operation(
+      summary = "Leave the business",
+      description =
+          "The calling person leaves the business: their membership ends, the API keys they made"
+              + " are revoked and their account is deleted (the audit log keeps that they left)."
+              + " What they made for the business (documents, workflows, conversations) stays"
+              + " the business's. The last owner cannot leave: make someone else owner first.")
+  @APIResponse(responseCode = "204", description = "left")
+  @APIResponse(responseCode = "403", description = "an API key: only a person leaves")
+  @APIResponse(responseCode = "409", description = "the last owner cannot leave")
+  public Uni<Void> leave() {
+    if (context.principalType() != PrincipalType.USER) {
+      throw new ProblemException(ProblemType.FORBIDDEN, "only a person can leave the business");
+    }
+    return members.leave(context.tenantId(), Actor.of(context));
   }
 }

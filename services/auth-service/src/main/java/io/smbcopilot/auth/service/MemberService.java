@@ -224,7 +224,7 @@ public class MemberService {
                       String from = member.role;
                       Uni<Void> owners =
                           from.equals(RoleService.OWNER)
-                              ? keepAnOwner(tenantId, "demoted")
+                              ? keepAnOwner(tenantId, "be demoted")
                               : Uni.createFrom().voidItem();
                       return owners
                           .invoke(() -> member.role = role)
@@ -254,20 +254,46 @@ public class MemberService {
   @WithSpan("MemberService.remove")
   public Uni<Void> remove(
       @SpanAttribute("tenant.id") UUID tenantId, Actor actor, Set<String> mine, String userId) {
+    return removal(
+        tenantId,
+        actor,
+        "member.removed",
+        userId,
+        "be removed",
+        member -> changeable(tenantId, member, mine));
+  }
+
+  /**
+   * The calling person leaves the business: removed as a member is (their API keys revoked, their
+   * Keycloak user deleted), by themselves, audited as {@code member.left}; the last owner cannot.
+   */
+  @WithSpan("MemberService.leave")
+  public Uni<Void> leave(@SpanAttribute("tenant.id") UUID tenantId, Actor actor) {
+    return removal(
+        tenantId, actor, "member.left", actor.id(), "leave", member -> Uni.createFrom().voidItem());
+  }
+
+  private Uni<Void> removal(
+      UUID tenantId,
+      Actor actor,
+      String action,
+      String userId,
+      String lastOwnerCannot,
+      java.util.function.Function<Membership, Uni<Void>> allowed) {
     return recorder
         .guarded(
             tenantId,
             actor,
-            "member.removed",
+            action,
             "member",
             userId,
             () ->
                 lockMember(tenantId, userId)
-                    .call(member -> changeable(tenantId, member, mine))
+                    .call(member -> allowed.apply(member))
                     .call(
                         member ->
                             member.role.equals(RoleService.OWNER)
-                                ? keepAnOwner(tenantId, "removed")
+                                ? keepAnOwner(tenantId, lastOwnerCannot)
                                 : Uni.createFrom().voidItem())
                     .call(memberships::delete)
                     .call(() -> apiKeys.revokeCreatedBy(tenantId, actor, userId))
@@ -276,7 +302,7 @@ public class MemberService {
                             recorder.audit(
                                 tenantId,
                                 actor,
-                                "member.removed",
+                                action,
                                 "member",
                                 userId,
                                 "success",
@@ -361,7 +387,7 @@ public class MemberService {
               if (owners <= 1) {
                 throw new ProblemException(
                     ProblemType.CONFLICT,
-                    "the last owner cannot be " + what + "; make someone else owner first");
+                    "the last owner cannot " + what + "; make someone else owner first");
               }
             })
         .replaceWithVoid();
