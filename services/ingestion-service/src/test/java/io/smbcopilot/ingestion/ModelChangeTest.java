@@ -188,7 +188,14 @@ class ModelChangeTest {
         .containsExactly(kept);
 
     // A lost index (empty while documents are indexed): left as it is without the setting, its
-    // documents embedded again with it.
+    // documents embedded again with it. Found as a service finds it at its start: with nothing
+    // being embedded (the rebuilds above requeued every document of the test database, and a job
+    // still writing would fill the emptied index again before it is looked at).
+    await()
+        .alias("nothing being embedded")
+        .atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> unfinished() == 0);
     index.clear(Embedder.QUANTIZED);
     assertThat(indexModel.settle(false)).isTrue();
     assertThat(status(kept)).isEqualTo("indexed");
@@ -239,6 +246,21 @@ class ModelChangeTest {
         .iterator()
         .next()
         .getString("status");
+  }
+
+  /** Documents of any tenant not yet indexed nor failed. */
+  long unfinished() {
+    return pool.withConnection(
+            c ->
+                c.query(
+                        "SELECT count(*) FROM document"
+                            + " WHERE status IN ('queued', 'parsing', 'embedding')")
+                    .execute())
+        .await()
+        .atMost(Duration.ofSeconds(10))
+        .iterator()
+        .next()
+        .getLong(0);
   }
 
   /** Until the document is indexed; fails at once if it failed. */
