@@ -305,6 +305,9 @@ public final class Supervisor {
       env.put("COPILOT_KEYCLOAK_URL", keycloak.url());
       env.put("COPILOT_SMTP_HOST", Net.LOOPBACK);
       env.put("COPILOT_SMTP_PORT", smtp.describe().get("port"));
+      // The gateway's keys are reloaded every 30 s (10 min by default): the edge tests, the fault
+      // drill above all, then meet reloads while a gateway or the database is away.
+      env.put("COPILOT_SECURITY_JWKS_MAX_AGE", "30s");
       if (service.equals("workflow-worker")
           || service.equals("notifications-service")
           || service.equals("auth-service")) {

@@ -14,7 +14,9 @@ import org.jose4j.jwk.PublicJsonWebKey;
 /**
  * The public keys of a JSON Web Key Set, by key id. Loaded on first use, reloaded when a token
  * names a key id it does not know (key rotation, a new gateway replica), at most once per {@code
- * minRefreshInterval}, and in any case after {@code maxAge}.
+ * minRefreshInterval}, and in any case after {@code maxAge}. A reload that fails keeps the keys
+ * loaded before (stale if error): the set's source being away for a moment (a gateway restarting)
+ * must not turn every token it signed before into a 401.
  */
 public final class JwksCache {
   private static final Logger LOG = Logger.getLogger(JwksCache.class);
@@ -39,12 +41,20 @@ public final class JwksCache {
     this.maxAge = maxAge;
   }
 
-  /** The key, from what is loaded; null when unknown (then call {@link #refresh()}). */
+  /**
+   * The key, from what is loaded (however old); null when unknown (then call {@link #refresh()}).
+   */
   public Key cached(String kid) {
-    if (System.nanoTime() - loadedAt > maxAge.toNanos()) {
-      return null;
-    }
     return kid == null ? null : keys.get(kid);
+  }
+
+  /**
+   * True when the set should be reloaded before a token naming this key id is verified: the key is
+   * unknown or the set is older than {@code maxAge}, and a reload is not rate-limited.
+   */
+  public boolean needsRefresh(String kid) {
+    boolean stale = loadedAt == 0 || System.nanoTime() - loadedAt > maxAge.toNanos();
+    return (stale || cached(kid) == null) && mayRefresh();
   }
 
   /** True when a reload may run now (it is not rate-limited). */
@@ -76,14 +86,12 @@ public final class JwksCache {
     }
   }
 
-  /** The key, reloading the set once when it is unknown (blocking). */
+  /** The key, reloading the set once when it is unknown or old (blocking). */
   public Key resolve(String kid) {
-    Key key = cached(kid);
-    if (key == null) {
+    if (needsRefresh(kid)) {
       refresh();
-      key = kid == null ? null : keys.get(kid);
     }
-    return key;
+    return cached(kid);
   }
 
   /** A loader that GETs the set from a URL (3 s timeout), for the constructor. */

@@ -73,7 +73,7 @@ public final class JwtVerifier {
 
   /** True when the keys must be reloaded before this token can be verified. */
   public boolean needsKeys(String token) {
-    return keys.cached(keyId(token)) == null && keys.mayRefresh();
+    return keys.needsRefresh(keyId(token));
   }
 
   public JwksCache keys() {

@@ -22,7 +22,7 @@ public interface SecurityConfig {
   @WithDefault("2s")
   Duration jwksMinRefresh();
 
-  /** Keys are reloaded at least this often. */
+  /** Keys are reloaded at least this often; a failed reload keeps the keys loaded before. */
   @WithDefault("10m")
   Duration jwksMaxAge();
 }

@@ -120,6 +120,44 @@ class InternalTokenTest {
   }
 
   @Test
+  void oldKeysServeWhileTheirSourceIsAwayAndAreReplacedWhenItAnswers() throws Exception {
+    // the set is old at once (maxAge zero): every verification wants a reload
+    java.util.concurrent.atomic.AtomicReference<String> source =
+        new java.util.concurrent.atomic.AtomicReference<>(
+            "{\"keys\":[" + signer.publicJwk() + "]}");
+    InternalTokenVerifier stale =
+        new InternalTokenVerifier(
+            new JwksCache(
+                () -> {
+                  String set = source.get();
+                  if (set == null) {
+                    throw new IllegalStateException("the gateway is away");
+                  }
+                  return set;
+                },
+                Duration.ZERO,
+                Duration.ZERO));
+    stale.jwt().keys().refresh();
+    String token = signer.sign(user());
+    assertThat(stale.jwt().needsKeys(token)).isTrue();
+
+    // the source away (a gateway restarting): the reload fails, the keys loaded before still serve
+    source.set(null);
+    stale.jwt().keys().refresh();
+    assertThat(stale.verify(token).subject()).isEqualTo("user-1");
+    assertThat(stale.jwt().keys().resolve(signer.keyId())).isNotNull();
+
+    // the source back without the key (it was retired): the reload replaces the set
+    InternalTokenSigner next = new InternalTokenSigner(30);
+    source.set("{\"keys\":[" + next.publicJwk() + "]}");
+    stale.jwt().keys().refresh();
+    assertThat(stale.jwt().keys().cached(signer.keyId())).isNull();
+    assertThatThrownBy(() -> stale.verify(signer.sign(user(List.of("admin"), "req-9"))))
+        .isInstanceOf(TokenRejectedException.class);
+    assertThat(stale.verify(next.sign(user())).subject()).isEqualTo("user-1");
+  }
+
+  @Test
   void tokensOfAnotherKeyUnsignedOrTamperedAreRejected() throws Exception {
     verifier.jwt().keys().refresh();
     InternalTokenSigner other = new InternalTokenSigner(30);

@@ -9,8 +9,10 @@ import io.smbcopilot.security.InternalTokenSigner;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -23,19 +25,27 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class SigningKeys {
   private static final Logger LOG = Logger.getLogger(SigningKeys.class);
-  private static final long JWKS_CACHE_NANOS = Duration.ofSeconds(1).toNanos();
+  private static final Duration JWKS_CACHE = Duration.ofSeconds(1);
 
   private final SigningKeyRepository keys;
   private final Vertx vertx;
   private final InternalTokenSigner signer;
+  private final long jwksCacheNanos;
   private volatile boolean registered;
   private volatile String jwks;
   private volatile long jwksAt;
+  private volatile List<String> othersKnown = List.of();
 
+  @Inject
   public SigningKeys(SigningKeyRepository keys, Vertx vertx, GatewayConfig config) {
+    this(keys, vertx, config, JWKS_CACHE);
+  }
+
+  SigningKeys(SigningKeyRepository keys, Vertx vertx, GatewayConfig config, Duration jwksCache) {
     this.keys = keys;
     this.vertx = vertx;
     this.signer = new InternalTokenSigner((int) config.internalTokenLifetime().toSeconds());
+    this.jwksCacheNanos = jwksCache.toNanos();
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -84,25 +94,32 @@ public class SigningKeys {
 
   /**
    * The JWKS of every live replica (and keys retired within the last ten minutes), cached for a
-   * second. This replica's own key is always in it.
+   * second. This replica's own key is always in it. While the database is away, the other replicas'
+   * keys as last read: a service reloading the set then (its copy grown old, a token of a new key)
+   * must not lose the keys of the replicas still signing.
    */
   public io.smallrye.mutiny.Uni<String> jwks() {
     String cached = jwks;
-    if (cached != null && System.nanoTime() - jwksAt < JWKS_CACHE_NANOS) {
+    if (cached != null && System.nanoTime() - jwksAt < jwksCacheNanos) {
       return io.smallrye.mutiny.Uni.createFrom().item(cached);
     }
     return keys.othersThan(signer.keyId())
         .map(
             others -> {
-              Set<String> all = new LinkedHashSet<>();
-              all.add(signer.publicJwk());
-              all.addAll(others);
-              String value = "{\"keys\":[" + String.join(",", all) + "]}";
+              othersKnown = List.copyOf(others);
+              String value = set(others);
               jwks = value;
               jwksAt = System.nanoTime();
               return value;
             })
         .onFailure()
-        .recoverWithItem(() -> "{\"keys\":[" + signer.publicJwk() + "]}");
+        .recoverWithItem(() -> set(othersKnown));
+  }
+
+  private String set(List<String> others) {
+    Set<String> all = new LinkedHashSet<>();
+    all.add(signer.publicJwk());
+    all.addAll(others);
+    return "{\"keys\":[" + String.join(",", all) + "]}";
   }
 }
