@@ -98,7 +98,9 @@ final class Apps {
       throw new IOException(service + " is not running: start the services first");
     }
     if (!alive(name)) {
-      ports.put(name, Net.freePort());
+      // a replica started again keeps its port when it can: who knew its address still reaches it
+      Integer before = ports.get(name);
+      ports.put(name, before == null ? Net.freePort() : Net.reuseOrFree(before));
     }
     launch(name, jar, env);
     return name;
