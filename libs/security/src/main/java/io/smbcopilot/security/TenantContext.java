@@ -60,6 +60,17 @@ public class TenantContext {
   }
 
   /**
+   * The subject of a person (a user of the dashboard); a 403 problem with {@code detail} when the
+   * caller is an API key or a service, for what only a person does (leave, export, preferences).
+   */
+  public String person(String detail) {
+    if (principalType() != PrincipalType.USER) {
+      throw new ProblemException(ProblemType.FORBIDDEN, detail);
+    }
+    return subject();
+  }
+
+  /**
    * The request id: the token's, or (a token the gateway shares among a caller's calls has none)
    * the one this request's {@code X-Request-Id} gave the log context.
    */

@@ -209,18 +209,22 @@ class IdentityServiceTest {
             "member.role-changed:success");
   }
 
+  /** The secret of an API key for search, made by the caller of the token. */
+  private String searchKey(String token) {
+    return as(token)
+        .body(Map.of("name", "their key", "scopes", List.of("search")))
+        .post("/api/v1/api-keys")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("secret");
+  }
+
   @Test
   void aRemovedMembersKeysAreRevokedAndTheyAreGone() {
     IdentityTestSupport tenant = IdentityTestSupport.tenant(pool);
     String admin = tenant.member("admin-" + tenant.id, "admin");
-    String key =
-        as(tenant.token(admin, "admin"))
-            .body(Map.of("name", "their key", "scopes", List.of("search")))
-            .post("/api/v1/api-keys")
-            .then()
-            .statusCode(201)
-            .extract()
-            .path("secret");
+    String key = searchKey(tenant.token(admin, "admin"));
     verifyKey(key).statusCode(200);
     as(tenant.ownerToken()).delete("/api/v1/members/" + admin).then().statusCode(204);
     as(tenant.ownerToken()).get("/api/v1/members/" + admin).then().statusCode(404);
@@ -457,14 +461,7 @@ class IdentityServiceTest {
     IdentityTestSupport tenant = IdentityTestSupport.tenant(pool);
     String member = tenant.member("member-" + tenant.id, "member");
     String admin = tenant.member("admin-" + tenant.id, "admin");
-    String key =
-        as(tenant.token(admin, "admin"))
-            .body(Map.of("name", "their key", "scopes", List.of("search")))
-            .post("/api/v1/api-keys")
-            .then()
-            .statusCode(201)
-            .extract()
-            .path("secret");
+    String key = searchKey(tenant.token(admin, "admin"));
     // a key does not leave: only a person
     String keyToken =
         io.smbcopilot.testing.TestTokens.get()

@@ -6,7 +6,6 @@ import io.smbcopilot.auth.service.ApiKeyService;
 import io.smbcopilot.auth.service.MemberService;
 import io.smbcopilot.auth.service.PrincipalService;
 import io.smbcopilot.problem.ProblemException;
-import io.smbcopilot.problem.ProblemType;
 import io.smbcopilot.security.PrincipalType;
 import io.smbcopilot.security.TenantContext;
 import jakarta.ws.rs.DELETE;
@@ -111,9 +110,7 @@ public class MeResource {
   @APIResponse(responseCode = "403", description = "an API key: only a person leaves")
   @APIResponse(responseCode = "409", description = "the last owner cannot leave")
   public Uni<Void> leave() {
-    if (context.principalType() != PrincipalType.USER) {
-      throw new ProblemException(ProblemType.FORBIDDEN, "only a person can leave the business");
-    }
+    context.person("only a person can leave the business");
     return members.leave(context.tenantId(), Actor.of(context));
   }
 }

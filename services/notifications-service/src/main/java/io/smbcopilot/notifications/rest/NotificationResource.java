@@ -12,7 +12,6 @@ import io.smbcopilot.problem.Heartbeats;
 import io.smbcopilot.problem.Page;
 import io.smbcopilot.problem.Paging;
 import io.smbcopilot.problem.ProblemException;
-import io.smbcopilot.problem.ProblemType;
 import io.smbcopilot.security.Permission;
 import io.smbcopilot.security.PrincipalType;
 import io.smbcopilot.security.TenantContext;
@@ -249,9 +248,7 @@ public class NotificationResource {
         throw ProblemException.invalid("header.Last-Event-ID", "is not an event id of this stream");
       }
     }
-    if (context.principalType() != PrincipalType.USER) {
-      throw new ProblemException(ProblemType.FORBIDDEN, "API keys have no feed of their own");
-    }
+    context.person("API keys have no feed of their own");
     Multi<OutboundSseEvent> events =
         hub.follow(context.tenantId(), context.subject(), after)
             .map(

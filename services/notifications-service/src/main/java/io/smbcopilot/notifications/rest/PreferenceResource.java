@@ -6,7 +6,6 @@ import io.smbcopilot.notifications.service.PreferenceService;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
 import io.smbcopilot.security.Permission;
-import io.smbcopilot.security.PrincipalType;
 import io.smbcopilot.security.TenantContext;
 import jakarta.annotation.security.PermitAll;
 import jakarta.validation.Valid;
@@ -152,11 +151,7 @@ public class PreferenceResource {
   }
 
   private String user() {
-    if (context.principalType() != PrincipalType.USER) {
-      throw new ProblemException(
-          ProblemType.FORBIDDEN, "notification preferences belong to people, not API keys");
-    }
-    return context.subject();
+    return context.person("notification preferences belong to people, not API keys");
   }
 
   private static String escape(String s) {
