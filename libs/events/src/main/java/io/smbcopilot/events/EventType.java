@@ -13,6 +13,7 @@ import io.smbcopilot.events.identity.TenantCreated;
 import io.smbcopilot.events.identity.TenantErased;
 import io.smbcopilot.events.notifications.InvitationMailRequested;
 import io.smbcopilot.events.notifications.NotificationRequested;
+import io.smbcopilot.events.notifications.PersonalExportReady;
 import io.smbcopilot.events.notifications.TenantExportReady;
 import io.smbcopilot.events.workflows.RunFinished;
 import io.smbcopilot.events.workflows.RunStarted;
@@ -53,7 +54,11 @@ public enum EventType {
   TENANT_EXPORT_READY(
       "io.smbcopilot.notification.tenant-export-ready.v1",
       Topics.NOTIFICATIONS,
-      TenantExportReady.class);
+      TenantExportReady.class),
+  PERSONAL_EXPORT_READY(
+      "io.smbcopilot.notification.personal-export-ready.v1",
+      Topics.NOTIFICATIONS,
+      PersonalExportReady.class);
 
   private final String typeName;
   private final String topic;

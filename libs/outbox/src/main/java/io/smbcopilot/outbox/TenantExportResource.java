@@ -35,6 +35,10 @@ public class TenantExportResource {
   public Response part() throws IOException {
     TenantExport.Part part = export.write(context.tenantId());
     LOG.infof("tenant export: part of %s rows by table, %d files", part.rows(), part.files());
+    return zip(part);
+  }
+
+  static Response zip(TenantExport.Part part) throws IOException {
     StreamingOutput body =
         out -> {
           try {

@@ -83,4 +83,55 @@ class TenantExportPartTest {
         .then()
         .statusCode(403);
   }
+
+  @Test
+  void aPersonsPartHoldsOnlyTheirMembershipKeysAndAuditEntries() throws Exception {
+    IdentityTestSupport tenant = IdentityTestSupport.tenant(pool);
+    String admin = tenant.member("admin-" + tenant.id, "admin");
+    String adminToken = tenant.token(admin, "admin");
+    for (String[] maker :
+        new String[][] {{adminToken, "admin's key"}, {tenant.ownerToken(), "owner's key"}}) {
+      given()
+          .header("Authorization", "Bearer " + maker[0])
+          .contentType("application/json")
+          .body(Map.of("name", maker[1] + " " + tenant.id, "scopes", List.of("search")))
+          .post("/api/v1/api-keys")
+          .then()
+          .statusCode(201);
+    }
+
+    byte[] zip =
+        given()
+            .header("Authorization", "Bearer " + adminToken)
+            .get("/internal/v1/personal-export")
+            .then()
+            .statusCode(200)
+            .contentType("application/zip")
+            .extract()
+            .asByteArray();
+    Map<String, String> files = new LinkedHashMap<>();
+    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        files.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
+    // the tables that hold something of a person, and no others
+    assertThat(files.keySet())
+        .containsExactlyInAnyOrder(
+            "auth-service/membership.jsonl",
+            "auth-service/api_key.jsonl",
+            "auth-service/invitation.jsonl",
+            "auth-service/audit_event.jsonl");
+    assertThat(files.get("auth-service/membership.jsonl").lines())
+        .singleElement()
+        .asString()
+        .contains(admin);
+    assertThat(files.get("auth-service/api_key.jsonl"))
+        .contains("admin's key " + tenant.id)
+        .doesNotContain("owner's key")
+        .doesNotContain("secret_hash");
+    assertThat(files.get("auth-service/audit_event.jsonl").lines())
+        .isNotEmpty()
+        .allSatisfy(line -> assertThat(line).contains(admin));
+  }
 }

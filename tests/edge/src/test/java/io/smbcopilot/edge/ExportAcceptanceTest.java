@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * in the app and by mail; the archive holds the originals as uploaded and JSON Lines of every
  * service's data (documents and chunks, the conversation, the run and its steps, notifications, the
  * webhook and its delivery, the audit log, the people), each file as its manifest says, no secret
- * and nothing of another business. A member may not ask, nor download.
+ * and nothing of another business. A member may not ask, nor download. A person's own export holds
+ * only their rows of every service, is told to them, and is seen and downloaded by them alone.
  */
 class ExportAcceptanceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -190,11 +191,127 @@ class ExportAcceptanceTest {
     }
   }
 
+  @Test
+  void aPersonTakesTheirOwnDataAndNothingOfTheOthers() throws Exception {
+    Edge edge = Edge.get();
+    String mark = UUID.randomUUID().toString().substring(0, 8);
+    Edge.User owner = edge.signup("Personal Bakery " + mark);
+    Edge.User member = edge.invite(owner, "member");
+    String theirs = "Is the quokka" + mark + " loaf sold on Sundays?";
+    String notTheirs = "Who bakes the platypus" + mark + " pie?";
+    String conversation =
+        CopilotAcceptanceTest.ask(edge, member.token(), theirs).get("conversationId").asText();
+    String ownersConversation =
+        CopilotAcceptanceTest.ask(edge, owner.token(), notTheirs).get("conversationId").asText();
+    String workflow =
+        WorkflowsAcceptanceTest.create(edge, owner, WorkflowsAcceptanceTest.DEFINITION);
+    String run = WorkflowsAcceptanceTest.run(edge, member, workflow).get("id").asText();
+    String ownersRun = WorkflowsAcceptanceTest.run(edge, owner, workflow).get("id").asText();
+    String key = edge.apiKey(owner, "\"search\"");
+    await()
+        .alias("the member's run told them")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                edge.call("GET", "/api/v1/notifications", member.token(), null)
+                        .json()
+                        .get("items")
+                        .size()
+                    > 0);
+
+    // an API key has no data of its own
+    assertThat(edge.call("POST", "/api/v1/me/export", key, null).status()).isEqualTo(403);
+
+    Edge.Response accepted = edge.call("POST", "/api/v1/me/export", member.token(), null);
+    assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+    String id = accepted.json().get("id").asText();
+    assertThat(accepted.json().get("requestedBy").asText()).isEqualTo(member.userId());
+    JsonNode ready =
+        await()
+            .alias("the personal export built")
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> edge.call("GET", "/api/v1/me/exports/" + id, member.token(), null).json(),
+                e -> !e.get("status").asText().equals("building"));
+    assertThat(ready.get("status").asText()).as(ready.toString()).isEqualTo("ready");
+    assertThat(ready.get("archive").asText()).isEqualTo("/api/v1/me/exports/" + id + "/archive");
+    await()
+        .alias("the member is told")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                edge.call("GET", "/api/v1/notifications", member.token(), null)
+                    .body()
+                    .contains("Your data is ready"));
+
+    // only theirs: the owner neither sees it among the business's exports nor reaches it
+    assertThat(edge.call("GET", "/api/v1/tenant/exports", owner.token(), null).body())
+        .doesNotContain(id);
+    assertThat(edge.call("GET", "/api/v1/me/exports/" + id, owner.token(), null).status())
+        .isEqualTo(404);
+    assertThat(download(edge, owner.token(), "/api/v1/me/exports/", id).statusCode())
+        .isEqualTo(404);
+    assertThat(download(edge, owner.token(), "/api/v1/tenant/exports/", id).statusCode())
+        .isEqualTo(404);
+    assertThat(edge.call("GET", "/api/v1/me/exports", member.token(), null).json().get("items"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.get("id").asText()).isEqualTo(id));
+
+    HttpResponse<byte[]> archive = download(edge, member.token(), "/api/v1/me/exports/", id);
+    assertThat(archive.statusCode()).isEqualTo(200);
+    assertThat(
+            HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(archive.body())))
+        .isEqualTo(ready.get("sha256").asText());
+    Map<String, byte[]> files = unzip(archive.body());
+    JsonNode manifest = JSON.readTree(files.get("manifest.json"));
+    assertThat(manifest.get("subject").asText()).isEqualTo(member.userId());
+    assertThat(text(files, "README.txt")).contains("your own data");
+
+    // their rows of every service
+    assertThat(text(files, "auth-service/membership.jsonl"))
+        .contains(member.email())
+        .doesNotContain(owner.email());
+    assertThat(text(files, "auth-service/audit_event.jsonl")).contains(member.userId());
+    assertThat(text(files, "workflow-worker/conversation.jsonl"))
+        .contains(conversation)
+        .doesNotContain(ownersConversation);
+    assertThat(text(files, "workflow-worker/message.jsonl"))
+        .contains(theirs)
+        .doesNotContain(notTheirs);
+    assertThat(text(files, "workflow-worker/workflow_run.jsonl"))
+        .contains(run)
+        .doesNotContain(ownersRun);
+    assertThat(text(files, "workflow-worker/step_run.jsonl"))
+        .contains(run)
+        .doesNotContain(ownersRun);
+    assertThat(text(files, "notifications-service/notification.jsonl")).contains(member.userId());
+
+    // nothing of anyone else, and none of the business's own records
+    String all = new String(concat(files), StandardCharsets.UTF_8);
+    assertThat(all)
+        .doesNotContain(owner.userId())
+        .doesNotContain(owner.email())
+        .doesNotContain(notTheirs)
+        .doesNotContain("secret_hash");
+    assertThat(files.keySet())
+        .noneMatch(n -> n.contains("originals/"))
+        .noneMatch(n -> n.contains("chunk.jsonl"))
+        .noneMatch(n -> n.contains("tenant.json"));
+    System.out.printf(
+        "personal export: %d files, %d bytes; contents %s%n",
+        files.size(), archive.body().length, ready.get("contents"));
+  }
+
   private static HttpResponse<byte[]> download(Edge edge, String token, String id)
       throws Exception {
+    return download(edge, token, "/api/v1/tenant/exports/", id);
+  }
+
+  private static HttpResponse<byte[]> download(Edge edge, String token, String base, String id)
+      throws Exception {
     return Edge.HTTP.send(
-        HttpRequest.newBuilder(
-                URI.create(edge.gateway + "/api/v1/tenant/exports/" + id + "/archive"))
+        HttpRequest.newBuilder(URI.create(edge.gateway + base + id + "/archive"))
             .header("Authorization", "Bearer " + token)
             .GET()
             .build(),

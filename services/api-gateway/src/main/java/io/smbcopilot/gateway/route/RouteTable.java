@@ -35,6 +35,9 @@ public class RouteTable {
     add(READ, "/api/v1/me", AUTH, null);
     // a person leaves the business themselves: no permission but being a member
     add(Set.of("DELETE"), "/api/v1/me/membership", AUTH, null);
+    // a person's own export: no permission but being a member (the worker builds it)
+    add(POST, "/api/v1/me/export", WORKFLOW, null);
+    add(READ, "/api/v1/me/exports/**", WORKFLOW, null);
     add(ALL, "/api/v1/members/**", AUTH, Permission.MEMBERS_MANAGE);
     add(ALL, "/api/v1/roles/**", AUTH, Permission.MEMBERS_MANAGE);
     add(ALL, "/api/v1/api-keys/**", AUTH, Permission.API_KEYS_MANAGE);

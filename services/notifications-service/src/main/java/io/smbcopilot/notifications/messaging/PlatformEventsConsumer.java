@@ -40,7 +40,8 @@ public class PlatformEventsConsumer {
           EventType.COPILOT_BUDGET_REACHED,
           // a workflow's notify step (kind workflow.message)
           EventType.NOTIFICATION_REQUESTED,
-          EventType.TENANT_EXPORT_READY);
+          EventType.TENANT_EXPORT_READY,
+          EventType.PERSONAL_EXPORT_READY);
 
   private final Inbox inbox;
   private final MailDeliveries mail;

@@ -7,6 +7,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.events.CloudEvent;
 import io.smbcopilot.events.EventType;
+import io.smbcopilot.events.notifications.PersonalExportReady;
 import io.smbcopilot.events.notifications.TenantExportReady;
 import io.smbcopilot.jobs.Job;
 import io.smbcopilot.jobs.JobWorkers;
@@ -50,6 +51,10 @@ import org.jboss.logging.Logger;
  * own, then writes {@code manifest.json} (every file's size, SHA-256 and, for JSON Lines, rows) and
  * {@code README.txt}. The archive is stored in pieces of a MiB; once it is complete the export is
  * ready and its {@code tenant-export-ready} event, in the same transaction, tells the owner.
+ *
+ * <p>A person's own export is built the same way with their token (as they are now: someone who
+ * left the business gets nothing) from every service's {@code GET /internal/v1/personal-export},
+ * only the rows that are theirs; its {@code personal-export-ready} event tells them.
  */
 @ApplicationScoped
 public class ExportBuilder implements JobWorkers.Handler {
@@ -97,7 +102,8 @@ public class ExportBuilder implements JobWorkers.Handler {
                 build(
                     job.tenantId(),
                     UUID.fromString(payload.path("exportId").asText()),
-                    payload.path("requestedBy").asText());
+                    payload.path("requestedBy").asText(),
+                    payload.path("personal").asBoolean(false));
               } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
               }
@@ -121,7 +127,8 @@ public class ExportBuilder implements JobWorkers.Handler {
             });
   }
 
-  void build(UUID tenantId, UUID exportId, String requestedBy) throws IOException {
+  void build(UUID tenantId, UUID exportId, String requestedBy, boolean personal)
+      throws IOException {
     OwnerTokens.Owner owner;
     try {
       owner = owners.owner(tenantId, requestedBy);
@@ -132,7 +139,7 @@ public class ExportBuilder implements JobWorkers.Handler {
       fail(exportId, "who asked for it is no member of the business any more");
       return;
     }
-    if (!owner.has(Permission.TENANT_MANAGE.value())) {
+    if (!personal && !owner.has(Permission.TENANT_MANAGE.value())) {
       fail(exportId, "who asked for it does not manage the business any more");
       return;
     }
@@ -144,35 +151,42 @@ public class ExportBuilder implements JobWorkers.Handler {
       manifest.put("tenantId", tenantId.toString());
       manifest.put("exportId", exportId.toString());
       manifest.put("requestedBy", requestedBy);
+      if (personal) {
+        manifest.put("subject", requestedBy);
+      }
       manifest.put("createdAt", now().toString());
       ObjectNode files = manifest.putObject("files");
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(archive));
           ZipOutputStream zip = new ZipOutputStream(out)) {
         for (String service : SERVICES) {
           // a token of its own for each part: one lives a minute, a big part takes longer
-          Path part = fetch(service, owners.owner(tenantId, requestedBy).token());
+          Path part = fetch(service, owners.owner(tenantId, requestedBy).token(), personal);
           try {
             copy(part, zip, files);
           } finally {
             Files.deleteIfExists(part);
           }
         }
-        TenantExport.Part own = export.write(tenantId);
+        TenantExport.Part own = export.write(tenantId, personal ? requestedBy : null);
         try {
           copy(own.file(), zip, files);
         } finally {
           Files.deleteIfExists(own.file());
         }
-        add(zip, "README.txt", readme().getBytes(StandardCharsets.UTF_8));
+        add(
+            zip,
+            "README.txt",
+            (personal ? PERSONAL_README : README).getBytes(StandardCharsets.UTF_8));
         add(
             zip,
             "manifest.json",
             json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
       }
-      store(tenantId, exportId, requestedBy, archive, files);
+      store(tenantId, exportId, requestedBy, personal, archive, files);
       LOG.infof(
-          "exports: %s of tenant %s built, %d files, %d bytes in %.1f s",
+          "exports: %s%s of tenant %s built, %d files, %d bytes in %.1f s",
           exportId,
+          personal ? " (personal)" : "",
           tenantId,
           files.size() + 1,
           Files.size(archive),
@@ -182,8 +196,8 @@ public class ExportBuilder implements JobWorkers.Handler {
     }
   }
 
-  /** A service's part, into a temporary file. */
-  private Path fetch(String service, String token) throws IOException {
+  /** A service's part (of the tenant's, or the person's own export), into a temporary file. */
+  private Path fetch(String service, String token, boolean personal) throws IOException {
     String base =
         ConfigProvider.getConfig()
             .getValue("copilot.services." + service + ".url", String.class)
@@ -192,7 +206,12 @@ public class ExportBuilder implements JobWorkers.Handler {
     try {
       HttpResponse<Path> response =
           http.send(
-              HttpRequest.newBuilder(URI.create(base + "/internal/v1/tenant-export"))
+              HttpRequest.newBuilder(
+                      URI.create(
+                          base
+                              + (personal
+                                  ? "/internal/v1/personal-export"
+                                  : "/internal/v1/tenant-export")))
                   .header("Authorization", "Bearer " + token)
                   .timeout(config.buildTimeout())
                   .GET()
@@ -253,7 +272,12 @@ public class ExportBuilder implements JobWorkers.Handler {
 
   /** The archive in pieces, then ready with its event, in one transaction. */
   private void store(
-      UUID tenantId, UUID exportId, String requestedBy, Path archive, ObjectNode files)
+      UUID tenantId,
+      UUID exportId,
+      String requestedBy,
+      boolean personal,
+      Path archive,
+      ObjectNode files)
       throws IOException {
     JobWorkers.awaitOnContext(() -> Panache.withTransaction(() -> exports.dropPieces(exportId)));
     MessageDigest sha = sha256();
@@ -285,17 +309,39 @@ public class ExportBuilder implements JobWorkers.Handler {
                                 updated == 0
                                     ? Uni.createFrom().voidItem()
                                     : outbox.append(
-                                        CloudEvent.of(
-                                            EventType.TENANT_EXPORT_READY,
-                                            SOURCE,
-                                            tenantId.toString(),
-                                            "export/" + exportId,
-                                            new TenantExportReady(
-                                                tenantId.toString(),
-                                                exportId.toString(),
-                                                requestedBy,
-                                                bytes,
-                                                expires.toString()))))));
+                                        ready(
+                                            tenantId,
+                                            exportId,
+                                            requestedBy,
+                                            personal,
+                                            bytes,
+                                            expires)))));
+  }
+
+  /** The event that tells who asked that their export is ready. */
+  private static CloudEvent ready(
+      UUID tenantId,
+      UUID exportId,
+      String requestedBy,
+      boolean personal,
+      long bytes,
+      OffsetDateTime expires) {
+    String subject = "export/" + exportId;
+    return personal
+        ? CloudEvent.of(
+            EventType.PERSONAL_EXPORT_READY,
+            SOURCE,
+            tenantId.toString(),
+            subject,
+            new PersonalExportReady(
+                tenantId.toString(), exportId.toString(), requestedBy, bytes, expires.toString()))
+        : CloudEvent.of(
+            EventType.TENANT_EXPORT_READY,
+            SOURCE,
+            tenantId.toString(),
+            subject,
+            new TenantExportReady(
+                tenantId.toString(), exportId.toString(), requestedBy, bytes, expires.toString()));
   }
 
   /** Files and rows by service, for the export's view. */
@@ -337,6 +383,25 @@ public class ExportBuilder implements JobWorkers.Handler {
       throw new IllegalStateException(e);
     }
   }
+
+  private static final String PERSONAL_README =
+      """
+      SMB Copilot: your own data in the business, as it was when this archive was made.
+
+      manifest.json   every file's size and SHA-256 (and rows, for .jsonl files)
+      <service>/<table>.jsonl   one JSON object a line, one line a row, as the service keeps it:
+        auth-service            your membership, the API keys you made (no secrets), the
+                                invitations you sent, the audit entries of what you did and of
+                                what was done to your membership
+        ingestion-service       the collections you made, the metadata of documents you uploaded
+                                (the documents are the business's: its owners export them)
+        workflow-worker         your conversations and their messages, your evaluations and usage,
+                                the workflows you own, the versions you made, the runs you started
+                                and their steps
+        notifications-service   your notifications, preferences and mails, the webhooks you made
+      """;
+
+  private static final String README = readme();
 
   private static String readme() {
     return """

@@ -29,10 +29,11 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * A tenant's exports (issue 18): an owner asks; a job on the {@value #QUEUE} queue builds the
- * archive ({@link ExportBuilder}); it can be downloaded until it expires ({@code
- * copilot.exports.expire-after}), then its archive is deleted. One export of a tenant is built at a
- * time.
+ * A tenant's exports (issue 18): an owner asks for the business's, any person for their own; a job
+ * on the {@value #QUEUE} queue builds the archive ({@link ExportBuilder}); it can be downloaded
+ * until it expires ({@code copilot.exports.expire-after}), then its archive is deleted. One export
+ * of the business, and one of each person, is built at a time. The {@code subject} of the methods
+ * below is null for the business's exports, the person's id for their own.
  */
 @ApplicationScoped
 public class TenantExports {
@@ -113,36 +114,42 @@ public class TenantExports {
     return clock.now().atOffset(ZoneOffset.UTC);
   }
 
-  /** Asks for an export; 409 while another of the tenant's is being built. */
-  public Uni<Export> request(UUID tenantId, String userId) {
+  /**
+   * Asks for an export of the business ({@code personal} false) or of the person who asks; 409
+   * while another of the same is being built.
+   */
+  public Uni<Export> request(UUID tenantId, String userId, boolean personal) {
     UUID id = UUID.randomUUID();
+    String subject = personal ? userId : null;
     String payload =
         json.createObjectNode()
             .put("exportId", id.toString())
             .put("requestedBy", userId)
+            .put("personal", personal)
             .toString();
     return Panache.withTransaction(
             () ->
                 exports
-                    .start(id, tenantId, userId, now())
+                    .start(id, tenantId, userId, subject, now())
                     .chain(() -> jobs.enqueue(QUEUE, tenantId, payload, Duration.ZERO)))
         .onFailure(SqlErrors::uniqueViolation)
         .transform(
             e ->
                 new ProblemException(
                     ProblemType.CONFLICT,
-                    "an export of the business is being built: wait until it is ready"))
+                    (personal ? "an export of your data" : "an export of the business")
+                        + " is being built: wait until it is ready"))
         .invoke(() -> workers.wake())
-        .chain(() -> Panache.withSession(() -> exports.find(tenantId, id)))
+        .chain(() -> Panache.withSession(() -> exports.find(tenantId, subject, id)))
         .map(found -> found.orElseThrow());
   }
 
-  public Uni<List<Export>> list(UUID tenantId) {
-    return Panache.withSession(() -> exports.list(tenantId, 50));
+  public Uni<List<Export>> list(UUID tenantId, String subject) {
+    return Panache.withSession(() -> exports.list(tenantId, subject, 50));
   }
 
-  public Uni<Export> get(UUID tenantId, UUID id) {
-    return Panache.withSession(() -> exports.find(tenantId, id))
+  public Uni<Export> get(UUID tenantId, String subject, UUID id) {
+    return Panache.withSession(() -> exports.find(tenantId, subject, id))
         .map(
             found ->
                 found.orElseThrow(
@@ -150,8 +157,8 @@ public class TenantExports {
   }
 
   /** The export, if its archive can be downloaded now: 409 while building or failed, 410 past. */
-  public Uni<Export> downloadable(UUID tenantId, UUID id) {
-    return get(tenantId, id)
+  public Uni<Export> downloadable(UUID tenantId, String subject, UUID id) {
+    return get(tenantId, subject, id)
         .map(
             e ->
                 switch (e.status()) {

@@ -10,13 +10,17 @@ import java.util.UUID;
 
 /**
  * A tenant's exports ({@code tenant_export}) and their archives, kept as numbered pieces ({@code
- * tenant_export_piece}). In the caller's Hibernate Reactive session.
+ * tenant_export_piece}). In the caller's Hibernate Reactive session. An export of the business has
+ * no subject; a person's own export has theirs, and is seen only by them ({@code subject} given).
  */
 @ApplicationScoped
 public class TenantExportRepository {
   private static final String COLUMNS =
       "id, requested_by, status, requested_at, finished_at, expires_at, size_bytes, sha256,"
           + " contents::text, error";
+
+  /** The business's exports when ?3 is null, else that person's. */
+  private static final String OF_SUBJECT = "subject IS NOT DISTINCT FROM cast(?3 as text)";
 
   /** One export, as its row says. */
   public record Export(
@@ -59,50 +63,61 @@ public class TenantExportRepository {
     }
   }
 
-  /** A new export being built; fails on the unique index when one of the tenant's is. */
-  public Uni<Void> start(UUID id, UUID tenantId, String requestedBy, OffsetDateTime now) {
+  /**
+   * A new export being built (a person's own with their {@code subject}, the business's with null);
+   * fails on the unique index when one of the same is.
+   */
+  public Uni<Void> start(
+      UUID id, UUID tenantId, String requestedBy, String subject, OffsetDateTime now) {
     return Panache.getSession()
         .chain(
             s ->
                 s.createNativeQuery(
-                        "INSERT INTO tenant_export (id, tenant_id, requested_by, status,"
-                            + " requested_at) VALUES (?1, ?2, ?3, 'building', ?4)")
+                        "INSERT INTO tenant_export (id, tenant_id, requested_by, subject, status,"
+                            + " requested_at) VALUES (?1, ?2, ?3, cast(?4 as text), 'building',"
+                            + " ?5)")
                     .setParameter(1, id)
                     .setParameter(2, tenantId)
                     .setParameter(3, requestedBy)
-                    .setParameter(4, now)
+                    .setParameter(4, subject)
+                    .setParameter(5, now)
                     .executeUpdate())
         .replaceWithVoid();
   }
 
-  /** The tenant's exports, newest first. */
-  public Uni<List<Export>> list(UUID tenantId, int limit) {
+  /** The exports of the business (subject null) or of one person, newest first. */
+  public Uni<List<Export>> list(UUID tenantId, String subject, int limit) {
     return Panache.getSession()
         .chain(
             s ->
                 s.createNativeQuery(
                         "SELECT "
                             + COLUMNS
-                            + " FROM tenant_export WHERE tenant_id = ?1"
+                            + " FROM tenant_export WHERE tenant_id = ?1 AND "
+                            + OF_SUBJECT
                             + " ORDER BY requested_at DESC, id LIMIT ?2",
                         Object[].class)
                     .setParameter(1, tenantId)
                     .setParameter(2, limit)
+                    .setParameter(3, subject)
                     .getResultList())
         .map(rows -> rows.stream().map(Export::of).toList());
   }
 
-  public Uni<Optional<Export>> find(UUID tenantId, UUID id) {
+  /** One export of the business (subject null) or of one person. */
+  public Uni<Optional<Export>> find(UUID tenantId, String subject, UUID id) {
     return Panache.getSession()
         .chain(
             s ->
                 s.createNativeQuery(
                         "SELECT "
                             + COLUMNS
-                            + " FROM tenant_export WHERE tenant_id = ?1 AND id = ?2",
+                            + " FROM tenant_export WHERE tenant_id = ?1 AND id = ?2 AND "
+                            + OF_SUBJECT,
                         Object[].class)
                     .setParameter(1, tenantId)
                     .setParameter(2, id)
+                    .setParameter(3, subject)
                     .getResultList())
         .map(rows -> rows.stream().findFirst().map(Export::of));
   }

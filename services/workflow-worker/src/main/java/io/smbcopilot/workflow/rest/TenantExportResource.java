@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.jobs.JobWorkers;
-import io.smbcopilot.problem.ProblemException;
-import io.smbcopilot.problem.ProblemType;
 import io.smbcopilot.security.Permission;
-import io.smbcopilot.security.PrincipalType;
 import io.smbcopilot.security.TenantContext;
 import io.smbcopilot.workflow.exports.TenantExports;
 import io.smbcopilot.workflow.repository.TenantExportRepository.Export;
@@ -41,7 +38,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class TenantExportResource {
   static final String BASE = "/api/v1/tenant/exports/";
 
-  @Schema(name = "TenantExport", description = "An export of everything of the business")
+  @Schema(
+      name = "TenantExport",
+      description = "An export: of everything of the business, or of a person's own data")
   public record View(
       UUID id,
       @Schema(description = "building, ready, failed or expired") String status,
@@ -84,12 +83,9 @@ public class TenantExportResource {
   @APIResponse(responseCode = "403", description = "not an owner, or not a person")
   @APIResponse(responseCode = "409", description = "another export is being built")
   public Uni<Response> request() {
-    if (context.token().principalType() != PrincipalType.USER) {
-      throw new ProblemException(
-          ProblemType.FORBIDDEN, "an export is asked by a person who manages the business");
-    }
+    String person = context.person("an export is asked by a person who manages the business");
     return exports
-        .request(context.tenantId(), context.token().subject())
+        .request(context.tenantId(), person, false)
         .map(e -> Response.accepted(view(e)).location(URI.create(BASE + e.id())).build());
   }
 
@@ -98,7 +94,7 @@ public class TenantExportResource {
   @Operation(summary = "The business's exports, newest first")
   public Uni<Page> list() {
     return exports
-        .list(context.tenantId())
+        .list(context.tenantId(), null)
         .map(all -> new Page(all.stream().map(this::view).toList()));
   }
 
@@ -107,7 +103,7 @@ public class TenantExportResource {
   @Operation(summary = "One export")
   @APIResponse(responseCode = "404", description = "no such export of the business")
   public Uni<View> get(@PathParam("id") UUID id) {
-    return exports.get(context.tenantId(), id).map(this::view);
+    return exports.get(context.tenantId(), null, id).map(this::view);
   }
 
   @GET
@@ -120,8 +116,15 @@ public class TenantExportResource {
   @APIResponse(responseCode = "409", description = "still being built, or it failed")
   @APIResponse(responseCode = "410", description = "it expired: ask for a new one")
   public Response archive(@PathParam("id") UUID id) {
-    // a worker thread: the archive is streamed piece by piece, each read on a context of its own
-    Export e = JobWorkers.awaitOnContext(() -> exports.downloadable(context.tenantId(), id));
+    return download(exports, context.tenantId(), null, id);
+  }
+
+  /**
+   * The archive of an export of the business (subject null) or of a person, streamed piece by piece
+   * on this worker thread, each piece read on a context of its own.
+   */
+  static Response download(TenantExports exports, UUID tenantId, String subject, UUID id) {
+    Export e = JobWorkers.awaitOnContext(() -> exports.downloadable(tenantId, subject, id));
     StreamingOutput body =
         out -> {
           for (int seq = 0; ; seq++) {
@@ -135,7 +138,11 @@ public class TenantExportResource {
     return Response.ok(body, "application/zip")
         .header("Content-Length", e.sizeBytes())
         .header(
-            "Content-Disposition", "attachment; filename=\"smb-copilot-export-" + e.id() + ".zip\"")
+            "Content-Disposition",
+            "attachment; filename=\"smb-copilot-"
+                + (subject == null ? "export-" : "my-data-")
+                + e.id()
+                + ".zip\"")
         .header(
             "Repr-Digest",
             "sha-256=:"
@@ -146,6 +153,11 @@ public class TenantExportResource {
   }
 
   private View view(Export e) {
+    return view(json, e, BASE);
+  }
+
+  /** The view of an export, its archive under {@code base}. */
+  static View view(ObjectMapper json, Export e, String base) {
     JsonNode contents = null;
     if (e.contents() != null) {
       try {
@@ -165,6 +177,6 @@ public class TenantExportResource {
         e.sha256(),
         contents,
         e.error(),
-        "ready".equals(e.status()) ? BASE + e.id() + "/archive" : null);
+        "ready".equals(e.status()) ? base + e.id() + "/archive" : null);
   }
 }
