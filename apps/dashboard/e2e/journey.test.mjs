@@ -33,7 +33,8 @@ We deliver within 10 km of the shop for orders over 30 euros. Deliveries leave a
 /** Opens a page of the nav (behind the menu button on a phone). */
 async function go(page, name) {
   const menu = page.getByRole('button', { name: 'Menu' });
-  if (await menu.isVisible()) {
+  // a phone's menu: opened, unless it is open already
+  if ((await menu.isVisible()) && (await menu.getAttribute('aria-expanded')) !== 'true') {
     await menu.click();
   }
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
@@ -750,7 +751,7 @@ describe('the dashboard journey', { concurrency: false }, () => {
     acceptUrl = linkIn(mail.mimeMessage, `${BASE}/accept-invitation?token=`);
   });
 
-  test('the member accepts by the emailed link, signs in, and is kept out of the admin pages', async () => {
+  test('the member accepts by the emailed link, signs in, is kept out of the admin pages, exports their own data and leaves', async () => {
     const context = await newContext(browser, PHONE);
     const page = await context.newPage();
     await page.goto(acceptUrl);
@@ -766,7 +767,7 @@ describe('the dashboard journey', { concurrency: false }, () => {
     await page.getByRole('button', { name: 'Menu' }).click();
     const nav = await page.getByRole('navigation').innerText();
     assert.match(nav, /Home/);
-    assert.doesNotMatch(nav, /Settings/);
+    assert.match(nav, /Settings/);
     // typed in by hand: the page says it is not for this role (the app keeps the session)
     await page.evaluate(() => {
       window.history.pushState({}, '', '/settings/members');
@@ -774,6 +775,36 @@ describe('the dashboard journey', { concurrency: false }, () => {
     });
     await page.getByRole('heading', { name: 'Not for your role' }).waitFor();
     await check(page, 'forbidden');
+
+    // their own settings: Your data alone; they export what is theirs and download it
+    await go(page, 'Settings');
+    await page.getByRole('heading', { name: 'Your data', level: 1 }).waitFor();
+    const menu = page.getByRole('navigation', { name: 'Settings' });
+    assert.deepEqual(await menu.getByRole('link').allInnerTexts(), ['Your data']);
+    await page.getByRole('button', { name: 'Export my data' }).click();
+    const exports = page.getByRole('region', { name: 'Exports' });
+    const download = exports.getByRole('button', { name: 'Download' });
+    await download.waitFor({ timeout: 120_000 });
+    await check(page, 'my-data');
+    const [saved] = await Promise.all([page.waitForEvent('download'), download.click()]);
+    assert.match(saved.suggestedFilename(), /^smb-copilot-my-data-\d{4}-\d{2}-\d{2}\.zip$/);
+    const zip = await readFile(await saved.path());
+    assert.equal(zip.subarray(0, 4).toString('latin1'), 'PK\x03\x04', 'a zip archive');
+    assert.ok(zip.includes('auth-service/membership.jsonl'), 'the archive holds their membership');
+    assert.ok(!zip.includes('originals/'), "the business's documents are not theirs");
+
+    // leaving: only once they say they understand; then they are signed out, and cannot sign in
+    const leave = page.getByRole('button', { name: 'Leave the business' });
+    assert.equal(await leave.isDisabled(), true);
+    await page.getByRole('checkbox', { name: 'I understand that my account is deleted' }).check();
+    await leave.click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname.includes('/realms/'));
+    await page.locator('#username').fill(member.email);
+    await page.locator('#password').fill(PASSWORD);
+    await page.locator('#kc-login').click();
+    await page.getByText('Invalid username or password.').first().waitFor();
     await context.close();
   });
 

@@ -40,6 +40,7 @@ const Evaluations = lazy(() => settings().then((m) => ({ default: m.Evaluations 
 const Retention = lazy(() => settings().then((m) => ({ default: m.Retention })));
 const Export = lazy(() => settings().then((m) => ({ default: m.Export })));
 const Erasure = lazy(() => settings().then((m) => ({ default: m.Erasure })));
+const MyData = lazy(() => settings().then((m) => ({ default: m.MyData })));
 
 /** Each settings page (the permission each needs is in SETTINGS; the API refuses the others anyway). */
 const SETTINGS_PAGES: Record<(typeof SETTINGS)[number]['path'], ReactNode> = {
@@ -54,6 +55,7 @@ const SETTINGS_PAGES: Record<(typeof SETTINGS)[number]['path'], ReactNode> = {
   retention: <Retention />,
   export: <Export />,
   erasure: <Erasure />,
+  'my-data': <MyData />,
 };
 
 export function App() {
@@ -130,7 +132,11 @@ function SignedIn() {
               <Route path="/settings" element={<SettingsLayout />}>
                 <Route index element={<SettingsIndex />} />
                 {SETTINGS.map(({ path, permission }) => (
-                  <Route key={path} path={path} element={<Allowed permission={permission}>{SETTINGS_PAGES[path]}</Allowed>} />
+                  <Route
+                    key={path}
+                    path={path}
+                    element={permission === null ? SETTINGS_PAGES[path] : <Allowed permission={permission}>{SETTINGS_PAGES[path]}</Allowed>}
+                  />
                 ))}
                 <Route
                   path="webhooks/:id"

@@ -16,6 +16,11 @@ export interface Auth {
   token: () => string | null;
   signIn: (options?: { loginHint?: string; returnTo?: string }) => Promise<void>;
   signOut: () => Promise<void>;
+  /**
+   * Forgets the user here without going by Keycloak: their account is gone (they left the
+   * business), so there is no Keycloak session to end.
+   */
+  forget: () => Promise<void>;
   /** Finishes the redirect back from Keycloak; returns where the user wanted to go. */
   completeSignIn: () => Promise<string>;
 }
@@ -91,6 +96,12 @@ export function AuthProvider({ manager, children }: { manager: UserManager; chil
     await manager.signoutRedirect({ id_token_hint: current?.id_token });
   }, [manager]);
 
+  const forget = useCallback(async () => {
+    sessionStorage.removeItem(SIGNED_IN);
+    await manager.removeUser();
+    setUser(null);
+  }, [manager]);
+
   const completeSignIn = useCallback(async () => {
     const signedIn = await manager.signinRedirectCallback();
     sessionStorage.setItem(SIGNED_IN, '1');
@@ -101,8 +112,8 @@ export function AuthProvider({ manager, children }: { manager: UserManager; chil
   }, [manager]);
 
   const value = useMemo<Auth>(
-    () => ({ user, token: () => user?.access_token ?? null, signIn, signOut, completeSignIn }),
-    [user, signIn, signOut, completeSignIn],
+    () => ({ user, token: () => user?.access_token ?? null, signIn, signOut, forget, completeSignIn }),
+    [user, signIn, signOut, forget, completeSignIn],
   );
   if (!ready) {
     return null;

@@ -12,11 +12,12 @@ describe('the nav by role', () => {
     expect(links).toContain('Settings');
   });
 
-  it('does not offer Settings to a member', () => {
+  it('offers a member Settings too, for their own data', () => {
     renderSignedIn(<Layout>content</Layout>, { permissions: ['documents:read', 'copilot:ask'] });
     const links = screen.getAllByRole('link').map((a) => a.textContent);
     expect(links).toContain('Home');
-    expect(links).not.toContain('Settings');
+    expect(links).toContain('Settings');
+    expect(links).not.toContain('Workflows');
   });
 
   it('tells a member who opens an admin page that it is not for their role', () => {

@@ -24,6 +24,7 @@ export function renderSignedIn(
     token: () => 'token-1',
     signIn: async () => {},
     signOut: async () => {},
+    forget: async () => {},
     completeSignIn: async () => '/',
   };
   const session: Session = {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { data, type Schemas } from '../../api/client';
 import { saveDownload } from '../../api/originals';
@@ -38,15 +38,24 @@ export function readableSize(bytes: number | null | undefined, language: string)
   return `${value.toLocaleString(language, { maximumFractionDigits: unit === 0 ? 0 : 1 })} ${units[unit]}`;
 }
 
+/** What an export page gives the list: how to load the exports and ask for one, and its words. */
+interface ExportsProps {
+  load: () => Promise<{ items?: TenantExport[] }>;
+  request: () => Promise<unknown>;
+  /** The label of the button that asks. */
+  askLabel: string;
+  /** The archive's file name. */
+  fileName: (e: TenantExport) => string;
+}
+
 /**
- * Settings › Export: an owner asks for an archive of everything the business keeps; it is built in
- * the background (the page looks again until it is ready, and a notification links here), then
- * downloaded until it expires.
+ * The exports of a page, asked for and downloaded there: the list looks again while one is being
+ * built, and a ready one is saved under its file name.
  */
-export function Export() {
+export function Exports({ load, request, askLabel, fileName }: ExportsProps) {
   const { t, i18n } = useTranslation();
-  const { api, token } = useSession();
-  const exports = useResource(() => data(api.GET('/api/v1/tenant/exports')), [api]);
+  const { token } = useSession();
+  const exports = useResource(load, [load]);
   const ask = useSubmit();
   const [saving, setSaving] = useState<Problem | null>(null);
   const items = exports.data?.items;
@@ -61,13 +70,11 @@ export function Export() {
   const at = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString(i18n.language) : '');
 
   async function download(e: TenantExport) {
-    setSaving(await saveDownload(e.archive!, archiveName(e), token()));
+    setSaving(await saveDownload(e.archive!, fileName(e), token()));
   }
 
   return (
-    <section aria-labelledby="export-title">
-      <h1 id="export-title">{t('export.title')}</h1>
-      <p>{t('export.what')}</p>
+    <>
       {ask.problem && <ProblemMessage problem={ask.problem} />}
       <div className="actions">
         <button
@@ -76,12 +83,12 @@ export function Export() {
           disabled={ask.busy || building(items)}
           onClick={() =>
             void ask.run(async () => {
-              await data(api.POST('/api/v1/tenant/export'));
+              await request();
               reload();
             })
           }
         >
-          {t('export.ask')}
+          {askLabel}
         </button>
       </div>
       {exports.problem && <ProblemMessage problem={exports.problem} onRetry={reload} />}
@@ -124,6 +131,25 @@ export function Export() {
           </table>
         </div>
       )}
+    </>
+  );
+}
+
+/**
+ * Settings › Export: an owner asks for an archive of everything the business keeps; it is built in
+ * the background (the page looks again until it is ready, and a notification links here), then
+ * downloaded until it expires.
+ */
+export function Export() {
+  const { t } = useTranslation();
+  const { api } = useSession();
+  const load = useCallback(() => data(api.GET('/api/v1/tenant/exports')), [api]);
+  const request = useCallback(() => data(api.POST('/api/v1/tenant/export')), [api]);
+  return (
+    <section aria-labelledby="export-title">
+      <h1 id="export-title">{t('export.title')}</h1>
+      <p>{t('export.what')}</p>
+      <Exports load={load} request={request} askLabel={t('export.ask')} fileName={archiveName} />
     </section>
   );
 }

@@ -9,3 +9,4 @@ export { Evaluations } from './Evaluations';
 export { Retention } from './Retention';
 export { Export } from './Export';
 export { Erasure } from './Erasure';
+export { MyData } from './MyData';

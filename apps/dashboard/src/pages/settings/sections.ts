@@ -1,4 +1,7 @@
-/** The settings pages, each for those whose permission it needs. */
+/**
+ * The settings pages, each for those whose permission it needs; a page without one (null) is every
+ * person's own.
+ */
 export const SETTINGS = [
   { path: 'members', label: 'settings.members', permission: 'members:manage' },
   { path: 'roles', label: 'settings.roles', permission: 'members:manage' },
@@ -11,6 +14,10 @@ export const SETTINGS = [
   { path: 'retention', label: 'settings.retention', permission: 'tenant:manage' },
   { path: 'export', label: 'settings.export', permission: 'tenant:manage' },
   { path: 'erasure', label: 'settings.erasure', permission: 'tenant:manage' },
+  { path: 'my-data', label: 'settings.myData', permission: null },
 ] as const;
 
-export const SETTINGS_PERMISSIONS = [...new Set(SETTINGS.map((s) => s.permission))];
+/** Whether the caller may open a settings page: one without a permission is every person's. */
+export function mayOpen(can: (permission: string) => boolean, permission: string | null): boolean {
+  return permission === null || can(permission);
+}
