@@ -7,6 +7,7 @@ import io.smbcopilot.events.documents.DocumentIndexed;
 import io.smbcopilot.events.documents.DocumentUploaded;
 import io.smbcopilot.events.identity.ApiKeyChanged;
 import io.smbcopilot.events.identity.MemberChanged;
+import io.smbcopilot.events.identity.MemberPseudonymised;
 import io.smbcopilot.events.identity.RetentionChanged;
 import io.smbcopilot.events.identity.RoleChanged;
 import io.smbcopilot.events.identity.TenantCreated;
@@ -32,6 +33,8 @@ public enum EventType {
   API_KEY_CHANGED(
       "io.smbcopilot.identity.api-key-changed.v1", Topics.IDENTITY, ApiKeyChanged.class),
   ROLE_CHANGED("io.smbcopilot.identity.role-changed.v1", Topics.IDENTITY, RoleChanged.class),
+  MEMBER_PSEUDONYMISED(
+      "io.smbcopilot.identity.member-pseudonymised.v1", Topics.IDENTITY, MemberPseudonymised.class),
   TENANT_ERASED("io.smbcopilot.identity.tenant-erased.v1", Topics.IDENTITY, TenantErased.class),
   RETENTION_CHANGED(
       "io.smbcopilot.identity.retention-changed.v1", Topics.IDENTITY, RetentionChanged.class),

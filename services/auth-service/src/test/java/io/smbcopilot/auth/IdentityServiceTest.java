@@ -509,4 +509,75 @@ class IdentityServiceTest {
         .body("tenant.plan", equalTo("team"))
         .body("apiKey", nullValue());
   }
+
+  @Test
+  void aFormerMembersIdAndAddressBecomeAPseudonymAndTheEntriesStay() {
+    IdentityTestSupport tenant = IdentityTestSupport.tenant(pool);
+    String admin = tenant.member("admin-" + tenant.id, "admin");
+    String email = admin + "@example.test";
+    searchKey(tenant.token(admin, "admin"));
+    String path = "/api/v1/members/" + admin + "/pseudonymisation";
+    // a member is removed first
+    as(tenant.ownerToken()).post(path).then().statusCode(409);
+    as(tenant.ownerToken()).delete("/api/v1/members/" + admin).then().statusCode(204);
+    long entries = auditEntries(tenant);
+
+    String pseudonym =
+        as(tenant.ownerToken())
+            .post(path)
+            .then()
+            .statusCode(200)
+            .body("rows.'audit_event.actor_id'", equalTo(1))
+            .body("rows.'api_key.created_by'", equalTo(1))
+            .extract()
+            .path("pseudonym");
+    assertThat(pseudonym).matches("former-member-[0-9a-f]{12}");
+    // every entry stays, under the pseudonym, and one more says it was done
+    assertThat(auditEntries(tenant)).isEqualTo(entries + 1);
+    as(tenant.ownerToken())
+        .get("/api/v1/audit-events?actor=" + pseudonym)
+        .then()
+        .body("items.action", containsInAnyOrder("api-key.created"))
+        .body("items[0].ip", nullValue());
+    as(tenant.ownerToken())
+        .get("/api/v1/audit-events?action=member.pseudonymised")
+        .then()
+        .body("items[0].targetId", equalTo(pseudonym));
+    as(tenant.ownerToken())
+        .get("/api/v1/api-keys")
+        .then()
+        .body("[0].createdBy", equalTo(pseudonym));
+    // nothing of them is left in this service's schema (the event naming them leaves the outbox)
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                io.smbcopilot.testing.TenantTraces.find(
+                        pool, List.of("auth_service"), List.of(admin, email))
+                    .isEmpty());
+    // done: nothing of them is found a second time
+    as(tenant.ownerToken()).post(path).then().statusCode(404);
+    // and the audit log still refuses a change made any other way
+    assertThat(
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    Exception.class,
+                    () ->
+                        pool.preparedQuery(
+                                "UPDATE audit_event SET actor_id = 'someone' WHERE tenant_id = $1")
+                            .execute(Tuple.of(tenant.id))
+                            .await()
+                            .atMost(Duration.ofSeconds(10)))
+                .getMessage())
+        .contains("append-only");
+  }
+
+  private long auditEntries(IdentityTestSupport tenant) {
+    return pool.preparedQuery("SELECT count(*) FROM audit_event WHERE tenant_id = $1")
+        .execute(Tuple.of(tenant.id))
+        .await()
+        .atMost(Duration.ofSeconds(10))
+        .iterator()
+        .next()
+        .getLong(0);
+  }
 }

@@ -190,6 +190,79 @@ class ErasureAcceptanceTest {
     assertThat(audit.get(1).get("result").asText()).isEqualTo("success");
   }
 
+  @Test
+  void aFormerMemberPseudonymisedLeavesNoTraceAndTheBusinessKeepsItsRecords() throws Exception {
+    Edge edge = Edge.get();
+    Edge.User owner = edge.signup("Pseudonym Bakery");
+    Edge.User member = edge.invite(owner, "member");
+    // what a person leaves behind: a conversation, a run, its notification, a document
+    String conversation =
+        CopilotAcceptanceTest.ask(edge, member.token(), "When does the bakery open?")
+            .get("conversationId")
+            .asText();
+    String workflow =
+        WorkflowsAcceptanceTest.create(edge, owner, WorkflowsAcceptanceTest.DEFINITION);
+    String run = WorkflowsAcceptanceTest.run(edge, member, workflow).get("id").asText();
+    CopilotAcceptanceTest.uploadIndexed(
+        edge, member, "opening-hours.md", "# Opening hours\n\nFrom seven until six.\n");
+    Edge.Response exported = edge.call("POST", "/api/v1/me/export", member.token(), null);
+    assertThat(exported.status()).as(exported.body()).isEqualTo(202);
+    await()
+        .alias("the member's export built")
+        .atMost(Duration.ofSeconds(120))
+        .until(
+            () ->
+                edge.call("GET", "/api/v1/me/exports", member.token(), null)
+                    .body()
+                    .contains("\"ready\""));
+    String path = "/api/v1/members/" + member.userId() + "/pseudonymisation";
+    // still a member: they are removed (or leave) first
+    assertThat(edge.call("POST", path, owner.token(), null).status()).isEqualTo(409);
+    assertThat(edge.call("DELETE", "/api/v1/me/membership", member.token(), null).status())
+        .isEqualTo(204);
+
+    List<String> needles = List.of(member.userId(), member.email());
+    // left, they are still in the business's records: the search finds them
+    assertThat(traces(edge, needles)).isNotEmpty();
+
+    long asked = System.nanoTime();
+    Edge.Response done = edge.call("POST", path, owner.token(), null);
+    assertThat(done.status()).as(done.body()).isEqualTo(200);
+    String pseudonym = done.json().get("pseudonym").asText();
+    await()
+        .alias("nothing of the person in any schema")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> traces(edge, needles), List::isEmpty);
+    double seconds = (System.nanoTime() - asked) / 1e9;
+
+    // the business keeps its records, under the pseudonym
+    List<String> kept = traces(edge, List.of(pseudonym));
+    assertThat(String.join("\n", kept))
+        .contains("audit_event")
+        .contains("conversation")
+        .contains("workflow_run")
+        .contains("document");
+    assertThat(
+            edge.call("GET", "/api/v1/runs/" + run, owner.token(), null)
+                .json()
+                .get("startedBy")
+                .asText())
+        .isEqualTo(pseudonym);
+    JsonNode audit =
+        edge.call("GET", "/api/v1/audit-events?action=member.left", owner.token(), null)
+            .json()
+            .get("items");
+    assertThat(audit.get(0).get("actorId").asText()).isEqualTo(pseudonym);
+    assertThat(conversation).isNotBlank();
+    System.out.printf(
+        "pseudonymisation: nothing of the person in the platform's schemas %.1f s after it was"
+            + " asked; the pseudonym in %d columns%n",
+        seconds, kept.size());
+    // done: nothing of them is found a second time
+    assertThat(edge.call("POST", path, owner.token(), null).status()).isEqualTo(404);
+  }
+
   /** Each schema of the platform's database but PostgreSQL's own. */
   private static List<String> schemas(Connection c) throws Exception {
     List<String> schemas = new ArrayList<>();

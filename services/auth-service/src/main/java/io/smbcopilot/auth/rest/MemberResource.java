@@ -4,6 +4,7 @@ import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.auth.service.Actor;
 import io.smbcopilot.auth.service.MemberService;
+import io.smbcopilot.auth.service.PseudonymisationService;
 import io.smbcopilot.problem.Page;
 import io.smbcopilot.problem.Paging;
 import io.smbcopilot.security.Permission;
@@ -46,10 +47,13 @@ public class MemberResource {
   public record RoleChange(@NotBlank @Size(max = 40) String role) {}
 
   private final MemberService members;
+  private final PseudonymisationService pseudonymisation;
   private final TenantContext context;
 
-  public MemberResource(MemberService members, TenantContext context) {
+  public MemberResource(
+      MemberService members, PseudonymisationService pseudonymisation, TenantContext context) {
     this.members = members;
+    this.pseudonymisation = pseudonymisation;
     this.context = context;
   }
 
@@ -139,5 +143,26 @@ public class MemberResource {
   @APIResponse(responseCode = "409", description = "the last owner cannot be removed")
   public Uni<Void> remove(@PathParam("userId") String userId) {
     return members.remove(context.tenantId(), Actor.of(context), mine(), userId);
+  }
+
+  @POST
+  @Path("/{userId}/pseudonymisation")
+  @Operation(
+      summary = "Pseudonymise a former member",
+      description =
+          "Replaces the personal data of someone who is no member any more, in every service, where"
+              + " the business's records must stay (the audit log, runs, conversations, usage):"
+              + " their id becomes a pseudonym that nothing maps back to them, their addresses"
+              + " <pseudonym>@pseudonymised.invalid, the address they came from is forgotten, and"
+              + " what was only theirs (notifications, preferences, mails, their own exports) is"
+              + " deleted. Audited as member.pseudonymised, under the pseudonym. Cannot be undone.")
+  @APIResponse(
+      responseCode = "200",
+      description = "pseudonymised: the pseudonym, rows changed here")
+  @APIResponse(responseCode = "404", description = "nothing of them in the business's records")
+  @APIResponse(responseCode = "409", description = "they are a member: remove them first")
+  public Uni<PseudonymisationService.Pseudonymised> pseudonymise(
+      @PathParam("userId") @Size(max = 200) String userId) {
+    return pseudonymisation.pseudonymise(context.tenantId(), Actor.of(context), userId);
   }
 }

@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.smbcopilot.ingestion.index.ChunkIndex;
 import io.smbcopilot.outbox.EventHandlers;
 import io.smbcopilot.outbox.Inbox;
+import io.smbcopilot.outbox.PersonPseudonymisation;
 import io.smbcopilot.outbox.TenantErasure;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,9 +25,10 @@ public class TenantEventsConsumer {
   private final Inbox inbox;
   private final EventHandlers handlers;
 
-  public TenantEventsConsumer(Inbox inbox, TenantErasure erasure) {
+  public TenantEventsConsumer(
+      Inbox inbox, TenantErasure erasure, PersonPseudonymisation pseudonymisation) {
     this.inbox = inbox;
-    this.handlers = EventHandlers.of(CONSUMER).with(erasure::handle);
+    this.handlers = EventHandlers.of(CONSUMER).with(erasure::handle).with(pseudonymisation::handle);
   }
 
   @Incoming(CHANNEL)

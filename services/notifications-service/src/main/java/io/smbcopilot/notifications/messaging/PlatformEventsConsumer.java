@@ -12,6 +12,7 @@ import io.smbcopilot.notifications.service.DirectoryProjection;
 import io.smbcopilot.notifications.service.Notifier;
 import io.smbcopilot.outbox.EventHandlers;
 import io.smbcopilot.outbox.Inbox;
+import io.smbcopilot.outbox.PersonPseudonymisation;
 import io.smbcopilot.outbox.Retention;
 import io.smbcopilot.outbox.TenantErasure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,7 +55,8 @@ public class PlatformEventsConsumer {
       DirectoryProjection directory,
       Notifier notifier,
       Retention retention,
-      TenantErasure erasure) {
+      TenantErasure erasure,
+      PersonPseudonymisation pseudonymisation) {
     this.inbox = inbox;
     this.mail = mail;
     EventHandlers all =
@@ -74,6 +76,8 @@ public class PlatformEventsConsumer {
             // it in this schema
             .with(retention::handle)
             .with(erasure::handle)
+            // a former member's id and addresses replaced by a pseudonym
+            .with(pseudonymisation::handle)
             .on(
                 EventType.INVITATION_MAIL_REQUESTED,
                 InvitationMailRequested.class,

@@ -20,6 +20,8 @@ public final class EventCatalog {
                   .filter(t -> !t.topic().equals(Topics.NOTIFICATIONS))
                   // the tenant is gone, its endpoints with it
                   .filter(t -> t != EventType.TENANT_ERASED)
+                  // it names the person whose id it replaces: not for other systems
+                  .filter(t -> t != EventType.MEMBER_PSEUDONYMISED)
                   .map(EventType::typeName),
               java.util.stream.Stream.of(TEST))
           .toList();

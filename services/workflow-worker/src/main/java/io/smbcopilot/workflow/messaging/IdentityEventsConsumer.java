@@ -7,6 +7,7 @@ import io.smbcopilot.events.identity.MemberChanged;
 import io.smbcopilot.events.identity.TenantCreated;
 import io.smbcopilot.outbox.EventHandlers;
 import io.smbcopilot.outbox.Inbox;
+import io.smbcopilot.outbox.PersonPseudonymisation;
 import io.smbcopilot.outbox.Retention;
 import io.smbcopilot.outbox.TenantErasure;
 import io.smbcopilot.workflow.repository.DirectoryRepository;
@@ -28,7 +29,11 @@ public class IdentityEventsConsumer {
   private final EventHandlers handlers;
 
   public IdentityEventsConsumer(
-      Inbox inbox, DirectoryRepository directory, Retention retention, TenantErasure erasure) {
+      Inbox inbox,
+      DirectoryRepository directory,
+      Retention retention,
+      TenantErasure erasure,
+      PersonPseudonymisation pseudonymisation) {
     this.inbox = inbox;
     this.handlers =
         EventHandlers.of(CONSUMER)
@@ -52,7 +57,9 @@ public class IdentityEventsConsumer {
             // how long the tenant keeps its rows (RetentionKinds), and its erasure: every row of
             // it in this schema
             .with(retention::handle)
-            .with(erasure::handle);
+            .with(erasure::handle)
+            // a former member's id and addresses replaced by a pseudonym
+            .with(pseudonymisation::handle);
   }
 
   @Incoming(CHANNEL)
