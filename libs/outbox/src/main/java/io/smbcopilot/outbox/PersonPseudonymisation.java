@@ -126,12 +126,62 @@ public class PersonPseudonymisation {
                 .replaceWithVoid());
   }
 
+  /** One statement: on {@code column} (table, column...), ?2 {@code value}, ?3 its replacement. */
+  private record Step(String[] column, String sql, String value, String replacement) {}
+
   /**
    * Replaces the person's id and addresses in the current transaction; the rows changed by {@code
    * table.column}. Doing it again finds nothing more to change.
    */
   public Uni<Map<String, Integer>> pseudonymise(
       UUID tenantId, String userId, String pseudonym, List<String> addresses) {
+    List<Step> steps = new ArrayList<>();
+    for (String[] d : drop) {
+      steps.add(
+          new Step(
+              d,
+              "DELETE FROM %1$s WHERE tenant_id::text = ?1 AND %2$s::text = ?2"
+                  .formatted(d[0], d[1]),
+              userId,
+              null));
+    }
+    for (String[] c : clear) {
+      steps.add(
+          new Step(
+              c,
+              ("UPDATE %1$s SET %2$s = NULL WHERE tenant_id::text = ?1 AND %3$s::text = ?2"
+                      + " AND %2$s IS NOT NULL")
+                  .formatted(c[0], c[1], c[2]),
+              userId,
+              null));
+    }
+    // inside JSON and text, as written (a JSON string holds an id or an address as it is); the
+    // addresses first, then the id
+    List<String> values = new ArrayList<>(addresses);
+    values.add(userId);
+    inside(steps, json, "::jsonb", values, userId, pseudonym);
+    inside(steps, text, "", values, userId, pseudonym);
+    for (String[] e : emails) {
+      for (String address : addresses) {
+        steps.add(
+            new Step(
+                e,
+                ("UPDATE %1$s SET %2$s = cast(?3 as text)"
+                        + " WHERE tenant_id::text = ?1 AND lower(%2$s) = lower(cast(?2 as text))")
+                    .formatted(e[0], e[1]),
+                address,
+                address(pseudonym)));
+      }
+    }
+    for (String[] c : ids) {
+      steps.add(
+          new Step(
+              c,
+              "UPDATE %1$s SET %2$s = cast(?3 as text) WHERE tenant_id::text = ?1 AND %2$s::text = ?2"
+                  .formatted(c[0], c[1]),
+              userId,
+              pseudonym));
+    }
     Map<String, Integer> changed = new LinkedHashMap<>();
     String tenant = tenantId.toString();
     return Panache.getSession()
@@ -139,94 +189,8 @@ public class PersonPseudonymisation {
             s -> {
               Uni<Void> all =
                   s.createNativeQuery(PSEUDONYMISING).getSingleResult().replaceWithVoid();
-              for (String[] d : drop) {
-                all =
-                    all.chain(
-                        () ->
-                            run(
-                                s,
-                                changed,
-                                d,
-                                "DELETE FROM "
-                                    + d[0]
-                                    + " WHERE tenant_id::text = ?1 AND "
-                                    + d[1]
-                                    + "::text = ?2",
-                                tenant,
-                                userId,
-                                null));
-              }
-              for (String[] c : clear) {
-                all =
-                    all.chain(
-                        () ->
-                            run(
-                                s,
-                                changed,
-                                c,
-                                "UPDATE "
-                                    + c[0]
-                                    + " SET "
-                                    + c[1]
-                                    + " = NULL WHERE tenant_id::text"
-                                    + " = ?1 AND "
-                                    + c[2]
-                                    + "::text = ?2 AND "
-                                    + c[1]
-                                    + " IS NOT NULL",
-                                tenant,
-                                userId,
-                                null));
-              }
-              List<String> values = new ArrayList<>(addresses);
-              values.add(userId);
-              for (String[] j : json) {
-                all = all.chain(() -> within(s, changed, j, "::jsonb", tenant, values, pseudonym));
-              }
-              for (String[] t : text) {
-                all = all.chain(() -> within(s, changed, t, "", tenant, values, pseudonym));
-              }
-              for (String[] e : emails) {
-                for (String address : addresses) {
-                  all =
-                      all.chain(
-                          () ->
-                              run(
-                                  s,
-                                  changed,
-                                  e,
-                                  "UPDATE "
-                                      + e[0]
-                                      + " SET "
-                                      + e[1]
-                                      + " = cast(?3 as text)"
-                                      + " WHERE tenant_id::text = ?1 AND lower("
-                                      + e[1]
-                                      + ") = lower(cast(?2 as text))",
-                                  tenant,
-                                  address,
-                                  address(pseudonym)));
-                }
-              }
-              for (String[] i : ids) {
-                all =
-                    all.chain(
-                        () ->
-                            run(
-                                s,
-                                changed,
-                                i,
-                                "UPDATE "
-                                    + i[0]
-                                    + " SET "
-                                    + i[1]
-                                    + " = cast(?3 as text)"
-                                    + " WHERE tenant_id::text = ?1 AND "
-                                    + i[1]
-                                    + "::text = ?2",
-                                tenant,
-                                userId,
-                                pseudonym));
+              for (Step step : steps) {
+                all = all.chain(() -> run(s, changed, step, tenant));
               }
               return all;
             })
@@ -234,64 +198,42 @@ public class PersonPseudonymisation {
         .replaceWith(changed);
   }
 
-  /**
-   * Replaces their id and addresses inside a column's text (as written: a JSON string holds an id
-   * or an address as it is), {@code cast} back to the column's type.
-   */
-  private static Uni<Void> within(
-      Mutiny.Session s,
-      Map<String, Integer> changed,
-      String[] column,
+  /** The steps that replace each value inside the columns' text, {@code cast} back to its type. */
+  private static void inside(
+      List<Step> steps,
+      List<String[]> columns,
       String cast,
-      String tenant,
       List<String> values,
+      String userId,
       String pseudonym) {
-    Uni<Void> all = Uni.createFrom().voidItem();
-    for (String value : values) {
-      String replacement = value.contains("@") ? address(pseudonym) : pseudonym;
-      all =
-          all.chain(
-              () ->
-                  run(
-                      s,
-                      changed,
-                      column,
-                      "UPDATE "
-                          + column[0]
-                          + " SET "
-                          + column[1]
-                          + " = replace("
-                          + column[1]
-                          + "::text, cast(?2 as text), cast(?3 as text))"
-                          + cast
-                          + " WHERE tenant_id::text = ?1 AND strpos("
-                          + column[1]
-                          + "::text, cast(?2 as text)) > 0",
-                      tenant,
-                      value,
-                      replacement));
+    for (String[] c : columns) {
+      for (String value : values) {
+        steps.add(
+            new Step(
+                c,
+                ("UPDATE %1$s SET %2$s = replace(%2$s::text, cast(?2 as text), cast(?3 as text))%3$s"
+                        + " WHERE tenant_id::text = ?1 AND strpos(%2$s::text, cast(?2 as text)) > 0")
+                    .formatted(c[0], c[1], cast),
+                value,
+                value.equals(userId) ? pseudonym : address(pseudonym)));
+      }
     }
-    return all;
   }
 
   private static Uni<Void> run(
-      Mutiny.Session s,
-      Map<String, Integer> changed,
-      String[] where,
-      String sql,
-      String tenant,
-      String value,
-      String replacement) {
-    var query = s.createNativeQuery(sql).setParameter(1, tenant).setParameter(2, value);
-    if (replacement != null) {
-      query = query.setParameter(3, replacement);
+      Mutiny.Session s, Map<String, Integer> changed, Step step, String tenant) {
+    var query =
+        s.createNativeQuery(step.sql()).setParameter(1, tenant).setParameter(2, step.value());
+    if (step.replacement() != null) {
+      query = query.setParameter(3, step.replacement());
     }
     return query
         .executeUpdate()
         .invoke(
             n -> {
               if (n > 0) {
-                changed.merge((where[0] + "." + where[1]).replace("\"", ""), n, Integer::sum);
+                changed.merge(
+                    (step.column()[0] + "." + step.column()[1]).replace("\"", ""), n, Integer::sum);
               }
             })
         .replaceWithVoid();

@@ -50,21 +50,7 @@ class TenantExportPartTest {
         .statusCode(201);
     other.member("member-" + other.id, "member");
 
-    byte[] zip =
-        given()
-            .header("Authorization", "Bearer " + owner)
-            .get("/internal/v1/tenant-export")
-            .then()
-            .statusCode(200)
-            .contentType("application/zip")
-            .extract()
-            .asByteArray();
-    Map<String, String> files = new LinkedHashMap<>();
-    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-        files.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      }
-    }
+    Map<String, String> files = part(owner, "/internal/v1/tenant-export");
     assertThat(files.get("auth-service/tenant.json")).contains(tenant.id.toString());
     assertThat(files.get("auth-service/membership.jsonl")).contains(member);
     assertThat(files.get("auth-service/api_key.jsonl"))
@@ -100,21 +86,7 @@ class TenantExportPartTest {
           .statusCode(201);
     }
 
-    byte[] zip =
-        given()
-            .header("Authorization", "Bearer " + adminToken)
-            .get("/internal/v1/personal-export")
-            .then()
-            .statusCode(200)
-            .contentType("application/zip")
-            .extract()
-            .asByteArray();
-    Map<String, String> files = new LinkedHashMap<>();
-    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-        files.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      }
-    }
+    Map<String, String> files = part(adminToken, "/internal/v1/personal-export");
     // the tables that hold something of a person, and no others
     assertThat(files.keySet())
         .containsExactlyInAnyOrder(
@@ -133,5 +105,25 @@ class TenantExportPartTest {
     assertThat(files.get("auth-service/audit_event.jsonl").lines())
         .isNotEmpty()
         .allSatisfy(line -> assertThat(line).contains(admin));
+  }
+
+  /** The files of the part the path answers for the token's caller, by name. */
+  private static Map<String, String> part(String token, String path) throws java.io.IOException {
+    byte[] zip =
+        given()
+            .header("Authorization", "Bearer " + token)
+            .get(path)
+            .then()
+            .statusCode(200)
+            .contentType("application/zip")
+            .extract()
+            .asByteArray();
+    Map<String, String> files = new LinkedHashMap<>();
+    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        files.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
+    return files;
   }
 }
