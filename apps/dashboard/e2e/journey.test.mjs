@@ -831,6 +831,20 @@ describe('the dashboard journey', { concurrency: false }, () => {
     await page.getByRole('heading', { name: 'Members' }).waitFor();
   });
 
+  test('the owner pseudonymises the member who left, once they confirm', async () => {
+    const page = ownerPage;
+    await page.getByRole('heading', { name: 'Members', level: 1 }).waitFor();
+    const former = page.getByRole('region', { name: 'Former members' });
+    await former.getByRole('button', { name: `Pseudonymise ${member.email}` }).click();
+    await former.getByText('This cannot be undone.').waitFor();
+    await check(page, 'former-members');
+    await former.getByRole('button', { name: `Pseudonymise ${member.email}` }).click();
+    const status = former.getByRole('status');
+    await status.waitFor();
+    assert.match(await status.innerText(), /is now former-member-[0-9a-f]{12} in the business's records/);
+    await former.getByText('Nobody to pseudonymise.').waitFor();
+  });
+
   test('a reload keeps the owner signed in, on the same page', async () => {
     const page = ownerPage;
     await page.reload();

@@ -6,11 +6,12 @@ import { Field, fieldError } from '../components/Field';
 import { ProblemMessage } from '../components/ProblemMessage';
 import { useSession } from '../session';
 import { asProblem, useResource } from '../useResource';
+import { FormerMembers } from './FormerMembers';
 
 /** Settings › Members: who belongs to the business, invitations sent and pending. */
 export function Members() {
   const { t, i18n } = useTranslation();
-  const { api } = useSession();
+  const { api, can } = useSession();
   const members = useResource(() => data(api.GET('/api/v1/members', { params: { query: { limit: 100 } } })), [api]);
   const invitations = useResource(() => data(api.GET('/api/v1/members/invitations')), [api]);
   const roles = useResource(() => data(api.GET('/api/v1/roles')), [api]);
@@ -108,6 +109,10 @@ export function Members() {
           </li>
         ))}
       </ul>
+
+      {can('audit:read') && members.data && (
+        <FormerMembers current={new Set((members.data.items ?? []).map((m) => m.userId ?? ''))} />
+      )}
     </section>
   );
 }
