@@ -197,7 +197,8 @@ class ErasureAcceptanceTest {
     Edge.User member = edge.invite(owner, "member");
     // what a person leaves behind: a conversation, a run, its notification, a document
     String conversation =
-        CopilotAcceptanceTest.ask(edge, member.token(), "When does the bakery open?")
+        CopilotAcceptanceTest.ask(
+                edge, member.token(), "When does the bakery open? Mail me at " + member.email())
             .get("conversationId")
             .asText();
     String workflow =
