@@ -54,4 +54,24 @@ public class AuditEventRepository implements PanacheRepositoryBase<AuditEvent, L
         .range(0, limit - 1)
         .list();
   }
+
+  /** How many of the tenant's entries name the person, as actor or as target. */
+  public Uni<Long> mentions(UUID tenantId, String userId) {
+    return count("tenantId = ?1 and (actorId = ?2 or targetId = ?2)", tenantId, userId);
+  }
+
+  /** The addresses the entries about the person give them (their details' email), lower case. */
+  public Uni<List<String>> addressesOf(UUID tenantId, String userId) {
+    return getSession()
+        .chain(
+            s ->
+                s.createNativeQuery(
+                        "SELECT DISTINCT lower(details->>'email') FROM audit_event"
+                            + " WHERE tenant_id = ?1 AND target_id = ?2"
+                            + " AND details->>'email' IS NOT NULL",
+                        String.class)
+                    .setParameter(1, tenantId)
+                    .setParameter(2, userId)
+                    .getResultList());
+  }
 }

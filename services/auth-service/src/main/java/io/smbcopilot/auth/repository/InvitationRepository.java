@@ -36,4 +36,9 @@ public class InvitationRepository implements PanacheRepositoryBase<Invitation, U
     return update(
         "acceptedAt = ?3, acceptedBy = ?2 where id = ?1 and acceptedAt is null", id, userId, now);
   }
+
+  /** The invitations the person accepted, their addresses among them. */
+  public Uni<List<Invitation>> acceptedBy(UUID tenantId, String userId) {
+    return list("tenantId = ?1 and acceptedBy = ?2", tenantId, userId);
+  }
 }

@@ -2,8 +2,10 @@ package io.smbcopilot.auth.service;
 
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.smbcopilot.auth.repository.AuditEventRepository;
+import io.smbcopilot.auth.repository.InvitationRepository;
+import io.smbcopilot.auth.repository.MembershipRepository;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.MemberPseudonymised;
 import io.smbcopilot.outbox.PersonPseudonymisation;
@@ -23,27 +25,25 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class PseudonymisationService {
-  /** Their addresses: from the entries about them and the invitations they accepted. */
-  private static final String ADDRESSES =
-      """
-      SELECT DISTINCT lower(details->>'email') FROM audit_event
-        WHERE tenant_id = ?1 AND target_id = ?2 AND details->>'email' IS NOT NULL
-      UNION SELECT DISTINCT lower(email) FROM invitation WHERE tenant_id = ?1 AND accepted_by = ?2""";
-
-  /** Whether the business's records hold anything of them here. */
-  private static final String KNOWN =
-      """
-      SELECT count(*) FROM audit_event WHERE tenant_id = ?1 AND (actor_id = ?2 OR target_id = ?2)""";
-
   public record Pseudonymised(String pseudonym, Map<String, Integer> rows) {}
 
   private final IdentityRecorder recorder;
   private final PersonPseudonymisation pseudonymisation;
+  private final MembershipRepository memberships;
+  private final AuditEventRepository auditLog;
+  private final InvitationRepository invitations;
 
   public PseudonymisationService(
-      IdentityRecorder recorder, PersonPseudonymisation pseudonymisation) {
+      IdentityRecorder recorder,
+      PersonPseudonymisation pseudonymisation,
+      MembershipRepository memberships,
+      AuditEventRepository auditLog,
+      InvitationRepository invitations) {
     this.recorder = recorder;
     this.pseudonymisation = pseudonymisation;
+    this.memberships = memberships;
+    this.auditLog = auditLog;
+    this.invitations = invitations;
   }
 
   @WithSpan("PseudonymisationService.pseudonymise")
@@ -57,45 +57,27 @@ public class PseudonymisationService {
         "member",
         pseudonym,
         () ->
-            Panache.getSession()
+            memberships
+                .find(tenantId, userId)
+                .invoke(
+                    member -> {
+                      if (member != null) {
+                        throw new ProblemException(
+                            ProblemType.CONFLICT,
+                            "they are a member: remove them from the business first");
+                      }
+                    })
+                .chain(() -> auditLog.mentions(tenantId, userId))
+                .invoke(
+                    known -> {
+                      if (known == 0) {
+                        throw ProblemException.notFound(
+                            "person " + userId + " in the business's records");
+                      }
+                    })
+                .chain(() -> addresses(tenantId, userId))
                 .chain(
-                    s ->
-                        s.createNativeQuery(
-                                "SELECT 1 FROM membership WHERE tenant_id = ?1 AND user_id = ?2")
-                            .setParameter(1, tenantId)
-                            .setParameter(2, userId)
-                            .getResultList()
-                            .invoke(
-                                rows -> {
-                                  if (!rows.isEmpty()) {
-                                    throw new ProblemException(
-                                        ProblemType.CONFLICT,
-                                        "they are a member: remove them from the business first");
-                                  }
-                                })
-                            .chain(
-                                () ->
-                                    s.createNativeQuery(KNOWN, Long.class)
-                                        .setParameter(1, tenantId)
-                                        .setParameter(2, userId)
-                                        .getSingleResult())
-                            .invoke(
-                                known -> {
-                                  if (known == 0) {
-                                    throw ProblemException.notFound(
-                                        "person " + userId + " in the business's records");
-                                  }
-                                })
-                            .chain(
-                                () ->
-                                    s.createNativeQuery(ADDRESSES, String.class)
-                                        .setParameter(1, tenantId)
-                                        .setParameter(2, userId)
-                                        .getResultList()))
-                .chain(
-                    addresses -> {
-                      List<String> emails =
-                          addresses.stream().filter(a -> a != null && !a.isBlank()).toList();
+                    emails -> {
                       return pseudonymisation
                           .pseudonymise(tenantId, userId, pseudonym, emails)
                           .call(
@@ -122,5 +104,23 @@ public class PseudonymisationService {
                                           actor.id())))
                           .map(rows -> new Pseudonymised(pseudonym, rows));
                     }));
+  }
+
+  /** Their addresses, lower case: from the entries about them and the invitations they accepted. */
+  private Uni<List<String>> addresses(UUID tenantId, String userId) {
+    return auditLog
+        .addressesOf(tenantId, userId)
+        .chain(
+            fromAudit ->
+                invitations
+                    .acceptedBy(tenantId, userId)
+                    .map(
+                        accepted -> {
+                          java.util.Set<String> all = new java.util.LinkedHashSet<>(fromAudit);
+                          accepted.forEach(
+                              i -> all.add(i.email.toLowerCase(java.util.Locale.ROOT)));
+                          all.removeIf(a -> a == null || a.isBlank());
+                          return List.copyOf(all);
+                        }));
   }
 }
