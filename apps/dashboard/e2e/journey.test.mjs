@@ -735,7 +735,7 @@ describe('the dashboard journey', { concurrency: false }, () => {
   test('the owner invites a member from Settings, and the invitation is mailed', async () => {
     const page = ownerPage;
     await go(page, 'Settings');
-    await page.getByRole('heading', { name: 'Members' }).waitFor();
+    await page.getByRole('heading', { name: 'Members', level: 1 }).waitFor();
     await page.getByRole('cell', { name: owner.email }).waitFor();
     await page.getByLabel('Email').fill(member.email);
     await page.getByLabel('Role').selectOption('member');
@@ -828,7 +828,7 @@ describe('the dashboard journey', { concurrency: false }, () => {
     await page.waitForFunction(() => !document.querySelector('[data-testid=unread]'));
     assert.equal(await unread(page), 0);
     await go(page, 'Settings');
-    await page.getByRole('heading', { name: 'Members' }).waitFor();
+    await page.getByRole('heading', { name: 'Members', level: 1 }).waitFor();
   });
 
   test('the owner pseudonymises the member who left, once they confirm', async () => {
@@ -848,7 +848,7 @@ describe('the dashboard journey', { concurrency: false }, () => {
   test('a reload keeps the owner signed in, on the same page', async () => {
     const page = ownerPage;
     await page.reload();
-    await page.getByRole('heading', { name: 'Members' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('heading', { name: 'Members', level: 1 }).waitFor({ timeout: 30_000 });
     assert.ok(page.url().startsWith(`${BASE}/settings/members`), page.url());
   });
 

@@ -44,11 +44,11 @@ public class InternalTokenIdentityProvider implements IdentityProvider<InternalT
       InternalTokenRequest request, AuthenticationRequestContext context) {
     String token = request.token();
     if (verifier.jwt().needsKeys(token)) {
-      // an unknown key id (a new gateway replica): the gateway's JWKS is fetched, off the event
-      // loop
+      // an unknown key id (a new gateway replica, a gateway restarted) or keys grown old: the
+      // gateway's JWKS is fetched, off the event loop
       return context.runBlocking(
           () -> {
-            verifier.jwt().keys().refresh();
+            verifier.jwt().keys().resolve(JwtVerifier.keyId(token));
             return identity(token);
           });
     }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKey;
@@ -49,12 +50,16 @@ public final class JwksCache {
   }
 
   /**
-   * True when the set should be reloaded before a token naming this key id is verified: the key is
-   * unknown or the set is older than {@code maxAge}, and a reload is not rate-limited.
+   * True when the set must be reloaded before a token naming this key id is verified: the key is
+   * unknown (then {@link #resolve} may wait for the next reload allowed), or the set is older than
+   * {@code maxAge} and a reload is not rate-limited. False for a token without a key id.
    */
   public boolean needsRefresh(String kid) {
-    boolean stale = loadedAt == 0 || System.nanoTime() - loadedAt > maxAge.toNanos();
-    return (stale || cached(kid) == null) && mayRefresh();
+    return kid != null && (cached(kid) == null || (stale() && mayRefresh()));
+  }
+
+  private boolean stale() {
+    return loadedAt == 0 || System.nanoTime() - loadedAt > maxAge.toNanos();
   }
 
   /** True when a reload may run now (it is not rate-limited). */
@@ -64,9 +69,12 @@ public final class JwksCache {
 
   /** Reloads the set (blocking), unless one was tried within the minimum interval. */
   public synchronized void refresh() {
-    if (!mayRefresh() && System.nanoTime() - loadedAt <= maxAge.toNanos()) {
-      return;
+    if (mayRefresh()) {
+      load();
     }
+  }
+
+  private void load() {
     attemptedAt = System.nanoTime();
     try {
       JsonWebKeySet set = new JsonWebKeySet(loader.get());
@@ -86,10 +94,31 @@ public final class JwksCache {
     }
   }
 
-  /** The key, reloading the set once when it is unknown or old (blocking). */
+  /**
+   * The key (blocking; off the event loop), reloading the set when the key is unknown or the set
+   * old and a reload is allowed. A key still unknown while reloads are rate-limited waits for the
+   * next reload allowed (at most {@code minRefreshInterval}) and is looked for once more: a reload
+   * tried moments before, while the set's source was away (a gateway restarting), must not refuse
+   * the first tokens of the key that source made when it came back. Waiters share that reload.
+   */
   public Key resolve(String kid) {
-    if (needsRefresh(kid)) {
-      refresh();
+    if (kid == null) {
+      return null;
+    }
+    Key key = loadIfAllowed(kid);
+    if (key == null) {
+      long wait = attemptedAt + minRefreshInterval.toNanos() - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+        key = loadIfAllowed(kid);
+      }
+    }
+    return key;
+  }
+
+  private synchronized Key loadIfAllowed(String kid) {
+    if ((cached(kid) == null || stale()) && mayRefresh()) {
+      load();
     }
     return cached(kid);
   }

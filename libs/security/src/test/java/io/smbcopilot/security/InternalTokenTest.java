@@ -158,6 +158,59 @@ class InternalTokenTest {
   }
 
   @Test
+  void theFirstTokensOfAGatewayBackFromARestartWaitForTheNextReloadAllowedAndShareIt()
+      throws Exception {
+    java.util.concurrent.atomic.AtomicReference<String> source =
+        new java.util.concurrent.atomic.AtomicReference<>(
+            "{\"keys\":[" + signer.publicJwk() + "]}");
+    AtomicInteger tried = new AtomicInteger();
+    JwksCache keys =
+        new JwksCache(
+            () -> {
+              tried.incrementAndGet();
+              String set = source.get();
+              if (set == null) {
+                throw new IllegalStateException("the gateway is away");
+              }
+              return set;
+            },
+            Duration.ofMillis(400),
+            Duration.ofMinutes(10));
+    InternalTokenVerifier rated = new InternalTokenVerifier(keys);
+    keys.refresh();
+    // the gateway killed: a reload is tried and fails (a token of a key unknown, say)
+    source.set(null);
+    assertThat(keys.resolve("a-key-nobody-has")).isNull();
+    assertThat(tried.get()).isEqualTo(2);
+    // back at once with a new key, inside the rate limit of the reload that failed
+    InternalTokenSigner restarted = new InternalTokenSigner(30);
+    source.set("{\"keys\":[" + signer.publicJwk() + "," + restarted.publicJwk() + "]}");
+    String token = restarted.sign(user());
+    assertThat(rated.jwt().needsKeys(token)).isTrue();
+    // its first calls, together: each waits for the reload allowed next, and one reload serves all
+    java.util.concurrent.ExecutorService callers =
+        java.util.concurrent.Executors.newFixedThreadPool(6);
+    try {
+      List<java.util.concurrent.Future<java.security.Key>> found = new java.util.ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        found.add(callers.submit(() -> keys.resolve(restarted.keyId())));
+      }
+      for (java.util.concurrent.Future<java.security.Key> key : found) {
+        assertThat(key.get(10, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+    assertThat(tried.get()).isEqualTo(3);
+    assertThat(rated.jwt().needsKeys(token)).isFalse();
+    assertThat(rated.verify(token).subject()).isEqualTo("user-1");
+    // a token without a key id never sends anyone to reload
+    assertThat(rated.jwt().needsKeys("e30.e30.")).isFalse();
+    assertThat(keys.resolve(null)).isNull();
+    assertThat(tried.get()).isEqualTo(3);
+  }
+
+  @Test
   void tokensOfAnotherKeyUnsignedOrTamperedAreRejected() throws Exception {
     verifier.jwt().keys().refresh();
     InternalTokenSigner other = new InternalTokenSigner(30);

@@ -67,7 +67,15 @@ public class SigningKeys {
     }
   }
 
-  private void register() {
+  /**
+   * True once this replica's key is in the shared table: until then the other replicas' JWKS lack
+   * it, and a service reading the set from one of them would refuse the tokens signed here.
+   */
+  public boolean registered() {
+    return registered;
+  }
+
+  void register() {
     try {
       keys.register(signer.keyId(), InternalToken.ALGORITHM, signer.publicJwk())
           .await()

@@ -22,8 +22,19 @@ class SigningKeysTest {
   /** The other replicas' keys as the database holds them; null: the database is away. */
   private final AtomicReference<List<String>> stored = new AtomicReference<>();
 
+  /** Whether the database takes a registration. */
+  private final java.util.concurrent.atomic.AtomicBoolean registering =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   private final SigningKeyRepository repository =
       new SigningKeyRepository(null) {
+        @Override
+        public Uni<Void> register(String kid, String algorithm, String publicJwk) {
+          return registering.get()
+              ? Uni.createFrom().voidItem()
+              : Uni.createFrom().failure(new IllegalStateException("the database is away"));
+        }
+
         @Override
         public Uni<List<String>> othersThan(String kid) {
           List<String> keys = stored.get();
@@ -75,5 +86,20 @@ class SigningKeysTest {
     assertThat(kids(keys.jwks().await().indefinitely())).containsExactly(own);
     stored.set(null);
     assertThat(kids(keys.jwks().await().indefinitely())).containsExactly(own);
+  }
+
+  @Test
+  void aReplicaIsReadyOnlyOnceItsKeyIsRegistered() {
+    SigningKeys keys = new SigningKeys(repository, null, config, Duration.ZERO);
+    SigningKeyReadinessCheck check = new SigningKeyReadinessCheck(keys);
+    // started while the database is away: not ready, its key in no other replica's set
+    keys.register();
+    assertThat(check.call().getStatus())
+        .isEqualTo(org.eclipse.microprofile.health.HealthCheckResponse.Status.DOWN);
+    registering.set(true);
+    keys.register();
+    assertThat(check.call().getStatus())
+        .isEqualTo(org.eclipse.microprofile.health.HealthCheckResponse.Status.UP);
+    assertThat(check.call().getData().orElseThrow()).containsEntry("kid", keys.signer().keyId());
   }
 }
