@@ -11,7 +11,7 @@ import { FormerMembers } from './FormerMembers';
 /** Settings › Members: who belongs to the business, invitations sent and pending. */
 export function Members() {
   const { t, i18n } = useTranslation();
-  const { api, can } = useSession();
+  const { api } = useSession();
   const members = useResource(() => data(api.GET('/api/v1/members', { params: { query: { limit: 100 } } })), [api]);
   const invitations = useResource(() => data(api.GET('/api/v1/members/invitations')), [api]);
   const roles = useResource(() => data(api.GET('/api/v1/roles')), [api]);
@@ -110,9 +110,7 @@ export function Members() {
         ))}
       </ul>
 
-      {can('audit:read') && members.data && (
-        <FormerMembers current={new Set((members.data.items ?? []).map((m) => m.userId ?? ''))} />
-      )}
+      <FormerMembers />
     </section>
   );
 }

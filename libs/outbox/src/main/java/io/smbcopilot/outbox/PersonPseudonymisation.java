@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
@@ -114,16 +115,24 @@ public class PersonPseudonymisation {
 
   /** Registers this service's part on {@code member-pseudonymised}. */
   public EventHandlers handle(EventHandlers handlers) {
+    return handle(handlers, (tenant, p) -> Uni.createFrom().voidItem());
+  }
+
+  /**
+   * Registers this service's part on {@code member-pseudonymised}, and {@code then} in the same
+   * transaction (what else the service must do: withdraw what holds copies of the person).
+   */
+  public EventHandlers handle(
+      EventHandlers handlers, BiFunction<UUID, MemberPseudonymised, Uni<Void>> then) {
     return handlers.on(
         EventType.MEMBER_PSEUDONYMISED,
         MemberPseudonymised.class,
-        (p, event) ->
-            pseudonymise(
-                    UUID.fromString(p.tenantId()),
-                    p.userId(),
-                    p.pseudonym(),
-                    p.emails() == null ? List.of() : p.emails())
-                .replaceWithVoid());
+        (p, event) -> {
+          UUID tenant = UUID.fromString(p.tenantId());
+          return pseudonymise(
+                  tenant, p.userId(), p.pseudonym(), p.emails() == null ? List.of() : p.emails())
+              .chain(() -> then.apply(tenant, p));
+        });
   }
 
   /** One statement: on {@code column} (table, column...), ?2 {@code value}, ?3 its replacement. */

@@ -520,6 +520,41 @@ class IdentityServiceTest {
     // a member is removed first
     as(tenant.ownerToken()).post(path).then().statusCode(409);
     as(tenant.ownerToken()).delete("/api/v1/members/" + admin).then().statusCode(204);
+    // two people gone, newest first, a page at a time; the members are not among them
+    String other = tenant.member("gone-" + tenant.id, "member");
+    as(tenant.ownerToken()).delete("/api/v1/members/" + other).then().statusCode(204);
+    String next =
+        as(tenant.ownerToken())
+            .get("/api/v1/members/former?limit=1")
+            .then()
+            .statusCode(200)
+            .body("items.userId", org.hamcrest.Matchers.contains(other))
+            .body("items[0].email", equalTo(other + "@example.test"))
+            .body("items[0].how", equalTo("removed"))
+            .body("items[0].at", notNullValue())
+            .extract()
+            .path("nextCursor");
+    String last =
+        as(tenant.ownerToken())
+            .get("/api/v1/members/former?limit=1&cursor=" + next)
+            .then()
+            .statusCode(200)
+            .body("items.userId", org.hamcrest.Matchers.contains(admin))
+            .extract()
+            .path("nextCursor");
+    // a full page may have more: the next one says there is none
+    as(tenant.ownerToken())
+        .get("/api/v1/members/former?limit=1&cursor=" + last)
+        .then()
+        .statusCode(200)
+        .body("items", hasSize(0))
+        .body("nextCursor", nullValue());
+    as(tenant.ownerToken())
+        .get("/api/v1/members/former?cursor=bm90LWEtbnVtYmVy")
+        .then()
+        .statusCode(400)
+        .body("detail", containsString("cursor"));
+    as(tenant.token(admin, "member")).get("/api/v1/members/former").then().statusCode(403);
     long entries = auditEntries(tenant);
 
     String pseudonym =
@@ -555,8 +590,12 @@ class IdentityServiceTest {
                 io.smbcopilot.testing.TenantTraces.find(
                         pool, List.of("auth_service"), List.of(admin, email))
                     .isEmpty());
-    // done: nothing of them is found a second time
+    // done: nothing of them is found a second time, and they are no former member to list
     as(tenant.ownerToken()).post(path).then().statusCode(404);
+    as(tenant.ownerToken())
+        .get("/api/v1/members/former")
+        .then()
+        .body("items.userId", org.hamcrest.Matchers.contains(other));
     // and the audit log still refuses a change made any other way
     assertThat(
             org.junit.jupiter.api.Assertions.assertThrows(

@@ -216,6 +216,8 @@ class ErasureAcceptanceTest {
                 edge.call("GET", "/api/v1/me/exports", member.token(), null)
                     .body()
                     .contains("\"ready\""));
+    // and the business's export, made while they were there: it holds them as they were
+    String before = readyExport(edge, owner);
     String path = "/api/v1/members/" + member.userId() + "/pseudonymisation";
     // still a member: they are removed (or leave) first
     assertThat(edge.call("POST", path, owner.token(), null).status()).isEqualTo(409);
@@ -256,12 +258,76 @@ class ErasureAcceptanceTest {
             .get("items");
     assertThat(audit.get(0).get("actorId").asText()).isEqualTo(pseudonym);
     assertThat(conversation).isNotBlank();
+
+    // the export made before is withdrawn, its archive deleted; one made now holds only the
+    // pseudonym
+    JsonNode withdrawn =
+        edge.call("GET", "/api/v1/tenant/exports/" + before, owner.token(), null).json();
+    assertThat(withdrawn.get("status").asText()).isEqualTo("expired");
+    assertThat(withdrawn.get("error").asText()).contains("pseudonymised");
+    Edge.Response gone =
+        edge.call("GET", "/api/v1/tenant/exports/" + before + "/archive", owner.token(), null);
+    assertThat(gone.status()).isEqualTo(410);
+    assertThat(gone.json().get("detail").asText()).contains("withdrawn");
+    try (Connection c = edge.database("workflow-worker");
+        var s =
+            c.prepareStatement(
+                "SELECT count(*) FROM tenant_export_piece WHERE export_id = ?::uuid")) {
+      s.setString(1, before);
+      try (var r = s.executeQuery()) {
+        r.next();
+        assertThat(r.getLong(1)).as("pieces of the withdrawn archive").isZero();
+      }
+    }
+    String after = readyExport(edge, owner);
+    java.net.http.HttpResponse<byte[]> archive =
+        Edge.HTTP.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(
+                        edge.gateway + "/api/v1/tenant/exports/" + after + "/archive"))
+                .header("Authorization", "Bearer " + owner.token())
+                .GET()
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(archive.statusCode()).isEqualTo(200);
+    String unpacked = unzipped(archive.body());
+    assertThat(unpacked).contains(pseudonym).doesNotContain(member.userId());
+    assertThat(unpacked.toLowerCase(Locale.ROOT))
+        .doesNotContain(member.email().toLowerCase(Locale.ROOT));
     System.out.printf(
         "pseudonymisation: nothing of the person in the platform's schemas %.1f s after it was"
             + " asked; the pseudonym in %d columns%n",
         seconds, kept.size());
     // done: nothing of them is found a second time
     assertThat(edge.call("POST", path, owner.token(), null).status()).isEqualTo(404);
+  }
+
+  /** The id of an export of the business the owner asked, once it is ready. */
+  private static String readyExport(Edge edge, Edge.User owner) {
+    Edge.Response asked = edge.call("POST", "/api/v1/tenant/export", owner.token(), null);
+    assertThat(asked.status()).as(asked.body()).isEqualTo(202);
+    String id = asked.json().get("id").asText();
+    JsonNode ready =
+        await()
+            .alias("the business's export built")
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> edge.call("GET", "/api/v1/tenant/exports/" + id, owner.token(), null).json(),
+                e -> !e.get("status").asText().equals("building"));
+    assertThat(ready.get("status").asText()).as(ready.toString()).isEqualTo("ready");
+    return id;
+  }
+
+  /** Every file of a zip, one after another, as text. */
+  private static String unzipped(byte[] zip) throws Exception {
+    StringBuilder all = new StringBuilder();
+    try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+      for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        all.append(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    return all.toString();
   }
 
   /** Each schema of the platform's database but PostgreSQL's own. */

@@ -4,6 +4,7 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.auth.domain.AuditEvent;
+import io.smbcopilot.outbox.SqlValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -73,5 +74,49 @@ public class AuditEventRepository implements PanacheRepositoryBase<AuditEvent, L
                     .setParameter(1, tenantId)
                     .setParameter(2, userId)
                     .getResultList());
+  }
+
+  /** A person who left or was removed: their id, the address the entry gives, when, how, where. */
+  public record Departure(
+      String userId, String email, String action, OffsetDateTime at, long seq) {}
+
+  /**
+   * The people who left or were removed and are no members now, nor pseudonymised yet (their
+   * entries name the pseudonym then), each once, by their last departure, newest first, before the
+   * entry {@code beforeSeq}.
+   */
+  public Uni<List<Departure>> departures(UUID tenantId, long beforeSeq, int limit) {
+    return getSession()
+        .chain(
+            s ->
+                s.createNativeQuery(
+                        "SELECT target_id, email, action, occurred_at, seq FROM ("
+                            + " SELECT DISTINCT ON (a.target_id) a.target_id,"
+                            + " a.details->>'email' AS email, a.action, a.occurred_at, a.seq"
+                            + " FROM audit_event a WHERE a.tenant_id = ?1"
+                            + " AND a.action IN ('member.left', 'member.removed')"
+                            + " AND a.result = 'success' AND a.target_id IS NOT NULL"
+                            + " AND a.target_id NOT LIKE 'former-member-%'"
+                            + " AND NOT EXISTS (SELECT 1 FROM membership m"
+                            + " WHERE m.tenant_id = a.tenant_id AND m.user_id = a.target_id)"
+                            + " ORDER BY a.target_id, a.seq DESC) f"
+                            + " WHERE seq < ?2 ORDER BY seq DESC LIMIT ?3",
+                        Object[].class)
+                    .setParameter(1, tenantId)
+                    .setParameter(2, beforeSeq)
+                    .setParameter(3, limit)
+                    .getResultList())
+        .map(
+            rows ->
+                rows.stream()
+                    .map(
+                        r ->
+                            new Departure(
+                                (String) r[0],
+                                (String) r[1],
+                                (String) r[2],
+                                SqlValues.time(r[3]),
+                                ((Number) r[4]).longValue()))
+                    .toList());
   }
 }

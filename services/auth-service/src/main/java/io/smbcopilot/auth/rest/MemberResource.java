@@ -73,6 +73,20 @@ public class MemberResource {
   }
 
   @GET
+  @Path("/former")
+  @Operation(
+      summary = "Former members who may be pseudonymised",
+      description =
+          "The people who left or were removed and are no members now, each once, newest first,"
+              + " until they are pseudonymised (POST /api/v1/members/{userId}/pseudonymisation).")
+  @APIResponse(responseCode = "200", description = "a page of former members")
+  @APIResponse(responseCode = "400", description = "a limit out of range or a cursor not ours")
+  public Uni<Page<PseudonymisationService.FormerMember>> former(
+      @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+    return pseudonymisation.former(context.tenantId(), Paging.limit(limit), Paging.decode(cursor));
+  }
+
+  @GET
   @Path("/{userId}")
   @Operation(summary = "One member")
   @APIResponse(responseCode = "200", description = "the member")

@@ -2,6 +2,7 @@ package io.smbcopilot.auth.service;
 
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.smbcopilot.auth.repository.AuditEventRepository;
 import io.smbcopilot.auth.repository.InvitationRepository;
@@ -9,12 +10,16 @@ import io.smbcopilot.auth.repository.MembershipRepository;
 import io.smbcopilot.events.EventType;
 import io.smbcopilot.events.identity.MemberPseudonymised;
 import io.smbcopilot.outbox.PersonPseudonymisation;
+import io.smbcopilot.problem.Page;
+import io.smbcopilot.problem.Paging;
 import io.smbcopilot.problem.ProblemException;
 import io.smbcopilot.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * An admin replaces a former member's personal data by a pseudonym (issue 18): the audit log and
@@ -26,6 +31,14 @@ import java.util.UUID;
 @ApplicationScoped
 public class PseudonymisationService {
   public record Pseudonymised(String pseudonym, Map<String, Integer> rows) {}
+
+  /** Someone who left or was removed, not pseudonymised yet. */
+  @Schema(name = "FormerMember")
+  public record FormerMember(
+      String userId,
+      @Schema(description = "the address the audit log gives them") String email,
+      @Schema(description = "left (they left) or removed") String how,
+      @Schema(description = "when they left or were removed, the last time") OffsetDateTime at) {}
 
   private final IdentityRecorder recorder;
   private final PersonPseudonymisation pseudonymisation;
@@ -104,6 +117,33 @@ public class PseudonymisationService {
                                           actor.id())))
                           .map(rows -> new Pseudonymised(pseudonym, rows));
                     }));
+  }
+
+  /**
+   * The people who left or were removed and may be pseudonymised, newest first: a page of {@code
+   * limit}, after the cursor of the one before (the audit entry's position, as text).
+   */
+  public Uni<Page<FormerMember>> former(UUID tenantId, int limit, String cursor) {
+    long before;
+    try {
+      before = cursor == null ? Long.MAX_VALUE : Long.parseLong(cursor);
+    } catch (NumberFormatException e) {
+      throw ProblemException.invalid("cursor", "not a cursor this API gave out");
+    }
+    return Panache.withSession(() -> auditLog.departures(tenantId, before, limit))
+        .map(
+            found ->
+                new Page<>(
+                    found.stream()
+                        .map(
+                            d ->
+                                new FormerMember(
+                                    d.userId(),
+                                    d.email(),
+                                    d.action().substring("member.".length()),
+                                    d.at()))
+                        .toList(),
+                    Paging.next(found, limit, d -> Paging.encode(d.seq() + ""))));
   }
 
   /** Their addresses, lower case: from the entries about them and the invitations they accepted. */

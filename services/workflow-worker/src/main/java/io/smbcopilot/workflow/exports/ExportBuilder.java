@@ -307,7 +307,8 @@ public class ExportBuilder implements JobWorkers.Handler {
                         .chain(
                             updated ->
                                 updated == 0
-                                    ? Uni.createFrom().voidItem()
+                                    // no longer being built (withdrawn meanwhile): its pieces go
+                                    ? exports.dropPieces(exportId).replaceWithVoid()
                                     : outbox.append(
                                         ready(
                                             tenantId,

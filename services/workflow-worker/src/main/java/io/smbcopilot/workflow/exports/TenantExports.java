@@ -171,7 +171,10 @@ public class TenantExports {
                   }
                   case "expired" ->
                       throw new ProblemException(
-                          ProblemType.GONE, "the export expired: ask for a new one");
+                          ProblemType.GONE,
+                          e.error() == null
+                              ? "the export expired: ask for a new one"
+                              : "the export was withdrawn (" + e.error() + "): ask for a new one");
                   case "failed" ->
                       throw new ProblemException(
                           ProblemType.CONFLICT, "the export could not be built: " + e.error());
@@ -186,6 +189,27 @@ public class TenantExports {
   public byte[] piece(UUID id, int seq) {
     return JobWorkers.awaitOnContext(() -> Panache.withSession(() -> exports.piece(id, seq)))
         .orElse(null);
+  }
+
+  /** Why the business's earlier exports were withdrawn, as they show it. */
+  public static final String WITHDRAWN =
+      "made before a former member was pseudonymised, it held their data";
+
+  /**
+   * A former member was pseudonymised (in the caller's transaction): the business's exports asked
+   * before are withdrawn, their archives deleted, so that no copy of the person stays here. A
+   * person's own exports went with their rows ({@code copilot.pseudonymise.drop}).
+   */
+  public Uni<Void> withdrawBefore(UUID tenantId) {
+    return exports
+        .withdraw(tenantId, now(), WITHDRAWN)
+        .invoke(
+            n -> {
+              if (n > 0) {
+                LOG.infof("exports: %d of a tenant withdrawn, a member pseudonymised", n);
+              }
+            })
+        .replaceWithVoid();
   }
 
   /** Deletes the archives past their time. */

@@ -10,6 +10,7 @@ import io.smbcopilot.outbox.Inbox;
 import io.smbcopilot.outbox.PersonPseudonymisation;
 import io.smbcopilot.outbox.Retention;
 import io.smbcopilot.outbox.TenantErasure;
+import io.smbcopilot.workflow.exports.TenantExports;
 import io.smbcopilot.workflow.repository.DirectoryRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
@@ -33,7 +34,8 @@ public class IdentityEventsConsumer {
       DirectoryRepository directory,
       Retention retention,
       TenantErasure erasure,
-      PersonPseudonymisation pseudonymisation) {
+      PersonPseudonymisation pseudonymisation,
+      TenantExports exports) {
     this.inbox = inbox;
     this.handlers =
         EventHandlers.of(CONSUMER)
@@ -58,8 +60,12 @@ public class IdentityEventsConsumer {
             // it in this schema
             .with(retention::handle)
             .with(erasure::handle)
-            // a former member's id and addresses replaced by a pseudonym
-            .with(pseudonymisation::handle);
+            // a former member's id and addresses replaced by a pseudonym, and the business's
+            // exports made before withdrawn (they hold the person as they were)
+            .with(
+                h ->
+                    pseudonymisation.handle(
+                        h, (tenant, pseudonymised) -> exports.withdrawBefore(tenant)));
   }
 
   @Incoming(CHANNEL)

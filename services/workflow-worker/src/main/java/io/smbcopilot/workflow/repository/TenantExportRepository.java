@@ -2,6 +2,7 @@ package io.smbcopilot.workflow.repository;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.smbcopilot.outbox.SqlValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -40,26 +41,13 @@ public class TenantExportRepository {
           (UUID) r[0],
           (String) r[1],
           (String) r[2],
-          time(r[3]),
-          time(r[4]),
-          time(r[5]),
+          SqlValues.time(r[3]),
+          SqlValues.time(r[4]),
+          SqlValues.time(r[5]),
           r[6] == null ? null : ((Number) r[6]).longValue(),
           (String) r[7],
           (String) r[8],
           (String) r[9]);
-    }
-
-    private static OffsetDateTime time(Object value) {
-      if (value == null) {
-        return null;
-      }
-      if (value instanceof OffsetDateTime t) {
-        return t;
-      }
-      if (value instanceof java.time.Instant i) {
-        return i.atOffset(java.time.ZoneOffset.UTC);
-      }
-      return ((java.time.LocalDateTime) value).atOffset(java.time.ZoneOffset.UTC);
     }
   }
 
@@ -214,6 +202,33 @@ public class TenantExportRepository {
                             + " (SELECT id FROM gone)) SELECT count(*) FROM gone",
                         Long.class)
                     .setParameter(1, now)
+                    .getSingleResult());
+  }
+
+  /**
+   * The business's exports asked up to {@code now} (ready or being built) are withdrawn, their
+   * archives deleted: a former member was pseudonymised, and those archives hold them as they were.
+   * A ready one expires now, one being built fails; both say why ({@code reason}). Answers how
+   * many.
+   */
+  public Uni<Long> withdraw(UUID tenantId, OffsetDateTime now, String reason) {
+    return Panache.getSession()
+        .chain(
+            s ->
+                s.createNativeQuery(
+                        "WITH gone AS (UPDATE tenant_export SET"
+                            + " status = CASE status WHEN 'ready' THEN 'expired' ELSE 'failed' END,"
+                            + " expires_at = CASE status WHEN 'ready' THEN ?2 ELSE expires_at END,"
+                            + " finished_at = coalesce(finished_at, ?2), error = ?3"
+                            + " WHERE tenant_id = ?1 AND subject IS NULL"
+                            + " AND status IN ('ready', 'building') AND requested_at <= ?2"
+                            + " RETURNING id),"
+                            + " pieces AS (DELETE FROM tenant_export_piece WHERE export_id IN"
+                            + " (SELECT id FROM gone)) SELECT count(*) FROM gone",
+                        Long.class)
+                    .setParameter(1, tenantId)
+                    .setParameter(2, now)
+                    .setParameter(3, reason)
                     .getSingleResult());
   }
 }

@@ -52,7 +52,8 @@ public class TenantExportResource {
       @Schema(description = "SHA-256 of the archive, hex") String sha256,
       @Schema(type = SchemaType.OBJECT, description = "files and rows by service")
           JsonNode contents,
-      @Schema(description = "why it could not be built") String error,
+      @Schema(description = "why it could not be built, or why it was withdrawn before its time")
+          String error,
       @Schema(description = "where the archive is downloaded, while it is ready") String archive) {}
 
   @Schema(name = "TenantExportPage")
