@@ -76,7 +76,10 @@ public class AuditEventRepository implements PanacheRepositoryBase<AuditEvent, L
                     .getResultList());
   }
 
-  /** A person who left or was removed: their id, the address the entry gives, when, how, where. */
+  /**
+   * A person who left or was removed: their id, the address the entry gives, how, when, and the
+   * entry's position.
+   */
   public record Departure(
       String userId, String email, String action, OffsetDateTime at, long seq) {}
 
