@@ -281,16 +281,12 @@ class ErasureAcceptanceTest {
     }
     String after = readyExport(edge, owner);
     java.net.http.HttpResponse<byte[]> archive =
-        Edge.HTTP.send(
-            java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(
-                        edge.gateway + "/api/v1/tenant/exports/" + after + "/archive"))
-                .header("Authorization", "Bearer " + owner.token())
-                .GET()
-                .build(),
-            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        ExportAcceptanceTest.download(edge, owner.token(), after);
     assertThat(archive.statusCode()).isEqualTo(200);
-    String unpacked = unzipped(archive.body());
+    String unpacked =
+        new String(
+            ExportAcceptanceTest.concat(ExportAcceptanceTest.unzip(archive.body())),
+            java.nio.charset.StandardCharsets.UTF_8);
     assertThat(unpacked).contains(pseudonym).doesNotContain(member.userId());
     assertThat(unpacked.toLowerCase(Locale.ROOT))
         .doesNotContain(member.email().toLowerCase(Locale.ROOT));
@@ -317,17 +313,6 @@ class ErasureAcceptanceTest {
                 e -> !e.get("status").asText().equals("building"));
     assertThat(ready.get("status").asText()).as(ready.toString()).isEqualTo("ready");
     return id;
-  }
-
-  /** Every file of a zip, one after another, as text. */
-  private static String unzipped(byte[] zip) throws Exception {
-    StringBuilder all = new StringBuilder();
-    try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
-      for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-        all.append(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-      }
-    }
-    return all.toString();
   }
 
   /** Each schema of the platform's database but PostgreSQL's own. */

@@ -303,8 +303,7 @@ class ExportAcceptanceTest {
         files.size(), archive.body().length, ready.get("contents"));
   }
 
-  private static HttpResponse<byte[]> download(Edge edge, String token, String id)
-      throws Exception {
+  static HttpResponse<byte[]> download(Edge edge, String token, String id) throws Exception {
     return download(edge, token, "/api/v1/tenant/exports/", id);
   }
 
@@ -318,7 +317,7 @@ class ExportAcceptanceTest {
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  private static Map<String, byte[]> unzip(byte[] zip) throws Exception {
+  static Map<String, byte[]> unzip(byte[] zip) throws Exception {
     Map<String, byte[]> files = new LinkedHashMap<>();
     try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
       for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
@@ -333,7 +332,7 @@ class ExportAcceptanceTest {
     return new String(files.get(name), StandardCharsets.UTF_8);
   }
 
-  private static byte[] concat(Map<String, byte[]> files) {
+  static byte[] concat(Map<String, byte[]> files) {
     java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
     files.values().forEach(all::writeBytes);
     return all.toByteArray();
